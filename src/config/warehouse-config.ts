@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { hubspotConfigSchema } from '#src/connectors/hubspot/hubspot-config.ts';
+import { zendeskConfigSchema } from '#src/connectors/zendesk/zendesk-config.ts';
+import { governanceConfigSchema } from '#src/governance/governance-config.ts';
+import { deskConfigSchema } from '#src/kpi/kpi-config.ts';
+import { simulatorConfigSchema } from '#src/simulator/simulator-config.ts';
+
+const lakeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('local'), root: z.string().min(1).default('var/lake') }),
+  z.strictObject({
+    kind: z.literal('s3'),
+    bucket: z.string().min(3),
+    prefix: z.string().default(''),
+    region: z.string().optional(),
+    /** S3-compatible endpoint (tests, MinIO); absent = AWS. */
+    endpoint: z.url().optional(),
+    forcePathStyle: z.boolean().default(false),
+  }),
+]);
+
+const engineSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('duckdb'),
+    /** Database file; ':memory:' for a throw-away run. */
+    database: z.string().min(1).default('var/warehouse.duckdb'),
+    memoryLimit: z.string().default('4GB'),
+    threads: z.number().int().positive().default(2),
+  }),
+  z.strictObject({
+    kind: z.literal('athena'),
+    workgroup: z.string().min(1),
+    database: z.string().min(1),
+    catalog: z.string().default('AwsDataCatalog'),
+    region: z.string().optional(),
+    /** Where curated Iceberg tables live: s3://bucket/prefix/ */
+    curatedLocation: z.string().startsWith('s3://'),
+  }),
+]);
+
+export const warehouseConfigSchema = z.strictObject({
+  lake: lakeSchema.default({ kind: 'local', root: 'var/lake' }),
+  engine: engineSchema.default({
+    kind: 'duckdb',
+    database: 'var/warehouse.duckdb',
+    memoryLimit: '4GB',
+    threads: 2,
+  }),
+  /** Where published files (Parquet, CSV, dashboard) go locally. */
+  publishDir: z.string().default('var/published'),
+  /** Where run state that is not data lives locally: checkpoints, audit log, alerts. */
+  stateDir: z.string().default('var/state'),
+  privacy: z
+    .strictObject({
+      /** Environment variable holding the HMAC key for customer keys (a Secrets Manager value in AWS). */
+      hmacKeyEnv: z.string().min(1).default('WAREHOUSE_HMAC_KEY'),
+    })
+    .default({ hmacKeyEnv: 'WAREHOUSE_HMAC_KEY' }),
+  sources: z
+    .strictObject({
+      zendesk: zendeskConfigSchema.optional(),
+      hubspot: hubspotConfigSchema.optional(),
+    })
+    .default({ zendesk: zendeskConfigSchema.parse({}), hubspot: hubspotConfigSchema.parse({}) }),
+  simulator: simulatorConfigSchema.default(simulatorConfigSchema.parse({})),
+  desk: deskConfigSchema.default(deskConfigSchema.parse({})),
+  governance: governanceConfigSchema.default(governanceConfigSchema.parse({})),
+});
+
+export type WarehouseConfig = z.infer<typeof warehouseConfigSchema>;
+export type WarehouseConfigInput = z.input<typeof warehouseConfigSchema>;
+
+/** Invalid configuration: raised before anything is read from a source or written to the lake. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly origin: string,
+    readonly issues: readonly { path: string; message: string }[],
+  ) {
+    super(
+      `Invalid configuration in ${origin}:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}\n` +
+        'Fix these fields and run again; nothing was read or written.',
+    );
+  }
+}
+
+/** Parse a configuration object once; every other module takes the typed result. */
+export function parseConfig(input: unknown, origin = 'configuration'): WarehouseConfig {
+  const result = warehouseConfigSchema.safeParse(input ?? {});
+  if (!result.success) {
+    throw new ConfigError(
+      origin,
+      result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    );
+  }
+  return result.data;
+}
+
+/** Read and parse a JSON configuration file; no path = all defaults (the embedded local setup). */
+export function loadConfig(path?: string): WarehouseConfig {
+  if (!path) return parseConfig({}, 'defaults');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [{ path: '', message: `cannot read the file (${(error as Error).message})` }]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(path, [{ path: '', message: `not valid JSON (${(error as Error).message})` }]);
+  }
+  return parseConfig(json, path);
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** Configuration of the HubSpot-compatible CRM connector. */
+export const hubspotConfigSchema = z.strictObject({
+  /** https://api.hubapi.com; absent = the bundled simulator started by `warehouse run`. */
+  baseUrl: z.url().optional(),
+  /** Name of the environment variable holding the private-app access token. */
+  tokenEnv: z.string().min(1).default('HUBSPOT_ACCESS_TOKEN'),
+  startDate: z.iso.date().default('2026-08-01'),
+  streams: z.array(z.enum(['contacts', 'survey_responses'])).default(['contacts', 'survey_responses']),
+  /** HubSpot documents 100 requests per 10 s for private apps, and 5 a second for search. */
+  requestsPer10s: z.number().int().positive().default(100),
+  searchRequestsPerSecond: z.number().int().positive().default(5),
+  lookbackMinutes: z.number().int().nonnegative().default(0),
+  pageSize: z.number().int().min(1).max(200).default(200),
+  properties: z
+    .strictObject({
+      vipTier: z.string().default('vip_tier'),
+      kycLevel: z.string().default('kyc_level'),
+      lastTradeAt: z.string().default('last_trade_at'),
+    })
+    .default({ vipTier: 'vip_tier', kycLevel: 'kyc_level', lastTradeAt: 'last_trade_at' }),
+});
+export type HubspotConfig = z.infer<typeof hubspotConfigSchema>;
