@@ -90,7 +90,10 @@ export function parseConfig(input: unknown, origin = 'configuration'): Warehouse
   if (!result.success) {
     throw new ConfigError(
       origin,
-      result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+      result.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      })),
     );
   }
   return result.data;
@@ -103,7 +106,9 @@ export function loadConfig(path?: string): WarehouseConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(path, [{ path: '', message: `cannot read the file (${(error as Error).message})` }]);
+    throw new ConfigError(path, [
+      { path: '', message: `cannot read the file (${(error as Error).message})` },
+    ]);
   }
   let json: unknown;
   try {

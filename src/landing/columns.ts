@@ -54,7 +54,10 @@ export const col = {
 
 const isoUtcTimestamp = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/, 'expected an ISO-8601 UTC timestamp ending in Z');
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/,
+    'expected an ISO-8601 UTC timestamp ending in Z',
+  );
 
 /** The zod validator of one column, used to validate landing rows before they are written. */
 export function columnValidator(column: ColumnSpec): z.ZodType {

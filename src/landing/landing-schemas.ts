@@ -44,7 +44,8 @@ function defineStream(input: StreamInput): LandingStream {
   const restricted = classifications.some((c) => c !== 'public');
   const retention = input.retention ?? (classifications.includes('text') ? 'text' : 'facts');
   for (const k of [...input.key, input.version]) {
-    if (!(k in columns)) throw new Error(`landing stream ${input.stream}: key or version column ${k} is not declared`);
+    if (!(k in columns))
+      throw new Error(`landing stream ${input.stream}: key or version column ${k} is not declared`);
   }
   return { ...input, columns, restricted, retention };
 }

@@ -22,7 +22,11 @@ export interface ObjectStore {
   readonly kind: 'local' | 's3';
   put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<void>;
   /** Stream a large body (multipart on S3). */
-  putStream(key: string, body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream, options?: PutOptions): Promise<void>;
+  putStream(
+    key: string,
+    body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
+    options?: PutOptions,
+  ): Promise<void>;
   /** The object's bytes, or `undefined` if it does not exist. */
   get(key: string): Promise<Uint8Array | undefined>;
   exists(key: string): Promise<boolean>;

@@ -15,7 +15,10 @@ describe('warehouse configuration', () => {
 
   it('names the field that is wrong', () => {
     // Prepare
-    const input = { sources: { zendesk: { baseUrl: 'not a url' } }, governance: { retention: { factsMonths: 36 } } };
+    const input = {
+      sources: { zendesk: { baseUrl: 'not a url' } },
+      governance: { retention: { factsMonths: 36 } },
+    };
     // Act
     const act = () => parseConfig(input, 'test.json');
     // Assess
