@@ -1,0 +1,41 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
+import { describeObjectStoreContract } from '#tests/stores/object-store-suite.ts';
+
+const roots: string[] = [];
+async function freshStore(): Promise<LocalObjectStore> {
+  const root = await mkdtemp(join(tmpdir(), 'lake-'));
+  roots.push(root);
+  return new LocalObjectStore(root);
+}
+afterAll(async () => {
+  for (const root of roots) await rm(root, { recursive: true, force: true });
+});
+
+describeObjectStoreContract('LocalObjectStore', freshStore);
+
+describe('LocalObjectStore', () => {
+  it('leaves no temp file behind after a put', async () => {
+    const store = await freshStore();
+    await store.put('a/b/c.json', '{}');
+    expect(await readdir(join(store.root, 'a', 'b'))).toEqual(['c.json']);
+  });
+
+  it('leaves the previous object whole when a streamed put fails half-way', async () => {
+    // Prepare
+    const store = await freshStore();
+    await store.put('state/x.json', 'old');
+    async function* failing(): AsyncIterable<Uint8Array> {
+      yield new TextEncoder().encode('new-part');
+      throw new Error('source broke');
+    }
+    // Act
+    await expect(store.putStream('state/x.json', failing())).rejects.toThrow('source broke');
+    // Assess
+    expect(Buffer.from((await store.get('state/x.json'))!).toString()).toBe('old');
+    expect(await readdir(join(store.root, 'state'))).toEqual(['x.json']);
+  });
+});
