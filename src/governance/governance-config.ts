@@ -1,15 +1,40 @@
 import { z } from 'zod';
 
-/** Retention windows and legal holds. */
+const months = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** Where the audit log lives; absent = `<stateDir>/audit` locally, `<lake prefix>audit/` on S3. */
+const auditSinkSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('local'), dir: z.string().min(1) }),
+  z.strictObject({
+    kind: z.literal('s3'),
+    /** The Object Lock audit bucket. */
+    bucket: z.string().min(3),
+    prefix: z.string().default('audit/'),
+    region: z.string().optional(),
+    endpoint: z.url().optional(),
+    forcePathStyle: z.boolean().default(false),
+  }),
+]);
+
+/** Retention windows, legal holds and the audit log's location. */
 export const governanceConfigSchema = z.strictObject({
   retention: z
     .strictObject({
-      /** Ticket facts and events. */
-      factsMonths: z.number().int().min(12).max(24).default(24),
-      /** Message text and raw API payloads. */
-      textMonths: z.number().int().min(1).max(24).default(12),
+      /** Ticket facts and events (curated tables and landing streams of the facts class). */
+      factsMonths: months(12, 24).default(24),
+      /** Message text (landing streams of the text class and curated tables holding it). */
+      textMonths: months(1, 24).default(12),
+      /** Raw API payloads (`raw/`) and quarantined records (`quarantine/`). */
+      rawMonths: months(1, 24).default(12),
+      /**
+       * Per-table override, in months (12–24), by curated table name (`fct_tickets`) or landing
+       * stream table (`landing_zendesk__tickets`).
+       */
+      tables: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), months(12, 24)).default({}),
+      /** Aggregated tables kept whatever their age, in addition to the KPI marts. */
+      keep: z.array(z.string()).default([]),
     })
-    .default({ factsMonths: 24, textMonths: 12 }),
+    .default({ factsMonths: 24, textMonths: 12, rawMonths: 12, tables: {}, keep: [] }),
   legalHolds: z
     .array(
       z.union([
@@ -18,5 +43,7 @@ export const governanceConfigSchema = z.strictObject({
       ]),
     )
     .default([]),
+  audit: auditSinkSchema.optional(),
 });
 export type GovernanceConfig = z.infer<typeof governanceConfigSchema>;
+export type AuditSinkConfig = NonNullable<GovernanceConfig['audit']>;

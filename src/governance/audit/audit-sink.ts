@@ -1,0 +1,59 @@
+import type { AuditEntry } from './audit-entry.ts';
+
+/** One stored entry as written, before it is parsed: verify must see tampered text as it is. */
+export interface StoredAuditRecord {
+  /** Where it is: `segments/000000000001.jsonl:17` locally, the object key on S3. */
+  readonly location: string;
+  readonly text: string;
+}
+
+/** The head anchor: the last seq and hash a writer acknowledged, kept apart from the entries. */
+export interface AuditHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/**
+ * Where the audit log lives. Two implementations share this contract: `local/local-audit-sink.ts`
+ * (JSON-lines segments in a folder, an O_EXCL lock file between processes) and
+ * `s3/s3-audit-sink.ts` (one object per entry, written with `If-None-Match: *`, in the Object Lock
+ * audit bucket). Both guarantee that two writers never both take the same seq.
+ */
+export interface AuditSink {
+  /** Human-readable location for messages (`/var/state/audit`, `s3://bucket/prefix`). */
+  readonly location: string;
+  /** Every stored record, in seq order as the sink orders them (file order / key order). */
+  records(): AsyncIterable<StoredAuditRecord>;
+  /**
+   * Append the entry `build` makes from the last stored entry (undefined for an empty log), as the
+   * only writer of that seq. `build` may be called again if another writer won the seq first.
+   */
+  append(build: (last: AuditEntry | undefined) => AuditEntry): Promise<AuditEntry>;
+  /** The head anchor, if any writer has acknowledged an entry. */
+  head(): Promise<AuditHead | undefined>;
+}
+
+/** The stored tail cannot be chained onto: someone must run `warehouse audit verify` and investigate. */
+export class AuditLogCorruptError extends Error {
+  override readonly name = 'AuditLogCorruptError';
+  constructor(
+    readonly location: string,
+    reason: string,
+  ) {
+    super(
+      `The audit log's last entry at ${location} cannot be read (${reason}); nothing was appended. ` +
+        'Run `warehouse audit verify` to find the first broken entry and restore the log before writing again.',
+    );
+  }
+}
+
+/** Could not win an append after many attempts (lock held, or seq contention on S3). */
+export class AuditAppendTimeoutError extends Error {
+  override readonly name = 'AuditAppendTimeoutError';
+  constructor(location: string, detail: string) {
+    super(
+      `Could not append to the audit log at ${location}: ${detail}. ` +
+        'Another writer holds it; if none is running, remove the stale lock file and retry.',
+    );
+  }
+}

@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import { AuditLog, type AuditLogOptions } from './audit-log.ts';
+import type { AuditSink } from './audit-sink.ts';
+import { LocalAuditSink } from './local/local-audit-sink.ts';
+import { S3AuditSink } from './s3/s3-audit-sink.ts';
+
+/**
+ * The audit log the configuration names: `governance.audit` if set, else `<stateDir>/audit` for a
+ * local lake and `<lake prefix>audit/` in the lake bucket for S3 (production sets the Object Lock
+ * audit bucket explicitly).
+ */
+export function createAuditLog(config: WarehouseConfig, options: AuditLogOptions = {}): AuditLog {
+  return new AuditLog(createAuditSink(config), options);
+}
+
+export function createAuditSink(config: WarehouseConfig): AuditSink {
+  const audit = config.governance.audit;
+  if (audit?.kind === 'local') return new LocalAuditSink({ dir: audit.dir });
+  if (audit?.kind === 's3')
+    return new S3AuditSink({
+      bucket: audit.bucket,
+      prefix: audit.prefix,
+      clientConfig: { region: audit.region, endpoint: audit.endpoint, forcePathStyle: audit.forcePathStyle },
+    });
+  if (config.lake.kind === 's3')
+    return new S3AuditSink({
+      bucket: config.lake.bucket,
+      prefix: `${config.lake.prefix}${config.lake.prefix && !config.lake.prefix.endsWith('/') ? '/' : ''}audit/`,
+      clientConfig: {
+        region: config.lake.region,
+        endpoint: config.lake.endpoint,
+        forcePathStyle: config.lake.forcePathStyle,
+      },
+    });
+  return new LocalAuditSink({ dir: join(config.stateDir, 'audit') });
+}

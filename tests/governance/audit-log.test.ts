@@ -1,0 +1,222 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { entryHash } from '#src/governance/audit/audit-entry.ts';
+import { AuditEntryError, AuditLog } from '#src/governance/audit/audit-log.ts';
+import { LocalAuditSink } from '#src/governance/audit/local/local-audit-sink.ts';
+
+const run = promisify(execFile);
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'audit-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function logWith(count: number, options: { segmentSize?: number } = {}): Promise<AuditLog> {
+  const log = new AuditLog(new LocalAuditSink({ dir, ...options }), { actor: 'tester' });
+  for (let i = 1; i <= count; i++) {
+    await log.append({
+      role: 'analyst',
+      action: 'query',
+      target: `statement-${i}`,
+      outcome: 'success',
+      counts: { rows: i },
+      details: { statement_sha256: 'ab'.repeat(32) },
+    });
+  }
+  return log;
+}
+
+async function segmentPath(): Promise<string> {
+  const names = (await readdir(join(dir, 'segments'))).sort();
+  return join(dir, 'segments', names[0]!);
+}
+
+async function editLines(edit: (lines: string[]) => string[]): Promise<void> {
+  const path = await segmentPath();
+  const lines = (await readFile(path, 'utf8')).split('\n').filter(Boolean);
+  await writeFile(path, `${edit(lines).join('\n')}\n`);
+}
+
+describe('the audit log', () => {
+  it('chains every entry to the one before it and verifies intact', async () => {
+    // Prepare / Act
+    const log = await logWith(5);
+
+    // Assess
+    const entries = await log.tail(10);
+    expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(entries[0]!.prev_hash).toBe('0'.repeat(64));
+    for (let i = 1; i < entries.length; i++) expect(entries[i]!.prev_hash).toBe(entries[i - 1]!.hash);
+    expect(entries.every((e) => e.hash === entryHash(e))).toBe(true);
+    expect(await log.verify()).toMatchObject({ ok: true, entries: 5, unanchored: 0 });
+  });
+
+  it('keeps one chain across segment files', async () => {
+    const log = await logWith(7, { segmentSize: 3 });
+
+    expect((await readdir(join(dir, 'segments'))).sort()).toEqual([
+      '000000000001.jsonl',
+      '000000000004.jsonl',
+      '000000000007.jsonl',
+    ]);
+    expect(await log.verify()).toMatchObject({ ok: true, entries: 7 });
+  });
+
+  it('refuses details that look like secrets or personal data', async () => {
+    const log = new AuditLog(new LocalAuditSink({ dir }));
+
+    await expect(
+      log.append({
+        role: 'compliance',
+        action: 'export',
+        target: 'x',
+        outcome: 'success',
+        details: { customer: { email: 'a@b.c' } },
+      }),
+    ).rejects.toThrow(AuditEntryError);
+    expect(await log.tail(1)).toEqual([]);
+  });
+
+  describe('detects tampering and names where', () => {
+    it('an edited field', async () => {
+      const log = await logWith(5);
+      await editLines((lines) => lines.map((l, i) => (i === 2 ? l.replace('"rows":3', '"rows":300') : l)));
+
+      const result = await log.verify();
+
+      expect(result).toMatchObject({ ok: false, entries: 2, broken: { seq: 3 } });
+      expect(!result.ok && result.broken.reason).toMatch(/edited/);
+      expect(!result.ok && result.broken.location).toMatch(/000000000001\.jsonl:3$/);
+    });
+
+    it('an edited entry whose own hash was recomputed', async () => {
+      const log = await logWith(5);
+      await editLines((lines) =>
+        lines.map((l, i) => {
+          if (i !== 1) return l;
+          const entry = JSON.parse(l);
+          entry.outcome = 'denied';
+          entry.hash = entryHash(entry);
+          return JSON.stringify(entry);
+        }),
+      );
+
+      const result = await log.verify();
+
+      expect(result).toMatchObject({ ok: false, broken: { seq: 3 } });
+      expect(!result.ok && result.broken.reason).toMatch(/seq 2 was rewritten/);
+    });
+
+    it('a deleted entry', async () => {
+      const log = await logWith(5);
+      await editLines((lines) => lines.filter((_, i) => i !== 1));
+
+      const result = await log.verify();
+
+      expect(result).toMatchObject({ ok: false, entries: 1, broken: { seq: 2 } });
+      expect(!result.ok && result.broken.reason).toMatch(/found seq 3 where seq 2 was expected/);
+    });
+
+    it('two swapped entries', async () => {
+      const log = await logWith(5);
+      await editLines((lines) => [lines[0]!, lines[1]!, lines[3]!, lines[2]!, lines[4]!]);
+
+      const result = await log.verify();
+
+      expect(result).toMatchObject({ ok: false, entries: 2, broken: { seq: 3 } });
+      expect(!result.ok && result.broken.reason).toMatch(/found seq 4 where seq 3/);
+    });
+
+    it('a truncated tail', async () => {
+      const log = await logWith(5);
+      await editLines((lines) => lines.slice(0, 3));
+
+      const result = await log.verify();
+
+      expect(result).toMatchObject({ ok: false, entries: 3, broken: { seq: 4 } });
+      expect(!result.ok && result.broken.reason).toMatch(/entries 4\.\.5 were removed/);
+    });
+
+    it('a forged entry appended without the chain', async () => {
+      const log = await logWith(3);
+      const forged = {
+        seq: 4,
+        time: new Date().toISOString(),
+        actor: 'mallory',
+        role: 'compliance',
+        action: 'export',
+        target: 'everything',
+        outcome: 'success',
+        counts: {},
+        details: {},
+        prev_hash: 'f'.repeat(64),
+      };
+      await editLines((lines) => [...lines, JSON.stringify({ ...forged, hash: entryHash(forged) })]);
+
+      const result = await log.verify();
+
+      expect(result).toMatchObject({ ok: false, entries: 3, broken: { seq: 4 } });
+      expect(!result.ok && result.broken.reason).toMatch(/forged/);
+    });
+
+    it('a line that is not JSON', async () => {
+      const log = await logWith(3);
+      await editLines((lines) => [lines[0]!, '{"seq": 2, broken', lines[2]!]);
+
+      expect(await log.verify()).toMatchObject({ ok: false, broken: { seq: 2 } });
+    });
+  });
+
+  it('does not fork the chain when several processes append at once', async () => {
+    // Prepare
+    const script = join(import.meta.dirname, 'fixtures', 'append-entries.ts');
+    const writers = ['w1', 'w2', 'w3', 'w4'];
+
+    // Act
+    await Promise.all(
+      writers.map((w) =>
+        run(process.execPath, ['--import', 'tsx', script, dir, w, '15'], { cwd: process.cwd() }),
+      ),
+    );
+
+    // Assess
+    const log = new AuditLog(new LocalAuditSink({ dir }));
+    expect(await log.verify()).toMatchObject({ ok: true, entries: 60, unanchored: 0 });
+    const entries = await log.tail(100);
+    expect(new Set(entries.map((e) => e.target)).size).toBe(60);
+    for (const w of writers) expect(entries.filter((e) => e.actor === w)).toHaveLength(15);
+  });
+
+  it('takes over a lock left by a writer that died', async () => {
+    // Prepare: a lock held by a process id that does not exist on this host
+    const log = await logWith(1);
+    const { hostname } = await import('node:os');
+    await writeFile(
+      join(dir, 'append.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), nonce: 'dead', at: Date.now() }),
+    );
+
+    // Act
+    await log.append({ role: 'pipeline', action: 'pipeline.run', target: 'r', outcome: 'success' });
+
+    // Assess
+    expect(await log.verify()).toMatchObject({ ok: true, entries: 2 });
+  });
+
+  it('cuts off a half-written last line that was never acknowledged, then chains on', async () => {
+    const log = await logWith(2);
+    const path = await segmentPath();
+    await writeFile(path, `${await readFile(path, 'utf8')}{"seq":3,"ti`);
+
+    await log.append({ role: 'pipeline', action: 'pipeline.run', target: 'r', outcome: 'success' });
+
+    expect(await log.verify()).toMatchObject({ ok: true, entries: 3 });
+  });
+});
