@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { hubspotConfigSchema } from '#src/connectors/hubspot/hubspot-config.ts';
 import { zendeskConfigSchema } from '#src/connectors/zendesk/zendesk-config.ts';
 import { governanceConfigSchema } from '#src/governance/governance-config.ts';
-import { deskConfigSchema } from '#src/kpi/kpi-config.ts';
+import {
+  alertsConfigSchema,
+  deskConfigSchema,
+  kpisConfigSchema,
+  sentimentConfigSchema,
+  slaConfigSchema,
+} from '#src/kpi/kpi-config.ts';
 import { simulatorConfigSchema } from '#src/simulator/simulator-config.ts';
 
 const lakeSchema = z.discriminatedUnion('kind', [
@@ -64,6 +70,10 @@ export const warehouseConfigSchema = z.strictObject({
     .default({ zendesk: zendeskConfigSchema.parse({}), hubspot: hubspotConfigSchema.parse({}) }),
   simulator: simulatorConfigSchema.default(simulatorConfigSchema.parse({})),
   desk: deskConfigSchema.default(deskConfigSchema.parse({})),
+  sla: slaConfigSchema.default(slaConfigSchema.parse({})),
+  kpis: kpisConfigSchema.prefault({}),
+  alerts: alertsConfigSchema.default(alertsConfigSchema.parse({})),
+  sentiment: sentimentConfigSchema.default(sentimentConfigSchema.parse({})),
   governance: governanceConfigSchema.default(governanceConfigSchema.parse({})),
 });
 

@@ -1,0 +1,206 @@
+import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { ColumnType } from '#src/landing/columns.ts';
+import { openIntervals } from './calendar/open-intervals.ts';
+import { dayOfIsoDate, isoDateOfDay, localToEpoch, offsetPeriods } from './calendar/zoned-time.ts';
+import { kpiVersion } from './catalogue/kpi-version.ts';
+import type { Tier } from './kpi-config.ts';
+
+/** A seed table: loaded by the model runner as `cfg_<name>`. */
+export interface SeedTable {
+  readonly name: string;
+  readonly columns: Readonly<Record<string, ColumnType>>;
+  readonly rows: readonly Readonly<Record<string, unknown>>[];
+}
+
+export interface BuildSeedsOptions {
+  /** The desk's "now": SLA pending vs breached, open-ticket durations, backlog end. Default: the clock. */
+  readonly now?: Date;
+}
+
+/** Order used for `max_tier` and for escalation (a rise among L1 < L2 < L3). */
+export const tierRank: Readonly<Record<Tier, number>> = { BOT: 0, L1: 1, VIP: 2, L2: 3, L3: 4 };
+
+/** `,a,b,` so SQL matches a value with `strpos(list, ',' || value || ',') > 0` on both engines. */
+function delimited(values: readonly string[] | undefined): string | null {
+  return values && values.length > 0 ? `,${values.join(',')},` : null;
+}
+
+/**
+ * Configuration → the seed tables the KPI models read. Everything a definition depends on is here,
+ * so the SQL holds no desk-specific constant:
+ * - `cfg_run`: now, the KPI version, the reporting zone;
+ * - `cfg_group_tiers`, `cfg_bots`, `cfg_categories`: who is a bot, which group is which tier;
+ * - `cfg_sla_policies`: ordered SLA rules; `cfg_business_hours`: each schedule's open intervals in UTC;
+ * - `cfg_reporting_offsets`: UTC offset periods of the reporting zone (reporting dates without
+ *   time-zone functions, correct across daylight-saving changes); `cfg_reporting_days`: day spine;
+ * - `cfg_kpi_catalogue`, `cfg_kpi_targets`: the KPI catalogue and its targets.
+ */
+export function buildSeeds(config: WarehouseConfig, options: BuildSeedsOptions = {}): SeedTable[] {
+  const now = options.now ?? new Date();
+  const version = kpiVersion(config);
+  const { desk, sla } = config;
+  const zone = desk.reportingTimeZone;
+  const fromS = localToEpoch('UTC', sla.calendarFrom, 0) - 2 * 86400;
+  const toS = localToEpoch('UTC', sla.calendarTo, 0) + 2 * 86400;
+
+  const run: SeedTable = {
+    name: 'run',
+    columns: { now_at: 'timestamp', now_s: 'double', kpi_version: 'varchar', reporting_time_zone: 'varchar' },
+    rows: [{ now_at: now, now_s: now.getTime() / 1000, kpi_version: version, reporting_time_zone: zone }],
+  };
+
+  const groupTiers: SeedTable = {
+    name: 'group_tiers',
+    columns: { group_name: 'varchar', tier: 'varchar', tier_rank: 'bigint', is_security: 'boolean' },
+    rows: Object.entries(desk.groupTiers).map(([name, tier]) => ({
+      group_name: name,
+      tier,
+      tier_rank: tierRank[tier],
+      is_security: desk.securityGroups.includes(name),
+    })),
+  };
+
+  const bots: SeedTable = {
+    name: 'bots',
+    columns: { user_id: 'bigint' },
+    rows: desk.botUserIds.map((id) => ({ user_id: id })),
+  };
+
+  const categoryNames = [...new Set([...desk.securityCategories, ...desk.walletCategories])];
+  const categories: SeedTable = {
+    name: 'categories',
+    columns: { category: 'varchar', is_security: 'boolean', is_wallet: 'boolean' },
+    rows: categoryNames.map((category) => ({
+      category,
+      is_security: desk.securityCategories.includes(category),
+      is_wallet: desk.walletCategories.includes(category),
+    })),
+  };
+
+  const policies: SeedTable = {
+    name: 'sla_policies',
+    columns: {
+      rule_order: 'bigint',
+      policy_name: 'varchar',
+      channels: 'varchar',
+      priorities: 'varchar',
+      vip_tiers: 'varchar',
+      categories: 'varchar',
+      first_reply_target_s: 'double',
+      resolution_target_s: 'double',
+      schedule: 'varchar',
+    },
+    rows: sla.policies.map((p, i) => ({
+      rule_order: i + 1,
+      policy_name: p.name,
+      channels: delimited(p.channels),
+      priorities: delimited(p.priorities),
+      vip_tiers: delimited(p.vipTiers),
+      categories: delimited(p.categories),
+      first_reply_target_s: p.firstReplyTargetS,
+      resolution_target_s: p.resolutionTargetS,
+      schedule: p.schedule,
+    })),
+  };
+
+  const usedSchedules = new Set(sla.policies.map((p) => p.schedule).filter((s) => s !== 'calendar'));
+  const businessHours: SeedTable = {
+    name: 'business_hours',
+    columns: {
+      schedule: 'varchar',
+      open_from_s: 'bigint',
+      open_to_s: 'bigint',
+      next_open_from_s: 'bigint',
+      open_before_s: 'bigint',
+    },
+    rows: [...usedSchedules].flatMap((name) =>
+      openIntervals(sla.schedules[name]!, sla.calendarFrom, sla.calendarTo).map((r) => ({
+        schedule: name,
+        open_from_s: r.openFromS,
+        open_to_s: r.openToS,
+        next_open_from_s: r.nextOpenFromS,
+        open_before_s: r.openBeforeS,
+      })),
+    ),
+  };
+
+  // Open-ended at both sides so an instant outside the calendar still gets a reporting date.
+  const periods = offsetPeriods(zone, fromS, toS);
+  const offsets: SeedTable = {
+    name: 'reporting_offsets',
+    columns: { valid_from_s: 'bigint', valid_to_s: 'bigint', offset_s: 'bigint' },
+    rows: periods.map((p, i) => ({
+      valid_from_s: i === 0 ? -1e11 : p.validFromS,
+      valid_to_s: i === periods.length - 1 ? 1e11 : p.validToS,
+      offset_s: p.offsetS,
+    })),
+  };
+
+  const days: Record<string, unknown>[] = [];
+  for (let day = dayOfIsoDate(sla.calendarFrom); day <= dayOfIsoDate(sla.calendarTo); day++) {
+    const iso = isoDateOfDay(day);
+    days.push({
+      day_date: iso,
+      day_start_s: localToEpoch(zone, iso, 0),
+      day_end_s: localToEpoch(zone, isoDateOfDay(day + 1), 0),
+    });
+  }
+  const reportingDays: SeedTable = {
+    name: 'reporting_days',
+    columns: { day_date: 'varchar', day_start_s: 'bigint', day_end_s: 'bigint' },
+    rows: days,
+  };
+
+  const entries = Object.entries(config.kpis.catalogue);
+  const catalogue: SeedTable = {
+    name: 'kpi_catalogue',
+    columns: {
+      kpi: 'varchar',
+      formula: 'varchar',
+      direction: 'varchar',
+      unit: 'varchar',
+      owner: 'varchar',
+      frequency: 'varchar',
+      source: 'varchar',
+      weight: 'double',
+      kpi_version: 'varchar',
+    },
+    rows: entries.map(([kpi, d]) => ({
+      kpi,
+      formula: d.formula,
+      direction: d.direction,
+      unit: d.unit,
+      owner: d.owner,
+      frequency: d.frequency,
+      source: d.source,
+      weight: d.weight,
+      kpi_version: version,
+    })),
+  };
+
+  const targets: SeedTable = {
+    name: 'kpi_targets',
+    columns: { kpi: 'varchar', breakdown: 'varchar', breakdown_value: 'varchar', target: 'double' },
+    rows: entries.flatMap(([kpi, d]) =>
+      d.targets.map((target) => ({
+        kpi,
+        breakdown: target.breakdown,
+        breakdown_value: target.value,
+        target: target.target,
+      })),
+    ),
+  };
+
+  return [
+    run,
+    groupTiers,
+    bots,
+    categories,
+    policies,
+    businessHours,
+    offsets,
+    reportingDays,
+    catalogue,
+    targets,
+  ];
+}
