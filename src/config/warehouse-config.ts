@@ -10,6 +10,7 @@ import {
   sentimentConfigSchema,
   slaConfigSchema,
 } from '#src/kpi/kpi-config.ts';
+import { publishConfigSchema } from '#src/publish/publish-config.ts';
 import { simulatorConfigSchema } from '#src/simulator/simulator-config.ts';
 
 const lakeSchema = z.discriminatedUnion('kind', [
@@ -75,6 +76,7 @@ export const warehouseConfigSchema = z.strictObject({
   alerts: alertsConfigSchema.default(alertsConfigSchema.parse({})),
   sentiment: sentimentConfigSchema.default(sentimentConfigSchema.parse({})),
   governance: governanceConfigSchema.default(governanceConfigSchema.parse({})),
+  publish: publishConfigSchema.prefault({}),
 });
 
 export type WarehouseConfig = z.infer<typeof warehouseConfigSchema>;

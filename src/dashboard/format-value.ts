@@ -1,0 +1,86 @@
+/**
+ * Numbers for people. Shared by the page (bundled into it) and the tests, so what the tests expect
+ * is exactly what the reader sees.
+ */
+export type ValueUnit = 'duration' | 'rate' | 'ratio_change' | 'score' | 'count' | 'number';
+
+const RATE_NAMES = new Set(['post_contact_retention_30d']);
+
+/** The unit of a KPI or column, from the naming conventions of KPIS.md. */
+export function unitOf(name: string): ValueUnit {
+  if (name.endsWith('_s')) return 'duration';
+  if (name === 'peak_hour_frt_degradation') return 'ratio_change';
+  if (name === 'nps') return 'score';
+  if (/(^|_)rate($|_)/.test(name) || RATE_NAMES.has(name)) return 'rate';
+  if (name === 'avg_sentiment' || name.includes('sentiment')) return 'number';
+  if (/(count|volume|open|tickets|solved|made|responses|ratings|alerts)($|_)/.test(name)) return 'count';
+  return 'number';
+}
+
+/** `45 s`, `12 min 05 s`, `1 h 05 min`, `3 d 4 h`; negative durations keep their sign. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '—';
+  const sign = seconds < 0 ? '−' : '';
+  const total = Math.round(Math.abs(seconds));
+  if (total < 60) return `${sign}${total} s`;
+  if (total < 3_600) {
+    const minutes = Math.floor(total / 60);
+    return `${sign}${minutes} min ${String(total % 60).padStart(2, '0')} s`;
+  }
+  const totalMinutes = Math.round(total / 60);
+  if (totalMinutes < 24 * 60) {
+    const hours = Math.floor(totalMinutes / 60);
+    return `${sign}${hours} h ${String(totalMinutes % 60).padStart(2, '0')} min`;
+  }
+  const totalHours = Math.round(total / 3_600);
+  return `${sign}${Math.floor(totalHours / 24)} d ${totalHours % 24} h`;
+}
+
+/** A fraction as a percentage: 0.874 → `87.4 %`. */
+export function formatRate(fraction: number, digits = 1): string {
+  if (!Number.isFinite(fraction)) return '—';
+  return `${(fraction * 100).toFixed(digits)} %`;
+}
+
+export function formatCount(value: number): string {
+  if (!Number.isFinite(value)) return '—';
+  return Math.round(value).toLocaleString('en-GB');
+}
+
+/** Any value of a KPI or column, by its unit; null and non-numbers as `—` or the text itself. */
+export function formatValue(name: string, value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'string' && !/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(value)) return value;
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  const n = Number(value);
+  if (!Number.isFinite(n)) return String(value);
+  switch (unitOf(name)) {
+    case 'duration':
+      return formatDuration(n);
+    case 'rate':
+      return formatRate(n);
+    case 'ratio_change':
+      return `${n >= 0 ? '+' : '−'}${formatRate(Math.abs(n))}`;
+    case 'score':
+      return n.toFixed(1);
+    case 'count':
+      return formatCount(n);
+    case 'number':
+      return Number.isInteger(n) ? formatCount(n) : n.toFixed(2);
+  }
+}
+
+/** `first_reply_time_p90_s` → `First reply time p90`. */
+export function labelOf(name: string): string {
+  const words = name
+    .replace(/_s$/, '')
+    .replace(/^fcr_/, 'FCR_')
+    .replace(/^nps$/, 'NPS')
+    .replace(/^aht$/, 'AHT')
+    .replace(/^csat_/, 'CSAT_')
+    .replace(/_frt_/, '_FRT_')
+    .split('_')
+    .filter(Boolean);
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

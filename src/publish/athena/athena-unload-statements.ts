@@ -1,0 +1,45 @@
+import { quoteIdentifier, quoteString } from '#src/engines/engine-statements.ts';
+
+export interface UnloadStatementsInput {
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly partitionBy?: string;
+  /** `s3://bucket/…/parquet/<table>/`: must be empty (UNLOAD refuses to write into used prefixes). */
+  readonly parquetUri: string;
+  /** `s3://bucket/…/_staging/<table>/csv/`: header-less CSV parts, concatenated afterwards. */
+  readonly csvStagingUri: string;
+}
+
+/**
+ * Athena `UNLOAD` statements for one table.
+ *
+ * - Parquet: hive-partitioned by `partitioned_by`, which Athena requires to be the last selected
+ *   column(s); Snappy, like the local export.
+ * - CSV: UNLOAD's TEXTFILE neither quotes fields nor writes a header, so each row is rendered as one
+ *   already-quoted CSV line (`"a","b ""quoted""",`; NULL is an empty field) and the exporter
+ *   prepends the header while concatenating the parts into one file.
+ */
+export function athenaUnloadStatements(input: UnloadStatementsInput): { parquet: string; csv: string } {
+  if (input.partitionBy && input.columns.at(-1) !== input.partitionBy) {
+    throw new TypeError(`UNLOAD of ${input.table}: the partition column ${input.partitionBy} must come last`);
+  }
+  const from = `FROM ${quoteIdentifier(input.table)}`;
+  const select = `SELECT ${input.columns.map(quoteIdentifier).join(', ')} ${from}`;
+  const parquetOptions = ["format = 'PARQUET'", "compression = 'SNAPPY'"];
+  if (input.partitionBy) parquetOptions.push(`partitioned_by = ARRAY[${quoteString(input.partitionBy)}]`);
+  const parquet = `UNLOAD (${select}) TO ${quoteString(input.parquetUri)} WITH (${parquetOptions.join(', ')})`;
+
+  const fields = input.columns.map(
+    (column) => `coalesce('"' || replace(CAST(${quoteIdentifier(column)} AS VARCHAR), '"', '""') || '"', '')`,
+  );
+  const line = `SELECT ${fields.join(" || ',' || ")} AS csv_line ${from}`;
+  const csv =
+    `UNLOAD (${line}) TO ${quoteString(input.csvStagingUri)} ` +
+    "WITH (format = 'TEXTFILE', compression = 'NONE', field_delimiter = '\\t')";
+  return { parquet, csv };
+}
+
+/** The CSV header row, quoted the same way as the rows. */
+export function csvHeaderLine(columns: readonly string[]): string {
+  return `${columns.map((column) => `"${column.replaceAll('"', '""')}"`).join(',')}\n`;
+}

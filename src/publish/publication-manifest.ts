@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * The manifest written last into every publication, and the pointer that names the current one.
+ * Readers parse both with these schemas; paths in a manifest are relative to the publication's
+ * folder, so a publication can be copied elsewhere whole and still be checked against it.
+ */
+export const PUBLISHED_ROOT = 'published';
+export const CURRENT_POINTER_KEY = `${PUBLISHED_ROOT}/CURRENT.json`;
+export const PUBLICATIONS_PREFIX = `${PUBLISHED_ROOT}/publications/`;
+export const MANIFEST_FILE = 'manifest.json';
+export const DASHBOARD_FILE = 'dashboard/index.html';
+
+/** A run id is one key segment: letters, digits, `.`, `_`, `-`. */
+export const runIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a run id is letters, digits, ".", "_" or "-" (at most 128)');
+
+export const publishedFileSchema = z.strictObject({
+  /** Relative to the publication folder, e.g. `parquet/fct_tickets/created_month=2026-01/part-0.parquet`. */
+  path: z.string().min(1),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Hive partition value (`2026-01`) for month-partitioned Parquet. */
+  partition: z.string().optional(),
+});
+export type PublishedFile = z.infer<typeof publishedFileSchema>;
+
+export const publishedTableSchema = z.strictObject({
+  name: z.string().min(1),
+  kind: z.enum(['mart', 'fact', 'dimension']),
+  rowCount: z.number().int().nonnegative(),
+  /** Published columns, in file order (the partition column last in Parquet, where it is the folder name). */
+  columns: z.array(z.string()),
+  /** Columns of the source table left out because the analyst role may not read them. */
+  withheldColumns: z.array(z.string()),
+  partitionBy: z.string().nullable(),
+  parquet: z.array(publishedFileSchema),
+  csv: z.array(publishedFileSchema),
+});
+export type PublishedTable = z.infer<typeof publishedTableSchema>;
+
+export const dataTestGateRecordSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('passed'), tests: z.number().int().nonnegative().nullable() }),
+  z.strictObject({ status: z.literal('skipped'), reason: z.string().min(1) }),
+]);
+
+export const publicationManifestSchema = z.strictObject({
+  format: z.literal('support-kpi-warehouse/publication@1'),
+  runId: runIdSchema,
+  kpiVersion: z.string().min(1),
+  createdAt: z.iso.datetime(),
+  engine: z.enum(['duckdb', 'athena']),
+  dataTests: dataTestGateRecordSchema,
+  tables: z.array(publishedTableSchema),
+  /** Tables of the published list the warehouse did not have (a mart not built yet). */
+  missingTables: z.array(z.string()),
+  dashboard: publishedFileSchema.nullable(),
+});
+export type PublicationManifest = z.infer<typeof publicationManifestSchema>;
+
+export const currentPointerSchema = z.strictObject({
+  format: z.literal('support-kpi-warehouse/current@1'),
+  runId: runIdSchema,
+  /** Object-store key of the publication folder, ending with `/`. */
+  prefix: z.string().startsWith(PUBLICATIONS_PREFIX).endsWith('/'),
+  manifestSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  switchedAt: z.iso.datetime(),
+});
+export type CurrentPointer = z.infer<typeof currentPointerSchema>;
+
+export function publicationPrefix(runId: string): string {
+  return `${PUBLICATIONS_PREFIX}${runIdSchema.parse(runId)}/`;
+}

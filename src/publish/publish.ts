@@ -1,0 +1,253 @@
+import { performance } from 'node:perf_hooks';
+import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import { buildDashboard } from '#src/dashboard/build-dashboard.ts';
+import { loadDashboardData } from '#src/dashboard/load-dashboard-data.ts';
+import { quoteIdentifier } from '#src/engines/engine-statements.ts';
+import type { QueryEngine } from '#src/engines/query-engine.ts';
+import { createTableExporter } from '#src/publish/create-table-exporter.ts';
+import { digestBytes } from '#src/publish/file-digest.ts';
+import { type PrunedPublications, prunePublications } from '#src/publish/prune-publications.ts';
+import {
+  CURRENT_POINTER_KEY,
+  type CurrentPointer,
+  DASHBOARD_FILE,
+  MANIFEST_FILE,
+  type PublicationManifest,
+  type PublishedTable,
+  publicationPrefix,
+  runIdSchema,
+} from '#src/publish/publication-manifest.ts';
+import {
+  monthPartitionColumn,
+  type PublishedTableSpec,
+  publishedTables,
+  withheldColumnPattern,
+} from '#src/publish/published-tables.ts';
+import { readCurrentPointer } from '#src/publish/read-publication.ts';
+import type { ObjectStore } from '#src/stores/object-store.ts';
+
+/**
+ * What the data tests said. `publish` refuses to run unless the tests passed, or an operator
+ * skipped them on purpose (the reason is written into the manifest for whoever reads it later).
+ */
+export type DataTestGate =
+  | { readonly passed: boolean; readonly tests?: number; readonly failures?: readonly string[] }
+  | { readonly skipped: string };
+
+export interface PublishOptions {
+  readonly config: WarehouseConfig;
+  readonly engine: QueryEngine;
+  readonly store: ObjectStore;
+  readonly runId: string;
+  /** Version of the KPI definitions the marts were computed with (see the KPI change log). */
+  readonly kpiVersion: string;
+  readonly dataTests: DataTestGate;
+  /** Tables to publish; defaults to every mart and analyst-readable fact (`published-tables.ts`). */
+  readonly tables?: readonly PublishedTableSpec[];
+  /** Build the dashboard into the publication. @default true */
+  readonly dashboard?: boolean;
+  /** Local folder for DuckDB's staging files. @default the OS temp folder */
+  readonly stagingDir?: string;
+  readonly now?: () => Date;
+  readonly onProgress?: (event: PublishProgress) => void;
+}
+
+export type PublishProgress =
+  | {
+      readonly stage: 'table';
+      readonly table: string;
+      readonly rowCount: number;
+      readonly files: number;
+      readonly bytes: number;
+      readonly ms: number;
+    }
+  | { readonly stage: 'missing'; readonly table: string }
+  | { readonly stage: 'dashboard'; readonly bytes: number; readonly ms: number }
+  | { readonly stage: 'switched'; readonly runId: string; readonly previousRunId: string | undefined }
+  | { readonly stage: 'pruned'; readonly runIds: readonly string[]; readonly objects: number };
+
+export interface PublicationResult {
+  readonly runId: string;
+  readonly prefix: string;
+  readonly manifest: PublicationManifest;
+  readonly previousRunId: string | undefined;
+  /** Object-store key and engine address (a file path locally) of the dashboard, if built. */
+  readonly dashboardKey: string | undefined;
+  readonly dashboardUri: string | undefined;
+  readonly pruned: PrunedPublications;
+}
+
+/** The data tests failed: nothing was written; fix the data (or the test) and run again. */
+export class PublicationRefusedError extends Error {
+  override readonly name = 'PublicationRefusedError';
+  constructor(readonly failures: readonly string[]) {
+    super(
+      `Publication refused: ${failures.length || 'some'} data test(s) failed` +
+        (failures.length
+          ? ` (${failures.slice(0, 10).join(', ')}${failures.length > 10 ? ', …' : ''})`
+          : '') +
+        '. The previous publication stays current; fix the failures and run the pipeline again.',
+    );
+  }
+}
+
+/** Nothing of the published list exists in the warehouse: run the transform first. */
+export class NothingToPublishError extends Error {
+  override readonly name = 'NothingToPublishError';
+  constructor(readonly missing: readonly string[]) {
+    super(
+      `Nothing to publish: none of ${missing.join(', ')} exists in the warehouse. ` +
+        'Run `warehouse transform` (or `warehouse run`) first.',
+    );
+  }
+}
+
+/** The run id names the current publication already: a new publication needs a new run id. */
+export class PublicationExistsError extends Error {
+  override readonly name = 'PublicationExistsError';
+  constructor(readonly runId: string) {
+    super(`Run ${runId} is the current publication already; publish under a new run id.`);
+  }
+}
+
+/**
+ * Publish the marts and analyst-readable facts as Parquet + CSV, then the dashboard, then the
+ * manifest, and only then switch `published/CURRENT.json` to the new publication with one atomic
+ * put. Readers resolve the pointer first, so they see the previous publication or this one whole;
+ * an interruption at any point before the switch leaves an unreferenced folder that the next
+ * publication prunes. Older publications beyond `config.publish.keep` are deleted after the switch.
+ *
+ * Single writer: two publications must not run at once (the pipeline runs them one after another).
+ */
+export async function publish(options: PublishOptions): Promise<PublicationResult> {
+  const { engine, store, config } = options;
+  const runId = runIdSchema.parse(options.runId);
+  const gate = checkGate(options.dataTests);
+  const now = options.now ?? (() => new Date());
+  const prefix = publicationPrefix(runId);
+  const emit = options.onProgress ?? (() => {});
+
+  const previous = await readCurrentPointer(store);
+  if (previous?.runId === runId) throw new PublicationExistsError(runId);
+  // Left over by an interrupted attempt under the same run id: unreferenced, so safe to clear.
+  const leftovers: string[] = [];
+  for await (const object of store.list(prefix)) leftovers.push(object.key);
+  if (leftovers.length > 0) await store.delete(leftovers);
+
+  const specs = options.tables ?? publishedTables;
+  const exporter = createTableExporter(engine, store, options.stagingDir);
+  const tables: PublishedTable[] = [];
+  const missingTables: string[] = [];
+  try {
+    for (const spec of specs) {
+      if (!(await engine.relationExists(spec.name))) {
+        missingTables.push(spec.name);
+        emit({ stage: 'missing', table: spec.name });
+        continue;
+      }
+      const started = performance.now();
+      const sourceColumns = (await engine.execute(`SELECT * FROM ${quoteIdentifier(spec.name)} LIMIT 0`))
+        .columns;
+      const withheldColumns = sourceColumns.filter((column) => withheldColumnPattern.test(column));
+      const partitionBy = sourceColumns.includes(monthPartitionColumn) ? monthPartitionColumn : undefined;
+      const columns = sourceColumns.filter((c) => !withheldColumns.includes(c) && c !== partitionBy);
+      if (partitionBy) columns.push(partitionBy);
+      const exported = await exporter.exportTable({
+        table: spec.name,
+        columns,
+        ...(partitionBy ? { partitionBy } : {}),
+        publicationPrefix: prefix,
+      });
+      tables.push({
+        name: spec.name,
+        kind: spec.kind,
+        rowCount: exported.rowCount,
+        columns,
+        withheldColumns,
+        partitionBy: partitionBy ?? null,
+        parquet: [...exported.parquet],
+        csv: [...exported.csv],
+      });
+      const files = [...exported.parquet, ...exported.csv];
+      emit({
+        stage: 'table',
+        table: spec.name,
+        rowCount: exported.rowCount,
+        files: files.length,
+        bytes: files.reduce((sum, f) => sum + f.bytes, 0),
+        ms: performance.now() - started,
+      });
+    }
+  } finally {
+    await exporter.dispose();
+  }
+  if (tables.length === 0) throw new NothingToPublishError(missingTables);
+
+  const createdAt = now().toISOString();
+  let dashboard: PublicationManifest['dashboard'] = null;
+  if (options.dashboard ?? true) {
+    const started = performance.now();
+    const data = await loadDashboardData({
+      engine,
+      publishedTables: tables.map((t) => t.name),
+      trendDays: config.publish.dashboardTrendDays,
+      publication: { runId, kpiVersion: options.kpiVersion, createdAt },
+    });
+    const html = await buildDashboard({ data });
+    await store.put(`${prefix}${DASHBOARD_FILE}`, html, { contentType: 'text/html; charset=utf-8' });
+    dashboard = { path: DASHBOARD_FILE, ...digestBytes(html) };
+    emit({ stage: 'dashboard', bytes: dashboard.bytes, ms: performance.now() - started });
+  }
+
+  const manifest: PublicationManifest = {
+    format: 'support-kpi-warehouse/publication@1',
+    runId,
+    kpiVersion: options.kpiVersion,
+    createdAt,
+    engine: engine.dialect,
+    dataTests: gate,
+    tables,
+    missingTables,
+    dashboard,
+  };
+  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+  await store.put(`${prefix}${MANIFEST_FILE}`, manifestText, { contentType: 'application/json' });
+
+  // The switch: one atomic put (S3 PutObject; locally temp file + fsync + rename).
+  const pointer: CurrentPointer = {
+    format: 'support-kpi-warehouse/current@1',
+    runId,
+    prefix,
+    manifestSha256: digestBytes(manifestText).sha256,
+    switchedAt: now().toISOString(),
+  };
+  await store.put(CURRENT_POINTER_KEY, `${JSON.stringify(pointer, null, 2)}\n`, {
+    contentType: 'application/json',
+  });
+  emit({ stage: 'switched', runId, previousRunId: previous?.runId });
+
+  const pruned = await prunePublications({ store, keep: config.publish.keep, current: runId });
+  if (pruned.runIds.length > 0) emit({ stage: 'pruned', runIds: pruned.runIds, objects: pruned.objects });
+
+  const dashboardKey = dashboard ? `${prefix}${DASHBOARD_FILE}` : undefined;
+  return {
+    runId,
+    prefix,
+    manifest,
+    previousRunId: previous?.runId,
+    dashboardKey,
+    dashboardUri: dashboardKey ? store.uri(dashboardKey) : undefined,
+    pruned,
+  };
+}
+
+function checkGate(gate: DataTestGate): PublicationManifest['dataTests'] {
+  if ('skipped' in gate) {
+    if (!gate.skipped.trim())
+      throw new TypeError('dataTests.skipped needs a reason (it is written to the manifest)');
+    return { status: 'skipped', reason: gate.skipped };
+  }
+  if (!gate.passed || (gate.failures?.length ?? 0) > 0)
+    throw new PublicationRefusedError(gate.failures ?? []);
+  return { status: 'passed', tests: gate.tests ?? null };
+}
