@@ -1,0 +1,11 @@
+-- materialized: incremental
+-- unique_key: contact_id, valid_from
+-- description: Every version of every CRM contact (VIP tier, KYC level, last trade), accumulated
+select
+  contact_id,
+  customer_key,
+  valid_from,
+  vip_tier,
+  kyc_level,
+  last_trade_at
+from stg_hubspot__contact_snapshots

@@ -1,0 +1,118 @@
+-- materialized: view
+-- description: Per affected ticket: group transfers, escalations by tier rise, highest tier and assignee changes, from its group and assignee changes
+with tickets as (
+  select t.ticket_id, t.group_id, t.assignee_id, t.created_at
+  from int_tickets as t
+  inner join int_affected_tickets as a on a.ticket_id = t.ticket_id
+),
+
+logged as (
+  select
+    e.ticket_id,
+    e.field_name,
+    e.created_at,
+    e.event_type,
+    case when e.event_type = 'Create' then 0 else 1 end as event_order,
+    e.event_id,
+    e.updater_id,
+    try_cast(e.value as bigint) as value_id
+  from int_ticket_events as e
+  inner join tickets as t on t.ticket_id = e.ticket_id
+  where e.field_name in ('group_id', 'assignee_id')
+),
+
+-- Without a logged history, the current group / assignee is taken as set at creation.
+changes as (
+  select ticket_id, field_name, created_at, event_type, event_order, event_id, updater_id, value_id from logged
+  union all
+  select t.ticket_id, 'group_id', t.created_at, 'Create', 0, cast(0 as bigint), cast(null as bigint), t.group_id
+  from tickets as t
+  where not exists (select 1 from logged as l where l.ticket_id = t.ticket_id and l.field_name = 'group_id')
+  union all
+  select t.ticket_id, 'assignee_id', t.created_at, 'Create', 0, cast(0 as bigint), cast(null as bigint), t.assignee_id
+  from tickets as t
+  where not exists (select 1 from logged as l where l.ticket_id = t.ticket_id and l.field_name = 'assignee_id')
+),
+
+sequenced as (
+  select
+    c.*,
+    lag(c.value_id) over (partition by c.ticket_id, c.field_name order by c.created_at, c.event_order, c.event_id)
+      as previous_id,
+    -- whether the field held a value at some earlier point (assignee: "after the first assignment")
+    max(case when c.value_id is not null then 1 else 0 end) over (
+      partition by c.ticket_id, c.field_name order by c.created_at, c.event_order, c.event_id
+      rows between unbounded preceding and 1 preceding
+    ) as was_set_before
+  from changes as c
+),
+
+group_steps as (
+  select
+    s.ticket_id,
+    s.created_at,
+    s.event_type,
+    s.updater_id,
+    s.value_id,
+    s.previous_id,
+    g.tier,
+    g.tier_rank,
+    coalesce(g.is_security, false) as is_security,
+    pg.tier as previous_tier,
+    pg.tier_rank as previous_rank,
+    coalesce(pg.is_security, false) as previous_is_security
+  from sequenced as s
+  left join int_group_tiers as g on g.group_id = s.value_id
+  left join int_group_tiers as pg on pg.group_id = s.previous_id
+  where s.field_name = 'group_id'
+),
+
+group_flags as (
+  select
+    ticket_id,
+    created_at,
+    updater_id,
+    tier,
+    tier_rank,
+    event_type = 'Change' and value_id is distinct from previous_id as is_transfer,
+    -- A rise among L1 < L2 < L3, or a move into a security group from any other group.
+    event_type = 'Change' and previous_id is not null and value_id is not null and (
+      (previous_tier in ('L1', 'L2') and tier in ('L2', 'L3') and tier_rank > previous_rank)
+      or (is_security and not previous_is_security)
+    ) as is_escalation
+  from group_steps
+),
+
+groups_summary as (
+  select
+    ticket_id,
+    sum(case when is_transfer then 1 else 0 end) as group_transfer_count,
+    min(case when is_escalation then created_at end) as escalated_at,
+    min_by(case when is_escalation then updater_id end, case when is_escalation then to_unixtime(created_at) end)
+      as escalated_by_id,
+    max_by(tier, tier_rank) as max_tier
+  from group_flags
+  group by ticket_id
+),
+
+assignees_summary as (
+  select
+    ticket_id,
+    sum(case when was_set_before = 1 and value_id is distinct from previous_id then 1 else 0 end)
+      as assignee_change_count
+  from sequenced
+  where field_name = 'assignee_id'
+  group by ticket_id
+)
+
+select
+  t.ticket_id,
+  coalesce(g.group_transfer_count, 0) as group_transfer_count,
+  coalesce(a.assignee_change_count, 0) as assignee_change_count,
+  g.escalated_at is not null as is_escalated,
+  g.escalated_at,
+  g.escalated_by_id,
+  g.max_tier
+from tickets as t
+left join groups_summary as g on g.ticket_id = t.ticket_id
+left join assignees_summary as a on a.ticket_id = t.ticket_id

@@ -1,0 +1,292 @@
+-- materialized: incremental
+-- unique_key: source, ticket_id
+-- partition_by: created_month
+-- description: One row per ticket with every measure of KPIS.md (replies, resolution, waits, routing, SLA, CSAT, sentiment); deleted tickets kept and flagged
+with run as (
+  select now_s, kpi_version from cfg_run
+),
+
+tickets as (
+  select
+    t.ticket_id,
+    t.requester_id,
+    t.submitter_id,
+    t.assignee_id,
+    t.group_id,
+    t.status,
+    t.priority,
+    t.via_channel,
+    t.category,
+    t.language,
+    t.is_deleted,
+    t.created_at,
+    to_unixtime(t.created_at) as created_s,
+    u.customer_key
+  from int_tickets as t
+  inner join int_affected_tickets as a on a.ticket_id = t.ticket_id
+  left join int_user_kinds as u on u.user_id = t.requester_id
+),
+
+normalised as (
+  select
+    t.*,
+    case
+      when t.via_channel in ('chat', 'native_messaging', 'messaging', 'chat_transcript') then 'chat'
+      when t.via_channel in ('email', 'mail') then 'email'
+      when t.via_channel in ('web', 'web_form', 'web_widget', 'web_service', 'help_center') then 'web'
+      when t.via_channel in ('voice', 'phone', 'call') then 'phone'
+      when t.via_channel = 'telegram' then 'telegram'
+      when t.via_channel = 'discord' then 'discord'
+      when t.via_channel in ('twitter', 'facebook', 'instagram', 'social', 'x') then 'social'
+      when t.via_channel = 'api' then 'api'
+      else 'other'
+    end as channel,
+    coalesce(lower(t.priority), 'unknown') as priority_value,
+    coalesce(t.category, 'unknown') as category_value,
+    coalesce(lower(t.language), 'unknown') as language_value,
+    t.status in ('solved', 'closed') as is_solved
+  from tickets as t
+),
+
+vip_at_creation as (
+  select t.ticket_id, max(v.vip_tier) as vip_tier
+  from tickets as t
+  inner join int_customer_versions as v
+    on v.customer_key = t.customer_key and t.created_s >= v.valid_from_s and t.created_s < v.valid_to_s
+  group by t.ticket_id
+),
+
+measured as (
+  select
+    n.*,
+    coalesce(v.vip_tier, 'none') as vip_tier,
+    g.tier as group_tier,
+    c.first_reply_at,
+    c.first_response_at,
+    c.first_reply_agent_id,
+    coalesce(c.agent_reply_count, 0) as agent_reply_count,
+    coalesce(c.customer_message_count, 0) as customer_message_count,
+    coalesce(c.is_bot_handled, false) as is_bot_handled,
+    coalesce(c.is_agent_created, false) as is_agent_created,
+    coalesce(c.reply_wait_count, 0) as reply_wait_count,
+    coalesce(c.total_reply_wait_s, 0) as total_reply_wait_s,
+    s.first_solved_at,
+    s.last_solved_at,
+    coalesce(s.reopen_count, 0) as reopen_count,
+    coalesce(s.requester_wait_time_s, 0) as requester_wait_time_s,
+    coalesce(s.agent_work_time_s, 0) as agent_work_time_s,
+    coalesce(s.on_hold_time_s, 0) as on_hold_time_s,
+    coalesce(s.pending_time_s, 0) as pending_time_s,
+    r.group_transfer_count,
+    r.assignee_change_count,
+    r.is_escalated,
+    r.escalated_at,
+    r.escalated_by_id,
+    r.max_tier,
+    f.csat_score,
+    f.is_csat_offered,
+    f.sentiment_score,
+    f.sentiment_shift,
+    to_unixtime(c.first_reply_at) as first_reply_s,
+    to_unixtime(c.first_response_at) as first_response_s,
+    to_unixtime(s.first_solved_at) as first_solved_s,
+    to_unixtime(s.last_solved_at) as last_solved_s
+  from normalised as n
+  left join vip_at_creation as v on v.ticket_id = n.ticket_id
+  left join int_group_tiers as g on g.group_id = n.group_id
+  left join int_ticket_comment_metrics as c on c.ticket_id = n.ticket_id
+  left join int_ticket_status_metrics as s on s.ticket_id = n.ticket_id
+  left join int_ticket_routing_metrics as r on r.ticket_id = n.ticket_id
+  left join int_ticket_feedback_metrics as f on f.ticket_id = n.ticket_id
+),
+
+customer_tickets as (
+  select t.ticket_id, u.customer_key, to_unixtime(t.created_at) as created_s
+  from int_tickets as t
+  inner join int_user_kinds as u on u.user_id = t.requester_id
+  where not t.is_deleted and u.customer_key is not null
+),
+
+-- Repeat contacts look back from created_at; first-contact resolution looks 7 days past the last solve.
+repeats as (
+  select
+    m.ticket_id,
+    max(case when o.created_s >= m.created_s - 86400 and o.created_s < m.created_s then 1 else 0 end) = 1
+      as is_repeat_contact_24h,
+    max(case when o.created_s >= m.created_s - 604800 and o.created_s < m.created_s then 1 else 0 end) = 1
+      as is_repeat_contact_7d,
+    max(case when m.last_solved_s is not null and o.created_s > m.last_solved_s
+      and o.created_s <= m.last_solved_s + 604800 then 1 else 0 end) = 1 as has_contact_after_solve
+  from measured as m
+  inner join customer_tickets as o on o.customer_key = m.customer_key and o.ticket_id <> m.ticket_id
+  group by m.ticket_id
+),
+
+sla_candidates as (
+  select
+    m.ticket_id,
+    p.policy_name,
+    p.first_reply_target_s,
+    p.resolution_target_s,
+    p.schedule,
+    row_number() over (partition by m.ticket_id order by p.rule_order) as match_order
+  from measured as m
+  cross join cfg_sla_policies as p
+  where (p.channels is null or strpos(p.channels, ',' || m.channel || ',') > 0)
+    and (p.priorities is null or strpos(p.priorities, ',' || m.priority_value || ',') > 0)
+    and (p.vip_tiers is null or strpos(p.vip_tiers, ',' || m.vip_tier || ',') > 0)
+    and (p.categories is null or strpos(p.categories, ',' || m.category_value || ',') > 0)
+),
+
+sla_policy as (
+  select * from sla_candidates where match_order = 1
+),
+
+-- Business time elapsed at each instant that matters, on the policy's schedule: the open seconds
+-- before the containing interval plus the open part of it (see cfg_business_hours).
+instants as (
+  select m.ticket_id, 'created' as instant, m.created_s as at_s from measured as m
+  union all
+  select m.ticket_id, 'first_reply', m.first_reply_s from measured as m where m.first_reply_s is not null
+  union all
+  select m.ticket_id, 'first_solved', m.first_solved_s from measured as m where m.first_solved_s is not null
+  union all
+  select m.ticket_id, 'last_solved', m.last_solved_s from measured as m where m.last_solved_s is not null
+  union all
+  select m.ticket_id, 'now', r.now_s from measured as m cross join run as r
+),
+
+business_clock as (
+  select
+    i.ticket_id,
+    max(case when i.instant = 'created' then b.clock_s end) as created_b,
+    max(case when i.instant = 'first_reply' then b.clock_s end) as first_reply_b,
+    max(case when i.instant = 'first_solved' then b.clock_s end) as first_solved_b,
+    max(case when i.instant = 'last_solved' then b.clock_s end) as last_solved_b,
+    max(case when i.instant = 'now' then b.clock_s end) as now_b
+  from instants as i
+  inner join sla_policy as p on p.ticket_id = i.ticket_id
+  left join (
+    select
+      i2.ticket_id,
+      i2.instant,
+      case
+        when p2.schedule = 'calendar' then i2.at_s
+        else h.open_before_s + least(greatest(i2.at_s - h.open_from_s, 0), h.open_to_s - h.open_from_s)
+      end as clock_s
+    from instants as i2
+    inner join sla_policy as p2 on p2.ticket_id = i2.ticket_id
+    left join cfg_business_hours as h
+      on h.schedule = p2.schedule and i2.at_s >= h.open_from_s and i2.at_s < h.next_open_from_s
+  ) as b on b.ticket_id = i.ticket_id and b.instant = i.instant
+  group by i.ticket_id
+),
+
+reporting as (
+  select
+    m.ticket_id,
+    cast(from_unixtime(m.created_s + oc.offset_s) as date) as created_date,
+    hour(from_unixtime(m.created_s + oc.offset_s)) as created_hour,
+    cast(from_unixtime(m.last_solved_s + os.offset_s) as date) as last_solved_date
+  from measured as m
+  inner join cfg_reporting_offsets as oc on m.created_s >= oc.valid_from_s and m.created_s < oc.valid_to_s
+  left join cfg_reporting_offsets as os on m.last_solved_s >= os.valid_from_s and m.last_solved_s < os.valid_to_s
+),
+
+final as (
+  select
+    m.ticket_id,
+    'zendesk' as source,
+    m.customer_key,
+    m.requester_id,
+    m.assignee_id,
+    m.group_id,
+    coalesce(m.group_tier, 'L1') as group_tier,
+    m.created_at,
+    d.created_date,
+    substr(cast(d.created_date as varchar), 1, 7) as created_month,
+    d.created_hour,
+    m.channel,
+    m.priority_value as priority,
+    m.category_value as category,
+    m.language_value as language,
+    m.vip_tier,
+    m.status,
+    m.is_solved,
+    m.is_agent_created,
+    m.first_response_at,
+    m.first_reply_at,
+    m.first_reply_agent_id,
+    m.first_reply_s - m.created_s as first_reply_time_s,
+    m.first_response_s - m.created_s as first_response_time_s,
+    case when m.first_reply_s is not null then b.first_reply_b - b.created_b end as first_reply_time_business_s,
+    m.first_solved_at,
+    m.last_solved_at,
+    d.last_solved_date,
+    m.first_solved_s - m.created_s as first_resolution_time_s,
+    case when m.is_solved then m.last_solved_s - m.created_s end as full_resolution_time_s,
+    cast(m.reopen_count as bigint) as reopen_count,
+    cast(m.agent_reply_count as bigint) as agent_reply_count,
+    cast(m.customer_message_count as bigint) as customer_message_count,
+    cast(m.requester_wait_time_s as double) as requester_wait_time_s,
+    cast(m.agent_work_time_s as double) as agent_work_time_s,
+    cast(m.on_hold_time_s as double) as on_hold_time_s,
+    cast(m.pending_time_s as double) as pending_time_s,
+    cast(m.reply_wait_count as bigint) as reply_wait_count,
+    cast(m.total_reply_wait_s as double) as total_reply_wait_s,
+    cast(coalesce(m.group_transfer_count, 0) as bigint) as group_transfer_count,
+    cast(coalesce(m.assignee_change_count, 0) as bigint) as assignee_change_count,
+    coalesce(m.is_escalated, false) as is_escalated,
+    m.escalated_at,
+    m.escalated_by_id,
+    coalesce(m.max_tier, coalesce(m.group_tier, 'L1')) as max_tier,
+    to_unixtime(m.escalated_at) - m.created_s as escalation_time_s,
+    m.is_bot_handled,
+    m.is_bot_handled and m.is_solved and m.agent_reply_count = 0 as is_bot_contained,
+    m.is_solved and m.agent_reply_count = 1 and m.reopen_count = 0 as is_one_touch,
+    coalesce(rp.is_repeat_contact_24h, false) as is_repeat_contact_24h,
+    coalesce(rp.is_repeat_contact_7d, false) as is_repeat_contact_7d,
+    m.is_solved and m.agent_reply_count = 1 and m.reopen_count = 0
+      and not coalesce(rp.has_contact_after_solve, false) as is_first_contact_resolution,
+    p.policy_name as sla_policy,
+    p.first_reply_target_s as sla_first_reply_target_s,
+    p.resolution_target_s as sla_resolution_target_s,
+    -- First reply: measured at the first public agent reply; a ticket solved without one is
+    -- measured at its first solve; otherwise pending until the target has passed.
+    case
+      when p.first_reply_target_s is null then null
+      when m.first_reply_s is not null then
+        case when b.first_reply_b - b.created_b <= p.first_reply_target_s then 'met' else 'breached' end
+      when m.is_solved and m.first_solved_s is not null then
+        case when b.first_solved_b - b.created_b <= p.first_reply_target_s then 'met' else 'breached' end
+      when b.now_b - b.created_b > p.first_reply_target_s then 'breached'
+      else 'pending'
+    end as sla_first_reply_status,
+    case
+      when p.resolution_target_s is null then null
+      when m.is_solved and m.last_solved_s is not null then
+        case when b.last_solved_b - b.created_b <= p.resolution_target_s then 'met' else 'breached' end
+      when b.now_b - b.created_b > p.resolution_target_s then 'breached'
+      else 'pending'
+    end as sla_resolution_status,
+    m.csat_score,
+    coalesce(m.is_csat_offered, false) as is_csat_offered,
+    m.sentiment_score,
+    case
+      when m.sentiment_score is null then null
+      when m.sentiment_score <= -0.25 then 'negative'
+      when m.sentiment_score >= 0.25 then 'positive'
+      else 'neutral'
+    end as sentiment_label,
+    m.sentiment_shift,
+    m.is_deleted,
+    r.kpi_version
+  from measured as m
+  cross join run as r
+  inner join reporting as d on d.ticket_id = m.ticket_id
+  left join repeats as rp on rp.ticket_id = m.ticket_id
+  left join sla_policy as p on p.ticket_id = m.ticket_id
+  left join business_clock as b on b.ticket_id = m.ticket_id
+)
+
+select * from final
