@@ -1,7 +1,19 @@
+import type { EngineStatements } from './engine-statements.ts';
+
 /**
  * The query engine. Two implementations share this contract: `duckdb/` (local, embedded default)
  * and `athena/` (AWS). Everything above this interface — the model runner, data tests, publishing,
  * governance — runs the same SQL (Athena / Trino dialect) through it and never knows which one runs.
+ *
+ * Values come back as plain JSON-able JavaScript, the same from both engines:
+ * - integers (TINYINT … HUGEINT) → `number` when within ±2^53, else a decimal `string`;
+ * - DOUBLE / REAL / DECIMAL → `number`;
+ * - BOOLEAN → `boolean`; VARCHAR / JSON → `string`;
+ * - TIMESTAMP / TIMESTAMP WITH TIME ZONE → ISO-8601 UTC string with milliseconds
+ *   (`2026-01-31T23:59:59.000Z`); DATE → `YYYY-MM-DD`;
+ * - NULL → `null`. Arrays / maps / rows: DuckDB returns them as JS arrays / objects (values
+ *   converted as above); Athena returns them as its text rendering (avoid them in results that
+ *   must match across engines: cast to JSON / VARCHAR in the query).
  */
 export type Row = Record<string, unknown>;
 
@@ -10,15 +22,26 @@ export interface QueryResult {
   readonly rows: readonly Row[];
   /** Bytes of table data read, when the engine reports it (Athena: DataScannedInBytes). */
   readonly bytesScanned?: number;
+  /** Rows written by an INSERT / UPDATE / DELETE / MERGE, when the engine reports it. */
+  readonly rowsAffected?: number;
 }
+
+/** A bound parameter; rendered as a SQL literal on Athena, bound natively on DuckDB. */
+export type QueryParameter = string | number | bigint | boolean | null | Date;
 
 export interface ExecuteOptions {
   readonly signal?: AbortSignal;
+  /** Positional parameters for `?` (Athena) / `$1` (DuckDB) placeholders; used by the Kysely drivers. */
+  readonly parameters?: readonly QueryParameter[];
 }
 
 export interface QueryEngine {
   readonly dialect: 'duckdb' | 'athena';
+  /** The statements this engine needs for sources, seeds and materialisations (see engine-statements.ts). */
+  readonly statements: EngineStatements;
   /** Run one statement and read all its rows. */
   execute(sql: string, options?: ExecuteOptions): Promise<QueryResult>;
+  /** Whether a table or view of this name exists in the engine's current schema. */
+  relationExists(name: string): Promise<'table' | 'view' | undefined>;
   close(): Promise<void>;
 }

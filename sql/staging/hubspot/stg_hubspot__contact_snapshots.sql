@@ -1,0 +1,34 @@
+-- materialized: view
+-- description: Versions of each contact rebuilt from property history: the state valid from valid_from until the next version: rows that arrived in this run, latest version per contact_id + valid_from, timestamps typed
+-- test: unique(contact_id, valid_from)
+-- test: not_null(contact_id, valid_from)
+
+with source as (
+    select * from landing_hubspot__contact_snapshots__new
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by contact_id, valid_from
+            order by from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        contact_id,
+        customer_key,
+        from_iso8601_timestamp(valid_from) as valid_from,
+        vip_tier,
+        kyc_level,
+        from_iso8601_timestamp(last_trade_at) as last_trade_at,
+        _run_id as extraction_run_id,
+        from_iso8601_timestamp(_extracted_at) as extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,34 @@
+-- materialized: view
+-- description: Sentiment of each customer message, computed from comment_texts by the sentiment stage: rows that arrived in this run, latest version per comment_id, timestamps typed
+-- test: unique(comment_id)
+-- test: not_null(comment_id)
+
+with source as (
+    select * from landing_nlp__comment_sentiment__new
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by comment_id
+            order by from_iso8601_timestamp(analysed_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        comment_id,
+        ticket_id,
+        language,
+        sentiment_score,
+        analyser,
+        from_iso8601_timestamp(analysed_at) as analysed_at,
+        _run_id as extraction_run_id,
+        from_iso8601_timestamp(_extracted_at) as extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,33 @@
+-- materialized: view
+-- description: Comment bodies (message text, restricted): rows that arrived in this run, latest version per comment_id, timestamps typed
+-- test: unique(comment_id)
+-- test: not_null(comment_id)
+
+with source as (
+    select * from landing_zendesk__comment_texts__new
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by comment_id
+            order by from_iso8601_timestamp(created_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        comment_id,
+        ticket_id,
+        author_id,
+        from_iso8601_timestamp(created_at) as created_at,
+        body,
+        _run_id as extraction_run_id,
+        from_iso8601_timestamp(_extracted_at) as extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,36 @@
+-- materialized: view
+-- description: Comment child events of ticket audits, without their text: rows that arrived in this run, latest version per comment_id, timestamps typed
+-- test: unique(comment_id)
+-- test: not_null(comment_id)
+
+with source as (
+    select * from landing_zendesk__comments__new
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by comment_id
+            order by from_iso8601_timestamp(created_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        comment_id,
+        audit_id,
+        ticket_id,
+        author_id,
+        from_iso8601_timestamp(created_at) as created_at,
+        is_public,
+        via_channel,
+        body_chars,
+        _run_id as extraction_run_id,
+        from_iso8601_timestamp(_extracted_at) as extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

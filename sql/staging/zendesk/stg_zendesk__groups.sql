@@ -1,0 +1,33 @@
+-- materialized: view
+-- description: Agent groups; the tier comes from configuration: rows that arrived in this run, latest version per group_id, timestamps typed
+-- test: unique(group_id)
+-- test: not_null(group_id)
+
+with source as (
+    select * from landing_zendesk__groups__new
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by group_id
+            order by from_iso8601_timestamp(updated_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        group_id,
+        name,
+        is_deleted,
+        from_iso8601_timestamp(created_at) as created_at,
+        from_iso8601_timestamp(updated_at) as updated_at,
+        _run_id as extraction_run_id,
+        from_iso8601_timestamp(_extracted_at) as extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,32 @@
+-- materialized: view
+-- description: Free-text comments left with ratings (message text, restricted): rows that arrived in this run, latest version per rating_id, timestamps typed
+-- test: unique(rating_id)
+-- test: not_null(rating_id)
+
+with source as (
+    select * from landing_zendesk__satisfaction_comments__new
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by rating_id
+            order by from_iso8601_timestamp(updated_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        rating_id,
+        ticket_id,
+        comment,
+        from_iso8601_timestamp(updated_at) as updated_at,
+        _run_id as extraction_run_id,
+        from_iso8601_timestamp(_extracted_at) as extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

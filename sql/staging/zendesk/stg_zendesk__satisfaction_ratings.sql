@@ -1,0 +1,38 @@
+-- materialized: view
+-- description: Satisfaction ratings (offered, unoffered, good, bad, or a 1–5 score): rows that arrived in this run, latest version per rating_id, timestamps typed
+-- test: unique(rating_id)
+-- test: not_null(rating_id)
+-- test: accepted_values(score: offered, unoffered, good, bad, 1, 2, 3, 4, 5)
+
+with source as (
+    select * from landing_zendesk__satisfaction_ratings__new
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by rating_id
+            order by from_iso8601_timestamp(updated_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        rating_id,
+        ticket_id,
+        requester_id,
+        assignee_id,
+        group_id,
+        score,
+        reason,
+        from_iso8601_timestamp(created_at) as created_at,
+        from_iso8601_timestamp(updated_at) as updated_at,
+        _run_id as extraction_run_id,
+        from_iso8601_timestamp(_extracted_at) as extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,38 @@
+-- materialized: view
+-- description: Create and Change child events of ticket audits (field changes): rows that arrived in this run, latest version per event_id, timestamps typed
+-- test: unique(event_id)
+-- test: not_null(event_id)
+
+with source as (
+    select * from landing_zendesk__ticket_events__new
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by event_id
+            order by from_iso8601_timestamp(created_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        event_id,
+        audit_id,
+        ticket_id,
+        from_iso8601_timestamp(created_at) as created_at,
+        updater_id,
+        via_channel,
+        event_type,
+        field_name,
+        value,
+        previous_value,
+        _run_id as extraction_run_id,
+        from_iso8601_timestamp(_extracted_at) as extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

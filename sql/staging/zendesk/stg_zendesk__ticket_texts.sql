@@ -1,0 +1,32 @@
+-- materialized: view
+-- description: Subject and description of tickets (message text, restricted): rows that arrived in this run, latest version per ticket_id, timestamps typed
+-- test: unique(ticket_id)
+-- test: not_null(ticket_id)
+
+with source as (
+    select * from landing_zendesk__ticket_texts__new
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by ticket_id
+            order by generated_timestamp desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        ticket_id,
+        subject,
+        description,
+        generated_timestamp,
+        _run_id as extraction_run_id,
+        from_iso8601_timestamp(_extracted_at) as extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,49 @@
+-- materialized: view
+-- description: Tickets from the incremental cursor export, one row per extracted version: rows that arrived in this run, latest version per ticket_id, timestamps typed
+-- test: unique(ticket_id)
+-- test: not_null(ticket_id)
+-- test: accepted_values(status: new, open, pending, hold, solved, closed, deleted)
+-- test: accepted_values(priority: low, normal, high, urgent)
+
+with source as (
+    select * from landing_zendesk__tickets__new
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by ticket_id
+            order by generated_timestamp desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        ticket_id,
+        requester_id,
+        submitter_id,
+        assignee_id,
+        group_id,
+        organization_id,
+        brand_id,
+        status,
+        priority,
+        ticket_type,
+        via_channel,
+        category,
+        language,
+        tags,
+        custom_fields,
+        is_deleted,
+        from_iso8601_timestamp(created_at) as created_at,
+        from_iso8601_timestamp(updated_at) as updated_at,
+        generated_timestamp,
+        _run_id as extraction_run_id,
+        from_iso8601_timestamp(_extracted_at) as extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

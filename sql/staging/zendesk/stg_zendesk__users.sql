@@ -1,0 +1,41 @@
+-- materialized: view
+-- description: Users (end users, agents, admins) without personal fields: rows that arrived in this run, latest version per user_id, timestamps typed
+-- test: unique(user_id)
+-- test: not_null(user_id)
+-- test: accepted_values(role: end-user, agent, admin)
+
+with source as (
+    select * from landing_zendesk__users__new
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by user_id
+            order by from_iso8601_timestamp(updated_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        user_id,
+        role,
+        customer_key,
+        locale,
+        organization_id,
+        default_group_id,
+        is_bot,
+        is_active,
+        is_suspended,
+        tags,
+        from_iso8601_timestamp(created_at) as created_at,
+        from_iso8601_timestamp(updated_at) as updated_at,
+        _run_id as extraction_run_id,
+        from_iso8601_timestamp(_extracted_at) as extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,289 @@
+import {
+  AthenaClient,
+  type ColumnInfo,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  type GetQueryResultsOutput,
+  type QueryExecution,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { EngineStatements } from '#src/engines/engine-statements.ts';
+import { quoteString } from '#src/engines/engine-statements.ts';
+import type {
+  ExecuteOptions,
+  QueryEngine,
+  QueryParameter,
+  QueryResult,
+  Row,
+} from '#src/engines/query-engine.ts';
+import { athenaStatements } from './athena-statements.ts';
+
+export type AthenaEngineConfig = Extract<WarehouseConfig['engine'], { kind: 'athena' }>;
+
+/** Athena ran the query and reported FAILED. */
+export class AthenaQueryFailedError extends Error {
+  override readonly name = 'AthenaQueryFailedError';
+  constructor(
+    readonly queryExecutionId: string,
+    readonly reason: string,
+    readonly sql: string,
+    readonly errorType?: number,
+  ) {
+    super(
+      `Athena query ${queryExecutionId} failed: ${reason}\n` +
+        'Fix the statement (or the table it reads) and run again; the query history in the workgroup has the details.\n' +
+        `--- statement ---\n${sql.slice(0, 2000)}`,
+    );
+  }
+}
+
+/** The query was cancelled: by us on abort, by someone in the console, or by the workgroup's bytes-scanned cutoff. */
+export class AthenaQueryCancelledError extends Error {
+  override readonly name = 'AthenaQueryCancelledError';
+  constructor(
+    readonly queryExecutionId: string,
+    readonly reason: string,
+    readonly sql: string,
+  ) {
+    super(
+      `Athena query ${queryExecutionId} was cancelled${reason ? `: ${reason}` : ''}. ` +
+        "If the workgroup's data usage limit stopped it, narrow the query or raise the limit.\n" +
+        `--- statement ---\n${sql.slice(0, 500)}`,
+    );
+  }
+}
+
+/** Athena kept refusing to start or poll the query (TooManyRequestsException) after every retry. */
+export class AthenaThrottledError extends Error {
+  override readonly name = 'AthenaThrottledError';
+  constructor(
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    super(
+      `Athena throttled the request ${attempts} times in a row (${(cause as Error).message}). ` +
+        'Too many queries run at once in this account/workgroup: lower concurrency or ask for a higher quota, then retry.',
+      { cause },
+    );
+  }
+}
+
+/** We cancelled the query because the caller's AbortSignal fired. */
+export class AthenaQueryAbortedError extends Error {
+  override readonly name = 'AthenaQueryAbortedError';
+  constructor(
+    readonly queryExecutionId: string | undefined,
+    readonly sql: string,
+  ) {
+    super(
+      `The query${queryExecutionId ? ` ${queryExecutionId}` : ''} was stopped because the run was aborted.`,
+    );
+  }
+}
+
+export interface AthenaEngineOptions {
+  readonly workgroup: string;
+  readonly database: string;
+  readonly catalog?: string;
+  readonly region?: string;
+  readonly curatedLocation: string;
+  /** An AthenaClient to use (tests pass one to aws-sdk-client-mock); default: a new client in `region`. */
+  readonly client?: AthenaClient;
+  /** First poll delay; doubles up to `maxPollMs`. */
+  readonly initialPollMs?: number;
+  readonly maxPollMs?: number;
+  /** How many times a throttled call is retried (with the same back-off) before giving up. */
+  readonly maxThrottleRetries?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The AWS engine: each statement is a query execution in the configured workgroup (which enforces
+ * the result location, encryption and the bytes-scanned cutoff). Polls with exponential back-off,
+ * pages the results, and stops the execution when the caller aborts.
+ */
+export class AthenaEngine implements QueryEngine {
+  readonly dialect = 'athena' as const;
+  readonly statements: EngineStatements;
+  readonly client: AthenaClient;
+  private readonly initialPollMs: number;
+  private readonly maxPollMs: number;
+  private readonly maxThrottleRetries: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(readonly options: AthenaEngineOptions) {
+    this.client = options.client ?? new AthenaClient({ region: options.region });
+    this.statements = athenaStatements({ curatedLocation: options.curatedLocation });
+    this.initialPollMs = options.initialPollMs ?? 200;
+    this.maxPollMs = options.maxPollMs ?? 5_000;
+    this.maxThrottleRetries = options.maxThrottleRetries ?? 6;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  static fromConfig(config: AthenaEngineConfig, client?: AthenaClient): AthenaEngine {
+    return new AthenaEngine({ ...config, client });
+  }
+
+  async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
+    const { signal, parameters } = options;
+    if (signal?.aborted) throw new AthenaQueryAbortedError(undefined, sql);
+    const started = await this.withThrottleRetry(() =>
+      this.client.send(
+        new StartQueryExecutionCommand({
+          QueryString: sql,
+          WorkGroup: this.options.workgroup,
+          QueryExecutionContext: { Database: this.options.database, Catalog: this.options.catalog },
+          ExecutionParameters:
+            parameters && parameters.length > 0 ? parameters.map(athenaLiteral) : undefined,
+        }),
+      ),
+    );
+    const id = started.QueryExecutionId;
+    if (!id)
+      throw new AthenaQueryFailedError('(none)', 'StartQueryExecution returned no QueryExecutionId', sql);
+    const execution = await this.waitFor(id, sql, signal);
+    const { columns, rows, updateCount } = await this.readResults(id);
+    return {
+      columns,
+      rows,
+      bytesScanned: execution.Statistics?.DataScannedInBytes ?? 0,
+      rowsAffected: updateCount,
+    };
+  }
+
+  private async waitFor(id: string, sql: string, signal?: AbortSignal): Promise<QueryExecution> {
+    let delay = this.initialPollMs;
+    for (;;) {
+      if (signal?.aborted) {
+        await this.client
+          .send(new StopQueryExecutionCommand({ QueryExecutionId: id }))
+          .catch(() => undefined);
+        throw new AthenaQueryAbortedError(id, sql);
+      }
+      const { QueryExecution: execution } = await this.withThrottleRetry(() =>
+        this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
+      );
+      const state = execution?.Status?.State;
+      if (state === 'SUCCEEDED' && execution) return execution;
+      if (state === 'FAILED') {
+        const reason =
+          execution?.Status?.AthenaError?.ErrorMessage ??
+          execution?.Status?.StateChangeReason ??
+          'no reason given';
+        throw new AthenaQueryFailedError(id, reason, sql, execution?.Status?.AthenaError?.ErrorType);
+      }
+      if (state === 'CANCELLED') {
+        throw new AthenaQueryCancelledError(id, execution?.Status?.StateChangeReason ?? '', sql);
+      }
+      await this.sleep(delay);
+      delay = Math.min(delay * 2, this.maxPollMs);
+    }
+  }
+
+  private async readResults(id: string): Promise<{ columns: string[]; rows: Row[]; updateCount?: number }> {
+    const rows: Row[] = [];
+    let columns: string[] = [];
+    let info: ColumnInfo[] = [];
+    let updateCount: number | undefined;
+    let nextToken: string | undefined;
+    let first = true;
+    do {
+      const page: GetQueryResultsOutput = await this.withThrottleRetry(() =>
+        this.client.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: nextToken })),
+      );
+      if (first) {
+        info = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+        columns = info.map((c) => c.Label ?? c.Name ?? '');
+        if (page.UpdateCount !== undefined) updateCount = page.UpdateCount;
+      }
+      const pageRows = page.ResultSet?.Rows ?? [];
+      pageRows.forEach((row, index) => {
+        const values = (row.Data ?? []).map((d) => d.VarCharValue);
+        // SELECT results start with a header row repeating the column labels.
+        if (first && index === 0 && columns.length > 0 && values.every((v, i) => v === columns[i])) return;
+        const out: Row = {};
+        columns.forEach((name, i) => {
+          out[name] = fromAthena(values[i], info[i]?.Type);
+        });
+        rows.push(out);
+      });
+      first = false;
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return { columns, rows, updateCount };
+  }
+
+  private async withThrottleRetry<T>(call: () => Promise<T>): Promise<T> {
+    let delay = this.initialPollMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!isThrottle(error)) throw error;
+        if (attempt > this.maxThrottleRetries) throw new AthenaThrottledError(attempt, error);
+        await this.sleep(delay);
+        delay = Math.min(delay * 2, this.maxPollMs);
+      }
+    }
+  }
+
+  async relationExists(name: string): Promise<'table' | 'view' | undefined> {
+    const result = await this.execute(
+      'SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?',
+      { parameters: [this.options.database, name] },
+    );
+    const type = result.rows[0]?.table_type;
+    if (type === undefined || type === null) return undefined;
+    return type === 'VIEW' ? 'view' : 'table';
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+}
+
+function isThrottle(error: unknown): boolean {
+  const name = (error as { name?: string })?.name;
+  return name === 'TooManyRequestsException' || name === 'ThrottlingException';
+}
+
+/** Athena execution parameters are SQL literals. */
+export function athenaLiteral(value: QueryParameter): string {
+  if (value === null) return 'NULL';
+  if (value instanceof Date) return `TIMESTAMP '${value.toISOString().replace('T', ' ').replace('Z', '')}'`;
+  if (typeof value === 'string') return quoteString(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  return String(value);
+}
+
+const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'integer', 'int', 'bigint']);
+const FLOAT_TYPES = new Set(['double', 'float', 'real', 'decimal']);
+
+/** Athena returns every value as text; convert it per the QueryEngine value contract. */
+export function fromAthena(value: string | undefined, type: string | undefined): unknown {
+  if (value === undefined || value === null) return null;
+  const t = (type ?? 'varchar').toLowerCase();
+  if (INTEGER_TYPES.has(t)) {
+    const n = BigInt(value);
+    return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(n) : value;
+  }
+  if (FLOAT_TYPES.has(t) || t.startsWith('decimal')) {
+    if (value === 'NaN') return Number.NaN;
+    if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+    if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+    return Number(value);
+  }
+  if (t === 'boolean') return value === 'true';
+  if (t.startsWith('timestamp')) {
+    // '2026-01-31 23:59:59.000' or '2026-01-31 23:59:59.000 UTC' (with time zone; our sessions are UTC).
+    const [day, time = '00:00:00', zone] = value.split(' ');
+    if (zone && zone !== 'UTC') return value;
+    const date = new Date(`${day}T${time}Z`);
+    return Number.isNaN(date.getTime()) ? value : date.toISOString();
+  }
+  return value;
+}

@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { ExecuteOptions, QueryEngine, QueryParameter, QueryResult } from '#src/engines/query-engine.ts';
+import { duckDbStatements } from './duckdb-statements.ts';
+import { readRows } from './duckdb-values.ts';
+
+export type DuckDbEngineConfig = Extract<WarehouseConfig['engine'], { kind: 'duckdb' }>;
+
+/** A statement DuckDB refused; carries the statement so the caller can say which model failed. */
+export class DuckDbQueryError extends Error {
+  override readonly name = 'DuckDbQueryError';
+  constructor(
+    readonly sql: string,
+    cause: unknown,
+  ) {
+    super(
+      `DuckDB refused the statement: ${(cause as Error).message}\n--- statement ---\n${sql.slice(0, 2000)}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+export class QueryAbortedError extends Error {
+  override readonly name = 'QueryAbortedError';
+  constructor(readonly sql: string) {
+    super(`The query was cancelled before it finished:\n${sql.slice(0, 500)}`);
+  }
+}
+
+const MACROS_FILE = new URL('../../../sql/functions/duckdb-macros.sql', import.meta.url);
+
+/** The compatibility macros, one statement per block (blocks are separated by a line holding `;`). */
+export function duckDbMacroStatements(): string[] {
+  return readFileSync(MACROS_FILE, 'utf8')
+    .split(/^;\s*$/m)
+    .map((block) =>
+      block
+        .split('\n')
+        .filter((line) => !line.trim().startsWith('--'))
+        .join('\n')
+        .trim(),
+    )
+    .filter((s) => s.length > 0);
+}
+
+/**
+ * The local engine: DuckDB embedded in the process. One connection runs the statements in order
+ * (DuckDB runs a statement on all configured threads; queueing them keeps transactions simple);
+ * the Kysely driver opens its own connections on the same instance.
+ */
+export class DuckDbEngine implements QueryEngine {
+  readonly dialect = 'duckdb' as const;
+  readonly statements = duckDbStatements;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Open (or create) the database, force UTC, apply limits, load the Trino compatibility macros. */
+  static async open(
+    config: Pick<DuckDbEngineConfig, 'database' | 'memoryLimit' | 'threads'>,
+  ): Promise<DuckDbEngine> {
+    if (config.database !== ':memory:') await mkdir(dirname(config.database), { recursive: true });
+    const instance = await DuckDBInstance.create(config.database, {
+      memory_limit: config.memoryLimit,
+      threads: String(config.threads),
+    });
+    const connection = await DuckDbEngine.connect(instance);
+    for (const statement of duckDbMacroStatements()) await connection.run(statement);
+    return new DuckDbEngine(instance, connection);
+  }
+
+  /** A connection whose session is UTC before it runs anything: partition keys and dates depend on it. */
+  static async connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
+    const connection = await instance.connect();
+    // ICU loads with the first connection, so the zone cannot be an instance option.
+    await connection.run("SET GLOBAL TimeZone = 'UTC'");
+    await connection.run("SET TimeZone = 'UTC'");
+    return connection;
+  }
+
+  execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
+    const run = this.queue.then(() => this.run(sql, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(sql: string, options: ExecuteOptions): Promise<QueryResult> {
+    const { signal, parameters } = options;
+    if (signal?.aborted) throw new QueryAbortedError(sql);
+    const onAbort = () => this.connection.interrupt();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const values = parameters?.map(toDuckDbValue);
+      const reader = await this.connection.runAndReadAll(sql, values);
+      const { columns, rows } = readRows(reader);
+      return { columns, rows, rowsAffected: reader.rowsChanged };
+    } catch (error) {
+      if (signal?.aborted) throw new QueryAbortedError(sql);
+      throw new DuckDbQueryError(sql, error);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async relationExists(name: string): Promise<'table' | 'view' | undefined> {
+    const result = await this.execute(
+      'SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1',
+      { parameters: [name] },
+    );
+    const type = result.rows[0]?.table_type;
+    if (type === undefined) return undefined;
+    return type === 'VIEW' ? 'view' : 'table';
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function toDuckDbValue(value: QueryParameter): DuckDBValue {
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}

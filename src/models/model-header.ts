@@ -1,0 +1,133 @@
+import { type DataTestDeclaration, parseDataTest } from './data-test-declaration.ts';
+
+export type Materialization = 'view' | 'table' | 'incremental';
+
+export interface ModelHeader {
+  readonly materialized: Materialization;
+  readonly uniqueKey: readonly string[];
+  readonly partitionBy?: string;
+  readonly description: string;
+  readonly tests: readonly DataTestDeclaration[];
+  /** Number of header lines (the SQL body starts after them). */
+  readonly lines: number;
+}
+
+/** A model file's header is missing a field or holds a bad value. */
+export class ModelHeaderError extends Error {
+  override readonly name = 'ModelHeaderError';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly problem: string,
+  ) {
+    super(
+      `${file}:${line}: ${problem}\n` +
+        'A model starts with `-- materialized: view | table | incremental`, `-- description: …`, and for incremental ' +
+        'models `-- unique_key: col[, col]`; optionally `-- partition_by: col` and `-- test: …` lines.',
+    );
+  }
+}
+
+const KEYS = new Set(['materialized', 'unique_key', 'partition_by', 'description', 'test']);
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * Parse the leading `-- key: value` comment lines of a model. Other leading comment lines (no
+ * `key:` form) are free text; an unknown key is refused so a typo (`materialised`) cannot pass
+ * silently.
+ */
+export function parseModelHeader(text: string, file: string): ModelHeader {
+  const lines = text.split('\n');
+  const seen = new Map<string, { value: string; line: number }>();
+  const tests: DataTestDeclaration[] = [];
+  let count = 0;
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '') {
+      count = index + 1;
+      continue;
+    }
+    if (!line.startsWith('--')) break;
+    count = index + 1;
+    const match = /^--\s*([a-z_]+)\s*:\s*(.*)$/i.exec(line);
+    if (!match) continue;
+    const key = (match[1] ?? '').toLowerCase();
+    const value = (match[2] ?? '').trim();
+    if (!KEYS.has(key)) {
+      throw new ModelHeaderError(
+        file,
+        index + 1,
+        `unknown header field "${key}" (known: ${[...KEYS].join(', ')})`,
+      );
+    }
+    if (key === 'test') {
+      tests.push(parseDataTest(value, file, index + 1));
+      continue;
+    }
+    if (seen.has(key)) throw new ModelHeaderError(file, index + 1, `header field "${key}" is given twice`);
+    seen.set(key, { value, line: index + 1 });
+  }
+
+  const materialized = seen.get('materialized');
+  if (!materialized) throw new ModelHeaderError(file, 1, 'missing `-- materialized:` header line');
+  if (!['view', 'table', 'incremental'].includes(materialized.value)) {
+    throw new ModelHeaderError(
+      file,
+      materialized.line,
+      `materialized must be view, table or incremental, not "${materialized.value}"`,
+    );
+  }
+  const kind = materialized.value as Materialization;
+  const description = seen.get('description');
+  if (!description || description.value === '') {
+    throw new ModelHeaderError(
+      file,
+      1,
+      'missing `-- description:` header line (one line saying what a row is)',
+    );
+  }
+
+  const uniqueKeyLine = seen.get('unique_key');
+  const uniqueKey = uniqueKeyLine
+    ? uniqueKeyLine.value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : [];
+  if (kind === 'incremental' && uniqueKey.length === 0) {
+    throw new ModelHeaderError(
+      file,
+      materialized.line,
+      'an incremental model needs `-- unique_key: col[, col]`',
+    );
+  }
+  if (kind !== 'incremental' && uniqueKeyLine) {
+    throw new ModelHeaderError(file, uniqueKeyLine.line, 'unique_key applies to incremental models only');
+  }
+  for (const key of uniqueKey) {
+    if (!IDENTIFIER.test(key)) {
+      throw new ModelHeaderError(file, uniqueKeyLine?.line ?? 1, `unique_key "${key}" is not a column name`);
+    }
+  }
+
+  const partitionLine = seen.get('partition_by');
+  if (partitionLine) {
+    if (kind === 'view') throw new ModelHeaderError(file, partitionLine.line, 'a view cannot be partitioned');
+    if (!IDENTIFIER.test(partitionLine.value)) {
+      throw new ModelHeaderError(
+        file,
+        partitionLine.line,
+        `partition_by "${partitionLine.value}" is not one column name`,
+      );
+    }
+  }
+
+  return {
+    materialized: kind,
+    uniqueKey,
+    partitionBy: partitionLine?.value,
+    description: description.value,
+    tests,
+    lines: count,
+  };
+}

@@ -1,0 +1,152 @@
+import type { Kysely } from 'kysely';
+import { createKysely } from '#src/engines/create-query-engine.ts';
+import type { QueryEngine } from '#src/engines/query-engine.ts';
+import type { ColumnType } from '#src/landing/columns.ts';
+
+/** One transform (or data-test) run. Timestamps are ISO-8601 UTC strings: portable and sortable. */
+export interface WarehouseRunsTable {
+  run_id: string;
+  kind: string;
+  status: string;
+  full_refresh: boolean;
+  selection: string | null;
+  started_at: string;
+  finished_at: string | null;
+  models_built: number | null;
+  message: string | null;
+}
+
+/**
+ * The landing watermark, kept exactly: every landing file a successful full transform consumed.
+ * `__new` = listed files not in here. A file list (not a max-timestamp) cannot miss a file that
+ * was written late with an older modification time, and it records the bytes each run read.
+ */
+export interface LandingWatermarksTable {
+  file_key: string;
+  source: string;
+  stream: string;
+  size_bytes: number;
+  last_modified: string;
+  run_id: string;
+}
+
+export interface RunMetadataDatabase {
+  warehouse_runs: WarehouseRunsTable;
+  landing_watermarks: LandingWatermarksTable;
+}
+
+const tableColumns: Record<keyof RunMetadataDatabase, Record<string, ColumnType>> = {
+  warehouse_runs: {
+    run_id: 'varchar',
+    kind: 'varchar',
+    status: 'varchar',
+    full_refresh: 'boolean',
+    selection: 'varchar',
+    started_at: 'varchar',
+    finished_at: 'varchar',
+    models_built: 'bigint',
+    message: 'varchar',
+  },
+  landing_watermarks: {
+    file_key: 'varchar',
+    source: 'varchar',
+    stream: 'varchar',
+    size_bytes: 'bigint',
+    last_modified: 'varchar',
+    run_id: 'varchar',
+  },
+};
+
+/** Run bookkeeping in the engine itself (DuckDB tables / Iceberg tables), read and written with Kysely. */
+export class RunMetadata {
+  readonly db: Kysely<RunMetadataDatabase>;
+
+  private constructor(engine: QueryEngine) {
+    this.db = createKysely<RunMetadataDatabase>(engine);
+  }
+
+  static async open(engine: QueryEngine): Promise<RunMetadata> {
+    for (const [name, columns] of Object.entries(tableColumns)) {
+      await engine.execute(engine.statements.createTableIfMissing(name, columns));
+    }
+    return new RunMetadata(engine);
+  }
+
+  async startRun(run: {
+    runId: string;
+    kind: string;
+    full: boolean;
+    selection?: string;
+    now: Date;
+  }): Promise<void> {
+    await this.db
+      .insertInto('warehouse_runs')
+      .values({
+        run_id: run.runId,
+        kind: run.kind,
+        status: 'running',
+        full_refresh: run.full,
+        selection: run.selection ?? null,
+        started_at: run.now.toISOString(),
+        finished_at: null,
+        models_built: null,
+        message: null,
+      })
+      .execute();
+  }
+
+  async finishRun(
+    runId: string,
+    outcome: { status: 'succeeded' | 'failed'; modelsBuilt: number; message?: string },
+  ) {
+    await this.db
+      .updateTable('warehouse_runs')
+      .set({
+        status: outcome.status,
+        finished_at: new Date().toISOString(),
+        models_built: outcome.modelsBuilt,
+        message: outcome.message?.slice(0, 2000) ?? null,
+      })
+      .where('run_id', '=', runId)
+      .execute();
+  }
+
+  /** Keys of the files of this stream already consumed by a successful transform. */
+  async consumedFiles(source: string, stream: string): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('landing_watermarks')
+      .select('file_key')
+      .where('source', '=', source)
+      .where('stream', '=', stream)
+      .execute();
+    return new Set(rows.map((r) => r.file_key));
+  }
+
+  /** Advance the watermark: these files are consumed. On a full rebuild the ledger is replaced. */
+  async markConsumed(
+    files: readonly Omit<LandingWatermarksTable, 'run_id'>[],
+    runId: string,
+    replace: boolean,
+  ) {
+    if (replace) await this.db.deleteFrom('landing_watermarks').execute();
+    // Batches keep each statement well under Athena's query-length limit.
+    for (let i = 0; i < files.length; i += 500) {
+      const batch = files.slice(i, i + 500).map((f) => ({ ...f, run_id: runId }));
+      await this.db.insertInto('landing_watermarks').values(batch).execute();
+    }
+  }
+
+  async lastRun(kind = 'transform'): Promise<WarehouseRunsTable | undefined> {
+    return this.db
+      .selectFrom('warehouse_runs')
+      .selectAll()
+      .where('kind', '=', kind)
+      .orderBy('started_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
