@@ -1,0 +1,281 @@
+import { type LandingStream, landingStreams, landingTableName } from '#src/landing/landing-schemas.ts';
+import type { Role } from './role.ts';
+
+/**
+ * The access policy, declared once. The local `warehouse query --role` enforces it
+ * (`check-statement.ts`), and the AWS deployment renders it (`renderAccessPolicy`) into Lake
+ * Formation grants with column exclusions and one Athena workgroup per role.
+ *
+ * A table belongs to one class; a role reads the classes listed for it. Independently, a column is
+ * `personal` or `text` (from the landing declaration, or by name in curated tables) and only roles
+ * with `personal` / `text` read it, wherever it is reached from: directly, through `*`, a view, a
+ * join, a subquery or a CTE.
+ */
+export type TableClass =
+  /** Aggregated KPI marts: no row is about one customer. */
+  | 'kpi_mart'
+  /** Curated facts and dimensions keyed by pseudonymous ids (`customer_key`, user ids). */
+  | 'fact'
+  /** Seed tables built from configuration (`cfg_*`): targets, calendars, group tiers. */
+  | 'seed'
+  /** Staging and intermediate models: not exposed to analysts (dbt convention). */
+  | 'model'
+  /** Landing streams without personal data. */
+  | 'landing'
+  /** Run tables, manifests, data-test results, the audit log as a table. */
+  | 'operational'
+  /** Personal data (e-mail, names, phones) or message text: the mapping tables. */
+  | 'restricted'
+  /** Not declared anywhere: refused to everyone but compliance and the pipeline (fail closed). */
+  | 'unclassified';
+
+export type ColumnClass = 'personal' | 'text';
+
+export interface RolePolicy {
+  readonly description: string;
+  readonly classes: readonly TableClass[];
+  /** Column classes this role reads. */
+  readonly columns: readonly ColumnClass[];
+  readonly mayExport: boolean;
+  /** Athena workgroup the deployment creates for the role. */
+  readonly workgroup: string;
+}
+
+export const rolePolicies: Readonly<Record<Role, RolePolicy>> = {
+  analyst: {
+    description: 'reads KPI marts and the non-personal columns of facts',
+    classes: ['kpi_mart', 'fact', 'seed'],
+    columns: [],
+    mayExport: false,
+    workgroup: 'warehouse-analyst',
+  },
+  engineer: {
+    description:
+      'operates the pipeline: reads operational metadata, models and marts, never personal data or message text',
+    classes: ['kpi_mart', 'fact', 'seed', 'model', 'landing', 'operational'],
+    columns: [],
+    mayExport: false,
+    workgroup: 'warehouse-engineer',
+  },
+  compliance: {
+    description: 'reads everything retained, including personal data and message text, and may export it',
+    classes: ['kpi_mart', 'fact', 'seed', 'model', 'landing', 'operational', 'restricted', 'unclassified'],
+    columns: ['personal', 'text'],
+    mayExport: true,
+    workgroup: 'warehouse-compliance',
+  },
+  pipeline: {
+    description: "the pipeline's own identity: builds every layer",
+    classes: ['kpi_mart', 'fact', 'seed', 'model', 'landing', 'operational', 'restricted', 'unclassified'],
+    columns: ['personal', 'text'],
+    mayExport: false,
+    workgroup: 'warehouse-pipeline',
+  },
+};
+
+/** Aggregated marts (published names, KPIS.md): readable by every role, kept by retention. */
+export const kpiMarts: readonly string[] = [
+  'kpi_values',
+  'kpi_scorecard',
+  'service_quality_index',
+  'kpi_daily_wide',
+  'kpi_weekly_wide',
+  'kpi_monthly_wide',
+  'backlog_daily',
+  'ticket_volume_hourly',
+  'agent_performance',
+];
+
+/** Curated facts and dimensions (published names); any other `fct_` / `dim_` table is one too. */
+export const factTables: readonly string[] = [
+  'fct_tickets',
+  'fct_ticket_events',
+  'fct_satisfaction_ratings',
+  'fct_nps_responses',
+  'dim_customers',
+  'dim_agents',
+  'dim_groups',
+  'sla_alerts',
+];
+
+/** Operational metadata tables the engineer reads (run state, manifests, data tests, audit). */
+export const operationalTables: readonly string[] = [
+  'pipeline_runs',
+  'run_manifests',
+  'model_runs',
+  'data_test_results',
+  'audit_log',
+];
+const operationalPattern = /^(_|ops_|run_|wh_)/;
+
+/** Landing streams holding personal data or message text; a curated table named after one is restricted. */
+const restrictedStreams = Object.values(landingStreams as Record<string, LandingStream>)
+  .filter((s) => s.restricted)
+  .map((s) => s.stream);
+const restrictedNamePattern = new RegExp(`(${restrictedStreams.join('|')}|_pii$|_pii_|_texts?$|_texts?_)`);
+
+/** Curated column names that are personal data or message text wherever they appear. */
+const personalColumnPattern =
+  /^(.*_)?(email|e_mail|phone|phone_number|firstname|lastname|first_name|last_name|full_name|name|ip_address)$/;
+const textColumnPattern = /^(.*_)?(subject|description|body|comment|comment_text|message|message_text|note)$/;
+/** `name`-like columns that name things, not people. */
+const publicNameColumns = new Set([
+  'group_name',
+  'brand_name',
+  'kpi_name',
+  'stage_name',
+  'model_name',
+  'table_name',
+  'column_name',
+  'field_name',
+  'test_name',
+  'source_name',
+  'stream_name',
+  'dim_groups.name',
+  'landing_zendesk__groups.name',
+]);
+
+export interface TableClassification {
+  readonly table: string;
+  readonly class: TableClass;
+  /** Why this class: shown in refusals. */
+  readonly because: string;
+  /** Column classification by column name (only sensitive columns are listed). */
+  readonly sensitive: ReadonlyMap<string, ColumnClass>;
+}
+
+const landingByTable = new Map(
+  Object.values(landingStreams as Record<string, LandingStream>).map((s) => [landingTableName(s), s]),
+);
+
+/** Classify a table (and the sensitive columns among `columns`, for curated tables). */
+export function classifyTable(name: string, columns: readonly string[] = []): TableClassification {
+  const table = name.toLowerCase();
+  const stream = landingByTable.get(table.replace(/__new$/, ''));
+  if (stream) {
+    const sensitive = new Map<string, ColumnClass>();
+    for (const [column, spec] of Object.entries(stream.columns)) {
+      if (spec.classification !== 'public') sensitive.set(column, spec.classification);
+    }
+    return {
+      table,
+      class: stream.restricted ? 'restricted' : 'landing',
+      because: stream.restricted
+        ? `landing stream ${stream.stream} holds personal data or message text`
+        : `landing stream ${stream.stream}`,
+      sensitive,
+    };
+  }
+  const sensitive = curatedSensitiveColumns(table, columns);
+  const make = (cls: TableClass, because: string): TableClassification => ({
+    table,
+    class: cls,
+    because,
+    sensitive,
+  });
+  if (restrictedNamePattern.test(table))
+    return make('restricted', 'named after personal data or message text');
+  if (kpiMarts.includes(table) || /^kpi_/.test(table)) return make('kpi_mart', 'aggregated KPI mart');
+  if (table.startsWith('cfg_')) return make('seed', 'seed table built from configuration');
+  if (operationalTables.includes(table) || operationalPattern.test(table))
+    return make('operational', 'operational metadata');
+  if (factTables.includes(table) || /^(fct|dim)_/.test(table))
+    return make('fact', 'curated fact or dimension');
+  if (/^(stg|int)_/.test(table)) return make('model', 'staging or intermediate model (not exposed)');
+  return make('unclassified', 'not declared in the access policy');
+}
+
+function curatedSensitiveColumns(table: string, columns: readonly string[]): Map<string, ColumnClass> {
+  const sensitive = new Map<string, ColumnClass>();
+  for (const raw of columns) {
+    const column = raw.toLowerCase();
+    if (publicNameColumns.has(column) || publicNameColumns.has(`${table}.${column}`)) continue;
+    if (personalColumnPattern.test(column)) sensitive.set(column, 'personal');
+    else if (textColumnPattern.test(column)) sensitive.set(column, 'text');
+  }
+  return sensitive;
+}
+
+/** Whether `role` reads tables of this class. */
+export function roleReadsClass(role: Role, cls: TableClass): boolean {
+  return rolePolicies[role].classes.includes(cls);
+}
+
+/** Whether `role` reads columns of this class. */
+export function roleReadsColumn(role: Role, cls: ColumnClass): boolean {
+  return rolePolicies[role].columns.includes(cls);
+}
+
+/** The rule text shown in a refusal. */
+export function ruleFor(role: Role): string {
+  return `${role} ${rolePolicies[role].description}`;
+}
+
+/** One role's grants, rendered for the AWS deployment. */
+export interface RenderedRoleGrants {
+  readonly role: Role;
+  readonly workgroup: string;
+  readonly description: string;
+  readonly mayExport: boolean;
+  /** Tables to grant SELECT on, each with the columns to exclude (Lake Formation ColumnWildcard). */
+  readonly tables: readonly {
+    readonly table: string;
+    readonly class: TableClass;
+    readonly excludedColumns: readonly string[];
+  }[];
+  /** Tables known to the policy that this role gets no grant on. */
+  readonly deniedTables: readonly string[];
+}
+
+export interface RenderedAccessPolicy {
+  readonly version: 1;
+  readonly roles: readonly RenderedRoleGrants[];
+}
+
+/**
+ * Render the policy for the CDK app: per role, the tables to grant and the columns to exclude.
+ * `tables` maps each table to its columns; by default the landing streams (columns from their
+ * declaration) plus the published marts (their columns unknown until built: nothing excluded,
+ * since curated non-restricted tables must carry no personal column — the query check and a data
+ * test enforce that). Pass the engine's catalog for exact column lists.
+ */
+export function renderAccessPolicy(
+  tables: Readonly<Record<string, readonly string[]>> = defaultPolicyTables(),
+): RenderedAccessPolicy {
+  const names = Object.keys(tables).sort();
+  const roles = (Object.keys(rolePolicies) as Role[]).map((role): RenderedRoleGrants => {
+    const granted: { table: string; class: TableClass; excludedColumns: string[] }[] = [];
+    const denied: string[] = [];
+    for (const name of names) {
+      const classification = classifyTable(name, tables[name] ?? []);
+      if (!roleReadsClass(role, classification.class)) {
+        denied.push(name);
+        continue;
+      }
+      const excludedColumns = [...classification.sensitive]
+        .filter(([, cls]) => !roleReadsColumn(role, cls))
+        .map(([column]) => column)
+        .sort();
+      granted.push({ table: name, class: classification.class, excludedColumns });
+    }
+    const policy = rolePolicies[role];
+    return {
+      role,
+      workgroup: policy.workgroup,
+      description: policy.description,
+      mayExport: policy.mayExport,
+      tables: granted,
+      deniedTables: denied,
+    };
+  });
+  return { version: 1, roles };
+}
+
+/** Landing streams with their declared columns, and the published marts with no known columns. */
+export function defaultPolicyTables(): Record<string, readonly string[]> {
+  const tables: Record<string, readonly string[]> = {};
+  for (const stream of Object.values(landingStreams as Record<string, LandingStream>))
+    tables[landingTableName(stream)] = Object.keys(stream.columns);
+  for (const name of [...kpiMarts, ...factTables]) tables[name] = [];
+  return tables;
+}

@@ -1,0 +1,223 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccessDeniedError } from '#src/governance/access/check-statement.ts';
+import { loadRelationCatalog, type RelationCatalog } from '#src/governance/access/relation-catalog.ts';
+import type { Role } from '#src/governance/access/role.ts';
+import { sha256Hex } from '#src/governance/audit/audit-entry.ts';
+import { AuditLog } from '#src/governance/audit/audit-log.ts';
+import { LocalAuditSink } from '#src/governance/audit/local/local-audit-sink.ts';
+import { runQueryAsRole } from '#src/governance/query/run-query-as-role.ts';
+import { buildGovernanceWorld, type GovernanceWorld } from '#tests/governance/fixtures/governance-world.ts';
+
+let world: GovernanceWorld;
+let audit: AuditLog;
+let auditDir: string;
+let catalog: RelationCatalog;
+
+beforeAll(async () => {
+  world = await buildGovernanceWorld();
+  auditDir = await mkdtemp(join(tmpdir(), 'gov-audit-'));
+  audit = new AuditLog(new LocalAuditSink({ dir: auditDir }), { actor: 'tester' });
+  catalog = await loadRelationCatalog(world.engine);
+});
+afterAll(async () => {
+  await world.engine.close();
+  await rm(world.root, { recursive: true, force: true });
+  await rm(auditDir, { recursive: true, force: true });
+});
+
+const ask = (role: Role, sql: string) => runQueryAsRole({ engine: world.engine, audit, role, sql, catalog });
+
+async function refusal(role: Role, sql: string): Promise<AccessDeniedError> {
+  const error = await ask(role, sql).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AccessDeniedError);
+  return error as AccessDeniedError;
+}
+
+describe('the analyst', () => {
+  it('reads the KPI marts and the non-personal columns of facts', async () => {
+    const kpis = await ask(
+      'analyst',
+      "select period_start, value from kpi_values where kpi = 'ticket_volume'",
+    );
+    const facts = await ask(
+      'analyst',
+      'select channel, count(distinct customer_key) as customers from fct_tickets group by channel',
+    );
+
+    expect(kpis.rows).toHaveLength(30);
+    expect(facts.rows).toEqual([{ channel: 'email', customers: 3 }]);
+  });
+
+  it('reads a view over the KPI marts (views are expanded without over-refusing)', async () => {
+    const result = await ask('analyst', 'select * from kpi_monthly_wide order by period_start');
+
+    expect(result.rows).toHaveLength(30);
+    expect(result.access.throughViews).toEqual(['kpi_values']);
+  });
+
+  it.each([
+    ['email', 'select email from stg_zendesk__user_pii'],
+    ['name', 'select name from stg_zendesk__user_pii'],
+    ['phone', 'select phone from stg_zendesk__user_pii'],
+    ['firstname', 'select firstname from stg_hubspot__contact_pii'],
+    ['lastname', 'select lastname from stg_hubspot__contact_pii'],
+    ['body', 'select body from stg_zendesk__comment_texts'],
+  ])('is refused the personal column %s and its restricted table', async (_column, sql) => {
+    const error = await refusal('analyst', sql);
+
+    expect(error.message).toMatch(/restricted/);
+    expect(error.rule).toMatch(/^analyst reads KPI marts/);
+  });
+
+  it('is refused a restricted table even for its pseudonymous columns', async () => {
+    const error = await refusal('analyst', 'select customer_key from stg_zendesk__user_pii');
+
+    expect(error.table).toBe('stg_zendesk__user_pii');
+  });
+
+  it('is refused staging models and operational tables, which are not exposed to analysts', async () => {
+    expect((await refusal('analyst', 'select * from pipeline_runs')).table).toBe('pipeline_runs');
+  });
+
+  it('is refused personal data through a view, naming the column and the view', async () => {
+    const error = await refusal('analyst', 'select ticket_id from fct_ticket_contacts');
+
+    expect(error.table).toBe('stg_zendesk__user_pii');
+    expect(error.message).toMatch(/view fct_ticket_contacts reads table stg_zendesk__user_pii/);
+  });
+
+  it('is refused through a view of a view', async () => {
+    const error = await refusal('analyst', 'select count(*) from fct_ticket_contacts_recent');
+
+    expect(error.message).toMatch(/fct_ticket_contacts_recent → fct_ticket_contacts/);
+  });
+
+  it('is refused through *, a join, a subquery and a CTE', async () => {
+    const star = await refusal('analyst', 'select * from stg_zendesk__user_pii');
+    const join = await refusal(
+      'analyst',
+      'select t.ticket_id, p.email from fct_tickets t join stg_zendesk__user_pii p on p.customer_key = t.customer_key',
+    );
+    const subquery = await refusal(
+      'analyst',
+      "select count(*) from fct_tickets where customer_key in (select customer_key from stg_hubspot__contact_pii where lastname = 'Baker')",
+    );
+    const derived = await refusal('analyst', 'select * from (select * from stg_zendesk__comment_texts) s');
+    const cte = await refusal(
+      'analyst',
+      'with people as (select user_id, email from stg_zendesk__user_pii) select count(*) from people',
+    );
+
+    for (const error of [star, join, subquery, derived, cte]) expect(error.table).toMatch(/^stg_/);
+  });
+
+  it('is refused a personal column in a non-restricted table, by column name', async () => {
+    await world.engine.execute("create table fct_callbacks as select 1 as ticket_id, '+44 1' as phone");
+    const local = await loadRelationCatalog(world.engine);
+    const error = await runQueryAsRole({
+      engine: world.engine,
+      audit,
+      role: 'analyst',
+      sql: 'select phone from fct_callbacks',
+      catalog: local,
+    }).catch((e) => e);
+    const allowed = await runQueryAsRole({
+      engine: world.engine,
+      audit,
+      role: 'analyst',
+      sql: 'select ticket_id from fct_callbacks',
+      catalog: local,
+    });
+
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    expect(error.column).toBe('phone');
+    expect(allowed.rows).toEqual([{ ticket_id: 1 }]);
+  });
+});
+
+describe('every role', () => {
+  it.each([
+    ['DDL', 'drop table fct_tickets'],
+    ['DML', "delete from fct_tickets where channel = 'email'"],
+    ['two statements', 'select 1; drop table fct_tickets'],
+    ['a file read', "select * from read_csv('/etc/passwd')"],
+    ['an engine internal', 'select * from information_schema.columns'],
+    ['an unknown table', 'select * from nowhere'],
+  ])('is refused %s', async (_what, sql) => {
+    await refusal('compliance', sql);
+    expect((await world.engine.execute('select count(*) as n from fct_tickets')).rows[0]).toEqual({ n: 90 });
+  });
+});
+
+describe('the engineer', () => {
+  it('reads operational metadata, models and marts but not message text or personal data', async () => {
+    const runs = await ask('engineer', 'select status from pipeline_runs');
+    const kpis = await ask('engineer', 'select count(*) as n from kpi_values');
+
+    expect(runs.rows).toEqual([{ status: 'succeeded' }]);
+    expect(kpis.rows).toEqual([{ n: 30 }]);
+    await refusal('engineer', 'select body from stg_zendesk__comment_texts');
+    await refusal('engineer', 'select email from fct_ticket_contacts');
+  });
+});
+
+describe('the compliance role', () => {
+  it('reads personal data and message text, directly and through views', async () => {
+    const people = await ask('compliance', 'select email from stg_zendesk__user_pii order by user_id');
+    const viaView = await ask('compliance', 'select count(*) as n from fct_ticket_contacts');
+
+    expect(people.rows.map((r) => r.email)).toEqual([
+      'alice@example.com',
+      'bob@example.com',
+      'carol@example.com',
+    ]);
+    expect(viaView.rows).toEqual([{ n: 90 }]);
+  });
+});
+
+describe('the audit of queries', () => {
+  it('records every allowed and every refused statement with its hash, never its text', async () => {
+    // Prepare
+    const before = (await audit.tail(10_000)).length;
+    const allowed = 'select count(*) from fct_tickets';
+    const refused = "select email from stg_zendesk__user_pii where email = 'alice@example.com'";
+
+    // Act
+    await ask('analyst', allowed);
+    await ask('analyst', refused).catch(() => undefined);
+
+    // Assess
+    const entries = (await audit.tail(10_000)).slice(before);
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({
+      action: 'query',
+      outcome: 'success',
+      role: 'analyst',
+      counts: { rows: 1 },
+      details: { statement_sha256: sha256Hex(allowed), tables: ['fct_tickets'] },
+    });
+    expect(entries[1]).toMatchObject({
+      action: 'query.denied',
+      outcome: 'denied',
+      target: 'stg_zendesk__user_pii',
+      details: { statement_sha256: sha256Hex(refused) },
+    });
+    expect(JSON.stringify(entries)).not.toMatch(/alice/);
+    expect(await audit.verify()).toMatchObject({ ok: true });
+  });
+
+  it('holds one entry per statement run in this suite', async () => {
+    const entries = await audit.tail(100_000);
+    const denied = entries.filter((e) => e.action === 'query.denied').length;
+    const allowed = entries.filter((e) => e.action === 'query').length;
+
+    expect(denied).toBeGreaterThanOrEqual(20);
+    expect(allowed).toBeGreaterThanOrEqual(8);
+  });
+});
