@@ -1,0 +1,38 @@
+import { AthenaEngine } from '#src/engines/athena/athena-engine.ts';
+import type { AuditLog } from '#src/governance/audit/audit-log.ts';
+import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
+import { S3ObjectStore } from '#src/stores/s3/s3-object-store.ts';
+import type { LambdaSettings } from './lambda-environment.ts';
+
+/**
+ * What a pipeline step works with in AWS: the lake (raw bucket), the published bucket, the Athena
+ * engine and the audit log in the Object Lock bucket. Built from the S3 and Athena implementations
+ * directly, never through the engine factory, so DuckDB (native, local only) stays out of the bundle.
+ */
+export interface LambdaRuntime {
+  readonly lake: S3ObjectStore;
+  readonly published: S3ObjectStore;
+  readonly engine: AthenaEngine;
+  readonly audit: AuditLog;
+}
+
+export function lambdaRuntime({ config, env }: LambdaSettings): LambdaRuntime {
+  if (config.lake.kind !== 's3') throw new Error('WAREHOUSE_CONFIG.lake must be an s3 lake in Lambda');
+  if (config.engine.kind !== 'athena') throw new Error('WAREHOUSE_CONFIG.engine must be athena in Lambda');
+  const clientConfig = {
+    region: config.lake.region,
+    endpoint: config.lake.endpoint,
+    forcePathStyle: config.lake.forcePathStyle,
+  };
+  const lake = new S3ObjectStore({ bucket: config.lake.bucket, prefix: config.lake.prefix, clientConfig });
+  const published = new S3ObjectStore({ bucket: env.PUBLISHED_BUCKET, client: lake.client });
+  const engine = new AthenaEngine({
+    workgroup: config.engine.workgroup,
+    database: config.engine.database,
+    catalog: config.engine.catalog,
+    curatedLocation: config.engine.curatedLocation,
+    ...(config.engine.region ? { region: config.engine.region } : {}),
+  });
+  const audit = createAuditLog(config, { actor: env.AWS_LAMBDA_FUNCTION_NAME });
+  return { lake, published, engine, audit };
+}

@@ -1,0 +1,49 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { runRetention } from '#src/governance/retention/run-retention.ts';
+import { mapErrors, parseEvent } from './common/handler-middleware.ts';
+import { lambdaSettings } from './common/lambda-environment.ts';
+import { lambdaRuntime } from './common/lambda-runtime.ts';
+import { powertools } from './common/powertools.ts';
+import { type RunEvent, runEventSchema } from './common/run-event.ts';
+
+const { logger, metrics } = powertools('retention');
+
+export interface RetentionResult {
+  readonly runId: string;
+  readonly deleted: number;
+}
+
+/** Apply the retention windows and legal holds with the same `runRetention` the CLI runs. */
+async function retention(event: RunEvent): Promise<RetentionResult> {
+  const settings = lambdaSettings('retention');
+  const { lake, engine, audit } = lambdaRuntime(settings);
+  const report = await runRetention({
+    config: settings.config,
+    engine,
+    store: lake,
+    audit,
+    runId: event.runId,
+  });
+  const deleted = deletedCount(report);
+  metrics.addMetric('RetentionDeleted', MetricUnit.Count, deleted);
+  logger.info('retention applied', { runId: event.runId, deleted });
+  return { runId: event.runId, deleted };
+}
+
+function deletedCount(report: unknown): number {
+  const r = report as { deleted?: unknown; totals?: { deleted?: unknown } } | undefined;
+  if (typeof r?.deleted === 'number') return r.deleted;
+  if (typeof r?.totals?.deleted === 'number') return r.totals.deleted;
+  return 0;
+}
+
+export const handler = middy<RunEvent, RetentionResult, Error, Context>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(mapErrors({ logger, metrics }))
+  .use(parseEvent('retention', runEventSchema))
+  .handler(retention);

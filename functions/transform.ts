@@ -1,0 +1,60 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { runTransform } from '#src/models/run-transform.ts';
+import { mapErrors, parseEvent } from './common/handler-middleware.ts';
+import { lambdaSettings } from './common/lambda-environment.ts';
+import { lambdaRuntime } from './common/lambda-runtime.ts';
+import { loadSecrets } from './common/load-secrets.ts';
+import { powertools } from './common/powertools.ts';
+import { type RunEvent, runEventSchema } from './common/run-event.ts';
+
+const { logger, metrics } = powertools('transform');
+
+export interface TransformResult {
+  readonly runId: string;
+  readonly models: number;
+}
+
+/** Run the SQL models in Athena with the same `runTransform` the CLI runs. */
+async function transform(event: RunEvent): Promise<TransformResult> {
+  const settings = lambdaSettings('transform');
+  await loadSecrets(settings.config, { hmacKey: settings.env.HMAC_SECRET_ARN });
+  const { lake, engine, audit } = lambdaRuntime(settings);
+  const summary = await audit.record(
+    {
+      role: 'pipeline',
+      action: 'pipeline.stage',
+      target: event.runId,
+      details: { stage: 'transform', full: event.full },
+    },
+    () =>
+      runTransform({
+        config: settings.config,
+        engine,
+        store: lake,
+        runId: event.runId,
+        full: event.full,
+        onProgress: (progress: unknown) => logger.debug('progress', { progress }),
+      }),
+  );
+  const models = countOf(summary);
+  metrics.addMetric('ModelsBuilt', MetricUnit.Count, models);
+  logger.info('transform complete', { runId: event.runId, models });
+  return { runId: event.runId, models };
+}
+
+function countOf(summary: unknown): number {
+  const s = summary as { models?: unknown[] | number } | undefined;
+  if (Array.isArray(s?.models)) return s.models.length;
+  return typeof s?.models === 'number' ? s.models : 0;
+}
+
+export const handler = middy<RunEvent, TransformResult, Error, Context>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(mapErrors({ logger, metrics }))
+  .use(parseEvent('transform', runEventSchema))
+  .handler(transform);

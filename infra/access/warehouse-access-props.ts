@@ -1,0 +1,32 @@
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { WarehouseCatalog } from '#infra/catalog/warehouse-catalog.ts';
+import type { WarehouseStorage } from '#infra/storage/warehouse-storage.ts';
+import type { ColumnAccessPolicy, PersonRole } from './lake-formation-grants.ts';
+
+export interface WarehouseAccessProps {
+  readonly name: string;
+  readonly storage: WarehouseStorage;
+  readonly catalog: WarehouseCatalog;
+  /** The role the Athena-driven pipeline steps run as: creates and reads every table. */
+  readonly pipelineRole: iam.IRole;
+  /** Roles of the extraction functions: they write landing files but never query. */
+  readonly extractRoles?: readonly iam.IRole[];
+  /** The state machine engineers may start (backfills) and inspect. */
+  readonly stateMachine: sfn.IStateMachine;
+  /**
+   * Principals allowed to assume each role.
+   * @default the account itself: IAM policies in the account decide who may assume
+   */
+  readonly trustedPrincipals?: Partial<Record<PersonRole, readonly string[]>>;
+  /**
+   * Classifications each role may read on landing tables.
+   * @default defaultColumnAccess (personal data and text for compliance only)
+   */
+  readonly columnAccess?: ColumnAccessPolicy;
+  /**
+   * Lake Formation data lake administrators to set (account-wide; replaces the existing list).
+   * @default - the account's Lake Formation settings are left alone
+   */
+  readonly lakeFormationAdmins?: readonly string[];
+}

@@ -1,0 +1,268 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
+import { Construct } from 'constructs';
+import type { WorkgroupRole } from '#infra/catalog/warehouse-catalog-props.ts';
+import { acknowledgeWildcards } from '#infra/nag/acknowledge-wildcards.ts';
+import { type LandingGrant, landingGrants, type PersonRole, personRoles } from './lake-formation-grants.ts';
+import type { WarehouseAccessProps } from './warehouse-access-props.ts';
+
+/** LF-Tag that separates landing tables (column grants) from model tables (tag grants). */
+export const layerTag = { key: 'warehouse_layer', landing: 'landing', model: 'model' } as const;
+
+const roleDescriptions: Record<PersonRole, string> = {
+  analyst: 'Reads KPI marts and non-personal columns through the analyst Athena workgroup',
+  compliance: 'Reads everything retained, personal data and message text included, and its exports',
+  engineer: 'Operates the pipeline (starts backfills) and reads non-personal data',
+};
+
+/**
+ * IAM roles for the people who use the warehouse, each bound to its own Athena workgroup, and the
+ * Lake Formation grants that decide what each may read:
+ * - landing tables: one SELECT grant per role and table, excluding personal and text columns for
+ *   analysts and engineers (rendered from the landing declaration);
+ * - model tables, which the model runner creates after deployment: the database carries the LF-Tag
+ *   `warehouse_layer=model` that new tables inherit, and each role is granted by tag. Landing tables
+ *   override it with `warehouse_layer=landing`, so the tag grant never widens their column grants.
+ */
+export class WarehouseAccess extends Construct {
+  readonly roles: Readonly<Record<PersonRole, iam.Role>>;
+  readonly landingGrants: readonly LandingGrant[];
+  readonly dataAccessRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: WarehouseAccessProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const { storage, catalog } = props;
+    const catalogId = stack.account;
+    const databaseName = catalog.databaseName;
+
+    let settings: lakeformation.CfnDataLakeSettings | undefined;
+    if (props.lakeFormationAdmins && props.lakeFormationAdmins.length > 0) {
+      settings = new lakeformation.CfnDataLakeSettings(this, 'Settings', {
+        admins: props.lakeFormationAdmins.map((arn) => ({ dataLakePrincipalIdentifier: arn })),
+        createDatabaseDefaultPermissions: [],
+        createTableDefaultPermissions: [],
+      });
+    }
+    const afterSettings = <T extends { addDependency(d: lakeformation.CfnDataLakeSettings): void }>(r: T) => {
+      if (settings) r.addDependency(settings);
+      return r;
+    };
+
+    // Lake Formation reads the KMS-encrypted buckets with this role when it vends credentials.
+    this.dataAccessRole = new iam.Role(this, 'DataAccessRole', {
+      assumedBy: new iam.ServicePrincipal('lakeformation.amazonaws.com'),
+      description: 'Lake Formation data access to the landing and curated locations',
+    });
+    storage.raw.grantRead(this.dataAccessRole, 'landing/*');
+    storage.curated.grantReadWrite(this.dataAccessRole);
+    acknowledgeWildcards(
+      this.dataAccessRole,
+      'Lake Formation vends access to every object under the registered locations (landing/ and the curated bucket), whose keys are not known in advance; the KMS and S3 action wildcards are the standard grant sets.',
+    );
+    const locations = [
+      { id: 'Landing', arn: `${storage.raw.bucketArn}/landing` },
+      { id: 'Curated', arn: storage.curated.bucketArn },
+    ].map(({ id, arn }) =>
+      afterSettings(
+        new lakeformation.CfnResource(this, `Location${id}`, {
+          resourceArn: arn,
+          useServiceLinkedRole: false,
+          roleArn: this.dataAccessRole.roleArn,
+        }),
+      ),
+    );
+
+    const tag = afterSettings(
+      new lakeformation.CfnTag(this, 'LayerTag', {
+        catalogId,
+        tagKey: layerTag.key,
+        tagValues: [layerTag.landing, layerTag.model],
+      }),
+    );
+    const databaseTag = new lakeformation.CfnTagAssociation(this, 'DatabaseLayer', {
+      lfTags: [{ catalogId, tagKey: layerTag.key, tagValues: [layerTag.model] }],
+      resource: { database: { catalogId, name: databaseName } },
+    });
+    databaseTag.addDependency(tag);
+    databaseTag.addDependency(catalog.database);
+    for (const table of catalog.landingTables.values()) {
+      const association = new lakeformation.CfnTagAssociation(this, `Layer-${table.node.id}`, {
+        lfTags: [{ catalogId, tagKey: layerTag.key, tagValues: [layerTag.landing] }],
+        resource: {
+          table: {
+            catalogId,
+            databaseName,
+            name: table.tableInput && (table.tableInput as { name: string }).name,
+          },
+        },
+      });
+      association.addDependency(tag);
+      association.addDependency(table);
+    }
+
+    const grant = (
+      id: string,
+      principal: string,
+      permissions: string[],
+      resource: lakeformation.CfnPrincipalPermissions.ResourceProperty,
+      dependsOn: { addDependency?: unknown }[] = [],
+    ) => {
+      const p = afterSettings(
+        new lakeformation.CfnPrincipalPermissions(this, id, {
+          principal: { dataLakePrincipalIdentifier: principal },
+          permissions,
+          permissionsWithGrantOption: [],
+          resource,
+        }),
+      );
+      for (const d of dependsOn) p.addDependency(d as never);
+      return p;
+    };
+    const modelTables: lakeformation.CfnPrincipalPermissions.ResourceProperty = {
+      lfTagPolicy: {
+        catalogId,
+        resourceType: 'TABLE',
+        expression: [{ tagKey: layerTag.key, tagValues: [layerTag.model] }],
+      },
+    };
+    const landingTables: lakeformation.CfnPrincipalPermissions.ResourceProperty = {
+      lfTagPolicy: {
+        catalogId,
+        resourceType: 'TABLE',
+        expression: [{ tagKey: layerTag.key, tagValues: [layerTag.landing] }],
+      },
+    };
+
+    // ------------------------------------------------------------------------------ person roles
+    const roles = {} as Record<PersonRole, iam.Role>;
+    for (const role of personRoles) {
+      const trusted = props.trustedPrincipals?.[role] ?? [];
+      const assumedBy =
+        trusted.length > 0
+          ? new iam.CompositePrincipal(...trusted.map((arn) => new iam.ArnPrincipal(arn)))
+          : new iam.AccountPrincipal(stack.account);
+      const r = new iam.Role(this, `${role[0]!.toUpperCase()}${role.slice(1)}Role`, {
+        roleName: `${props.name}-${role}`,
+        description: roleDescriptions[role],
+        assumedBy,
+      });
+      this.bindToWorkgroup(r, role, props);
+      grant(`${role}-database`, r.roleArn, ['DESCRIBE'], { database: { catalogId, name: databaseName } }, [
+        catalog.database,
+      ]);
+      grant(`${role}-models`, r.roleArn, ['SELECT', 'DESCRIBE'], modelTables, [databaseTag]);
+      roles[role] = r;
+    }
+    this.roles = roles;
+
+    this.landingGrants = landingGrants(props.columnAccess);
+    const tablesByName = new Map(
+      [...catalog.landingTables.values()].map((t) => [(t.tableInput as { name: string }).name, t]),
+    );
+    for (const g of this.landingGrants) {
+      const table = tablesByName.get(g.table)!;
+      const resource: lakeformation.CfnPrincipalPermissions.ResourceProperty =
+        g.excludedColumns.length === 0
+          ? { table: { catalogId, databaseName, name: g.table } }
+          : {
+              tableWithColumns: {
+                catalogId,
+                databaseName,
+                name: g.table,
+                columnWildcard: { excludedColumnNames: [...g.excludedColumns] },
+              },
+            };
+      grant(`${g.role}-${g.table}`, roles[g.role].roleArn, ['SELECT'], resource, [table]);
+    }
+
+    // ---------------------------------------------------------------------------- pipeline roles
+    const pipeline = props.pipelineRole.roleArn;
+    grant(
+      'pipeline-database',
+      pipeline,
+      ['CREATE_TABLE', 'ALTER', 'DROP', 'DESCRIBE'],
+      {
+        database: { catalogId, name: databaseName },
+      },
+      [catalog.database],
+    );
+    grant('pipeline-models', pipeline, ['ALL'], modelTables, [databaseTag]);
+    grant('pipeline-landing', pipeline, ['SELECT', 'DESCRIBE'], landingTables, [databaseTag]);
+    locations.forEach((location, i) => {
+      grant(
+        `pipeline-location-${i}`,
+        pipeline,
+        ['DATA_LOCATION_ACCESS'],
+        { dataLocation: { catalogId, resourceArn: location.resourceArn } },
+        [location],
+      );
+    });
+    props.stateMachine.grantStartExecution(roles.engineer);
+    props.stateMachine.grantRead(roles.engineer);
+  }
+
+  /** The role may run queries only in its own workgroup and read only its own results. */
+  private bindToWorkgroup(role: iam.Role, name: WorkgroupRole, props: WarehouseAccessProps): void {
+    const { storage, catalog } = props;
+    const stack = Stack.of(this);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'OwnWorkgroupOnly',
+        actions: [
+          'athena:StartQueryExecution',
+          'athena:StopQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:GetQueryResultsStream',
+          'athena:ListQueryExecutions',
+          'athena:GetWorkGroup',
+          'athena:ListNamedQueries',
+          'athena:GetNamedQuery',
+          'athena:BatchGetNamedQuery',
+        ],
+        resources: [catalog.workgroupArn(name)],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListWorkgroupsAndCatalogs',
+        actions: ['athena:ListWorkGroups', 'athena:ListDataCatalogs', 'athena:ListEngineVersions'],
+        resources: ['*'],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadCatalog',
+        actions: [
+          'glue:GetDatabase',
+          'glue:GetDatabases',
+          'glue:GetTable',
+          'glue:GetTables',
+          'glue:GetPartitions',
+        ],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: catalog.databaseName }),
+          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${catalog.databaseName}/*` }),
+        ],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'LakeFormationCredentials',
+        actions: ['lakeformation:GetDataAccess'],
+        resources: ['*'],
+      }),
+    );
+    storage.athenaResults.grantReadWrite(role, `${name}/*`);
+    storage.key.grantEncryptDecrypt(role);
+    if (name === 'compliance') storage.published.grantRead(role);
+    if (name === 'analyst') storage.published.grantRead(role, 'published/*');
+    acknowledgeWildcards(
+      role,
+      `Wildcards are scoped to the ${name} workgroup's result prefix, the warehouse database's tables (created at run time; Lake Formation decides the columns) and, for engineers, this state machine's executions; ListWorkGroups and GetDataAccess take no resource; the KMS and S3 action wildcards are the standard grant sets.`,
+    );
+  }
+}
