@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { defaultRetryPolicy, retryPolicySchema } from '#src/connectors/shared/retry-policy.ts';
+
+export const hubspotStreamNames = ['contacts', 'survey_responses'] as const;
 
 /** Configuration of the HubSpot-compatible CRM connector. */
 export const hubspotConfigSchema = z.strictObject({
@@ -7,12 +10,17 @@ export const hubspotConfigSchema = z.strictObject({
   /** Name of the environment variable holding the private-app access token. */
   tokenEnv: z.string().min(1).default('HUBSPOT_ACCESS_TOKEN'),
   startDate: z.iso.date().default('2026-08-01'),
-  streams: z.array(z.enum(['contacts', 'survey_responses'])).default(['contacts', 'survey_responses']),
+  streams: z.array(z.enum(hubspotStreamNames)).default([...hubspotStreamNames]),
   /** HubSpot documents 100 requests per 10 s for private apps, and 5 a second for search. */
   requestsPer10s: z.number().int().positive().default(100),
   searchRequestsPerSecond: z.number().int().positive().default(5),
+  /** Re-read this many minutes before the checkpoint (search indexing lags behind writes). */
   lookbackMinutes: z.number().int().nonnegative().default(0),
+  /** Search page size: at most 200. */
   pageSize: z.number().int().min(1).max(200).default(200),
+  /** List page size (feedback submissions): at most 100. */
+  listPageSize: z.number().int().min(1).max(100).default(100),
+  retry: retryPolicySchema.default(defaultRetryPolicy),
   properties: z
     .strictObject({
       vipTier: z.string().default('vip_tier'),
