@@ -1,0 +1,114 @@
+-- materialized: table
+-- description: Each KPI with a target per day, week and month: actual, previous period, change, owner, frequency, source, status and attainment on the moving base (mean of the three previous periods), clamped to [0, 150]
+with run as (
+  select kpi_version from cfg_run
+),
+
+periods as (
+  select distinct period_grain, period_start
+  from kpi_values
+  where kpi = 'ticket_volume' and breakdown = 'overall'
+),
+
+targeted as (
+  select
+    t.kpi,
+    t.breakdown,
+    t.breakdown_value,
+    t.target,
+    c.direction,
+    c.owner,
+    c.frequency,
+    c.source,
+    c.weight,
+    p.period_grain,
+    p.period_start
+  from cfg_kpi_targets as t
+  inner join cfg_kpi_catalogue as c on c.kpi = t.kpi
+  cross join periods as p
+),
+
+with_actual as (
+  select tg.*, v.value as actual
+  from targeted as tg
+  left join kpi_values as v
+    on v.kpi = tg.kpi and v.breakdown = tg.breakdown and v.breakdown_value = tg.breakdown_value
+    and v.period_grain = tg.period_grain and v.period_start = tg.period_start
+),
+
+previous_periods as (
+  select
+    w.kpi,
+    w.breakdown,
+    w.breakdown_value,
+    w.period_grain,
+    w.period_start,
+    k.n,
+    cast(case w.period_grain
+      when 'day' then date_add('day', -k.n, w.period_start)
+      when 'week' then date_add('day', -7 * k.n, w.period_start)
+      else date_add('month', -k.n, w.period_start)
+    end as date) as previous_start
+  from with_actual as w
+  cross join (values (1), (2), (3)) as k (n)
+),
+
+history as (
+  select
+    p.kpi,
+    p.breakdown,
+    p.breakdown_value,
+    p.period_grain,
+    p.period_start,
+    max(case when p.n = 1 then v.value end) as previous_actual,
+    avg(v.value) as base
+  from previous_periods as p
+  left join kpi_values as v
+    on v.kpi = p.kpi and v.breakdown = p.breakdown and v.breakdown_value = p.breakdown_value
+    and v.period_grain = p.period_grain and v.period_start = p.previous_start
+  group by p.kpi, p.breakdown, p.breakdown_value, p.period_grain, p.period_start
+),
+
+judged as (
+  select
+    w.*,
+    h.previous_actual,
+    h.base,
+    case
+      when w.actual is null then null
+      when w.direction = 'lower' then w.actual <= w.target
+      else w.actual >= w.target
+    end as is_met
+  from with_actual as w
+  left join history as h
+    on h.kpi = w.kpi and h.breakdown = w.breakdown and h.breakdown_value = w.breakdown_value
+    and h.period_grain = w.period_grain and h.period_start = w.period_start
+)
+
+select
+  j.kpi,
+  j.breakdown,
+  j.breakdown_value,
+  j.period_grain,
+  j.period_start,
+  j.target,
+  j.actual,
+  j.previous_actual,
+  j.actual - j.previous_actual as change,
+  j.base,
+  j.direction,
+  j.owner,
+  j.frequency,
+  j.source,
+  case when j.actual is null then 'no_data' when j.is_met then 'met' else 'missed' end as status,
+  -- 100 × (actual − base) / (target − base); without a base (no earlier period) or when the
+  -- target equals the base, 100 if the target is met, else 0.
+  case
+    when j.actual is null then null
+    when j.base is null or j.target = j.base then (case when j.is_met then 100e0 else 0e0 end)
+    else least(150e0, greatest(0e0, 100 * (j.actual - j.base) / (j.target - j.base)))
+  end as attainment,
+  j.weight,
+  r.kpi_version
+from judged as j
+cross join run as r

@@ -1,0 +1,108 @@
+-- materialized: table
+-- description: Unsolved, non-deleted tickets at the end of each reporting day (now for the current day), with age p50/p90, overall and by every breakdown
+with run as (
+  select now_s, kpi_version from cfg_run
+),
+
+tickets as (
+  select
+    ticket_id, created_s, status, channel, priority, vip_tier, language, category, group_tier
+  from (
+    select f.*, to_unixtime(f.created_at) as created_s from fct_tickets as f
+  ) as f
+  where not is_deleted
+),
+
+logged as (
+  select
+    e.ticket_id,
+    e.value as status,
+    to_unixtime(e.created_at) as from_s,
+    coalesce(
+      to_unixtime(lead(e.created_at) over (
+        partition by e.ticket_id
+        order by e.created_at, case when e.event_type = 'Create' then 0 else 1 end, e.event_id
+      )),
+      1e11
+    ) as to_s
+  from int_ticket_events as e
+  where e.field_name = 'status'
+),
+
+status_intervals as (
+  select ticket_id, status, from_s, to_s from logged
+  union all
+  select t.ticket_id, t.status, t.created_s, 1e11
+  from tickets as t
+  where not exists (select 1 from logged as l where l.ticket_id = t.ticket_id)
+),
+
+days as (
+  select
+    cast(d.day_date as date) as day_date,
+    least(cast(d.day_end_s as double), r.now_s) as measured_s
+  from cfg_reporting_days as d
+  cross join run as r
+  where d.day_start_s <= r.now_s
+    and d.day_end_s > (select min(created_s) from tickets)
+),
+
+open_at_day_end as (
+  select d.day_date, t.*, d.measured_s - t.created_s as age_s
+  from days as d
+  inner join status_intervals as i on i.from_s <= d.measured_s and i.to_s > d.measured_s
+  inner join tickets as t on t.ticket_id = i.ticket_id
+  where i.status not in ('solved', 'closed', 'deleted') and t.created_s <= d.measured_s
+),
+
+cells as (
+  select o.day_date, o.age_s, b.breakdown,
+    case b.breakdown
+      when 'overall' then 'all'
+      when 'channel' then o.channel
+      when 'priority' then o.priority
+      when 'vip_tier' then o.vip_tier
+      when 'language' then o.language
+      when 'category' then o.category
+      else o.group_tier
+    end as breakdown_value
+  from open_at_day_end as o
+  cross join (
+    values ('overall'), ('channel'), ('priority'), ('vip_tier'), ('language'), ('category'), ('group_tier')
+  ) as b (breakdown)
+),
+
+overall_days as (
+  -- every day gets an overall row, also a day with an empty backlog
+  select d.day_date, 'overall' as breakdown, 'all' as breakdown_value from days as d
+),
+
+aggregated as (
+  select
+    day_date,
+    breakdown,
+    breakdown_value,
+    count(*) as backlog_open,
+    approx_percentile(age_s, 0.5) as backlog_age_p50_s,
+    approx_percentile(age_s, 0.9) as backlog_age_p90_s
+  from cells
+  group by day_date, breakdown, breakdown_value
+)
+
+select
+  o.day_date,
+  o.breakdown,
+  o.breakdown_value,
+  coalesce(a.backlog_open, 0) as backlog_open,
+  a.backlog_age_p50_s,
+  a.backlog_age_p90_s,
+  r.kpi_version
+from overall_days as o
+cross join run as r
+left join aggregated as a
+  on a.day_date = o.day_date and a.breakdown = o.breakdown and a.breakdown_value = o.breakdown_value
+union all
+select a.day_date, a.breakdown, a.breakdown_value, a.backlog_open, a.backlog_age_p50_s, a.backlog_age_p90_s, r.kpi_version
+from aggregated as a
+cross join run as r
+where a.breakdown <> 'overall'

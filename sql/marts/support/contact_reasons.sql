@@ -1,0 +1,52 @@
+-- materialized: table
+-- description: Contact reasons (categories) per week and month: volume, share, first reply and resolution medians, escalation, repeat-contact and CSAT
+with facts as (
+  select * from fct_tickets where not is_deleted
+),
+
+periods as (
+  select
+    g.grain as period_grain,
+    case g.grain
+      when 'week' then cast(date_trunc('week', f.created_date) as date)
+      else cast(date_trunc('month', f.created_date) as date)
+    end as period_start,
+    f.*
+  from facts as f
+  cross join (values ('week'), ('month')) as g (grain)
+),
+
+by_reason as (
+  select
+    period_grain,
+    period_start,
+    category,
+    count(*) as ticket_count,
+    approx_percentile(first_reply_time_s, 0.5) as first_reply_time_p50_s,
+    approx_percentile(full_resolution_time_s, 0.5) as full_resolution_time_p50_s,
+    avg(case when is_escalated then 1e0 else 0e0 end) as escalation_rate,
+    avg(case when is_repeat_contact_7d then 1e0 else 0e0 end) as repeat_contact_rate_7d,
+    avg(case when csat_score is not null then (case when csat_score >= 4 then 1e0 else 0e0 end) end) as csat_rate,
+    avg(sentiment_score) as avg_sentiment
+  from periods
+  group by period_grain, period_start, category
+)
+
+select
+  b.period_grain,
+  b.period_start,
+  b.category,
+  coalesce(c.is_security, false) as is_security,
+  coalesce(c.is_wallet, false) as is_wallet,
+  b.ticket_count,
+  cast(b.ticket_count as double) / sum(b.ticket_count) over (partition by b.period_grain, b.period_start) as ticket_share,
+  b.first_reply_time_p50_s,
+  b.full_resolution_time_p50_s,
+  b.escalation_rate,
+  b.repeat_contact_rate_7d,
+  b.csat_rate,
+  b.avg_sentiment,
+  r.kpi_version
+from by_reason as b
+cross join cfg_run as r
+left join cfg_categories as c on c.category = b.category

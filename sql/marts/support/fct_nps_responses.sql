@@ -1,0 +1,14 @@
+-- materialized: table
+-- description: NPS survey responses (0–10) with promoter / passive / detractor class and the reporting date
+select
+  s.response_id,
+  s.customer_key,
+  s.contact_id,
+  cast(s.score as integer) as score,
+  case when s.score >= 9 then 'promoter' when s.score >= 7 then 'passive' else 'detractor' end as nps_class,
+  s.submitted_at,
+  cast(from_unixtime(to_unixtime(s.submitted_at) + o.offset_s) as date) as submitted_date
+from int_survey_responses as s
+inner join cfg_reporting_offsets as o
+  on to_unixtime(s.submitted_at) >= o.valid_from_s and to_unixtime(s.submitted_at) < o.valid_to_s
+where upper(s.survey_type) = 'NPS' and s.score is not null

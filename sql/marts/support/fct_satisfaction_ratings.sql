@@ -1,0 +1,46 @@
+-- materialized: table
+-- description: Satisfaction ratings on a 1–5 scale (good = 5, bad = 1) with offer and rating dates in the reporting zone and the rated ticket's breakdowns
+with ratings as (
+  select
+    r.rating_id,
+    r.ticket_id,
+    r.assignee_id,
+    r.group_id,
+    r.score as raw_score,
+    case
+      when r.score = 'good' then 5
+      when r.score = 'bad' then 1
+      when r.score in ('1', '2', '3', '4', '5') then cast(r.score as integer)
+    end as csat_score,
+    r.score <> 'unoffered' as is_offered,
+    r.created_at as offered_at,
+    r.updated_at as rated_at,
+    to_unixtime(r.created_at) as offered_s,
+    to_unixtime(r.updated_at) as rated_s
+  from int_satisfaction_ratings as r
+)
+
+select
+  r.rating_id,
+  r.ticket_id,
+  r.assignee_id,
+  r.group_id,
+  r.raw_score,
+  r.csat_score,
+  r.is_offered,
+  r.csat_score is not null as is_rated,
+  r.offered_at,
+  cast(from_unixtime(r.offered_s + oo.offset_s) as date) as offered_date,
+  case when r.csat_score is not null then r.rated_at end as rated_at,
+  case when r.csat_score is not null then cast(from_unixtime(r.rated_s + orr.offset_s) as date) end as rated_date,
+  t.channel,
+  t.priority,
+  t.vip_tier,
+  t.language,
+  t.category,
+  t.group_tier,
+  coalesce(t.is_deleted, false) as is_ticket_deleted
+from ratings as r
+left join fct_tickets as t on t.ticket_id = r.ticket_id
+inner join cfg_reporting_offsets as oo on r.offered_s >= oo.valid_from_s and r.offered_s < oo.valid_to_s
+inner join cfg_reporting_offsets as orr on r.rated_s >= orr.valid_from_s and r.rated_s < orr.valid_to_s

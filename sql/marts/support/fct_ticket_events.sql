@@ -1,0 +1,38 @@
+-- materialized: incremental
+-- unique_key: event_id
+-- partition_by: created_month
+-- description: Ticket field changes (status, group, assignee, priority) with who made them and the reporting date
+with events as (
+  select
+    e.event_id,
+    e.audit_id,
+    e.ticket_id,
+    e.created_at,
+    to_unixtime(e.created_at) as created_s,
+    e.updater_id,
+    coalesce(k.user_kind, 'system') as updater_kind,
+    e.via_channel,
+    e.event_type,
+    e.field_name,
+    e.value,
+    e.previous_value
+  from stg_zendesk__ticket_events as e
+  left join int_user_kinds as k on k.user_id = e.updater_id
+)
+
+select
+  e.event_id,
+  e.audit_id,
+  e.ticket_id,
+  e.created_at,
+  cast(from_unixtime(e.created_s + o.offset_s) as date) as created_date,
+  e.updater_id,
+  e.updater_kind,
+  e.via_channel,
+  e.event_type,
+  e.field_name,
+  e.value,
+  e.previous_value,
+  substr(cast(cast(from_unixtime(e.created_s + o.offset_s) as date) as varchar), 1, 7) as created_month
+from events as e
+inner join cfg_reporting_offsets as o on e.created_s >= o.valid_from_s and e.created_s < o.valid_to_s
