@@ -79,7 +79,12 @@ export class DuckDbTableExporter implements TableExporter {
   ): Promise<PublishedFile> {
     const digest = await digestFile(file);
     const contentType = path.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet';
-    await this.store.putStream(`${publicationPrefix}${path}`, createReadStream(file), { contentType });
+    const body = createReadStream(file);
+    try {
+      await this.store.putStream(`${publicationPrefix}${path}`, body, { contentType });
+    } finally {
+      body.destroy();
+    }
     const partition = partitionOf(path, partitionBy);
     return { path, ...digest, ...(partition === undefined ? {} : { partition }) };
   }
