@@ -113,3 +113,16 @@ CREATE OR REPLACE MACRO sequence(a, b) AS generate_series(a, b), (a, b, s) AS ge
 ;
 CREATE OR REPLACE MACRO truncate(x) AS trunc(x)
 ;
+-- greatest / least: Trino returns NULL when any argument is NULL; DuckDB's own skip NULLs.
+CREATE OR REPLACE MACRO greatest(a, b) AS
+    CASE WHEN a IS NULL OR b IS NULL THEN NULL WHEN a >= b THEN a ELSE b END,
+  (a, b, c) AS
+    CASE WHEN a IS NULL OR b IS NULL OR c IS NULL THEN NULL
+         WHEN a >= b AND a >= c THEN a WHEN b >= c THEN b ELSE c END
+;
+CREATE OR REPLACE MACRO least(a, b) AS
+    CASE WHEN a IS NULL OR b IS NULL THEN NULL WHEN a <= b THEN a ELSE b END,
+  (a, b, c) AS
+    CASE WHEN a IS NULL OR b IS NULL OR c IS NULL THEN NULL
+         WHEN a <= b AND a <= c THEN a WHEN b <= c THEN b ELSE c END
+;

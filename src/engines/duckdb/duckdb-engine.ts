@@ -83,6 +83,8 @@ export class DuckDbEngine implements QueryEngine {
     // ICU loads with the first connection, so the zone cannot be an instance option.
     await connection.run("SET GLOBAL TimeZone = 'UTC'");
     await connection.run("SET TimeZone = 'UTC'");
+    // Trino divides integers by truncating (7 / 2 = 3); DuckDB would return 3.5 by default.
+    await connection.run('SET integer_division = true');
     return connection;
   }
 
