@@ -2,7 +2,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { WarehouseCatalog } from '#infra/catalog/warehouse-catalog.ts';
 import type { WarehouseStorage } from '#infra/storage/warehouse-storage.ts';
-import type { ColumnAccessPolicy, PersonRole } from './lake-formation-grants.ts';
+import type { PersonRole } from './lake-formation-grants.ts';
 
 export interface WarehouseAccessProps {
   readonly name: string;
@@ -20,10 +20,10 @@ export interface WarehouseAccessProps {
    */
   readonly trustedPrincipals?: Partial<Record<PersonRole, readonly string[]>>;
   /**
-   * Classifications each role may read on landing tables.
-   * @default defaultColumnAccess (personal data and text for compliance only)
+   * Tables (name → columns) to render explicit grants for; each must exist when the stack deploys.
+   * @default landingPolicyTables() (every landing table with its declared columns)
    */
-  readonly columnAccess?: ColumnAccessPolicy;
+  readonly policyTables?: Readonly<Record<string, readonly string[]>>;
   /**
    * Lake Formation data lake administrators to set (account-wide; replaces the existing list).
    * @default - the account's Lake Formation settings are left alone

@@ -1,14 +1,23 @@
 import { Stack } from 'aws-cdk-lib';
+import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import { Construct } from 'constructs';
 import type { WorkgroupRole } from '#infra/catalog/warehouse-catalog-props.ts';
 import { acknowledgeWildcards } from '#infra/nag/acknowledge-wildcards.ts';
-import { type LandingGrant, landingGrants, type PersonRole, personRoles } from './lake-formation-grants.ts';
+import {
+  classesOf,
+  type PersonRole,
+  personRoles,
+  type TableGrant,
+  tableClass,
+  tableClasses,
+  tableGrants,
+} from './lake-formation-grants.ts';
 import type { WarehouseAccessProps } from './warehouse-access-props.ts';
 
-/** LF-Tag that separates landing tables (column grants) from model tables (tag grants). */
-export const layerTag = { key: 'warehouse_layer', landing: 'landing', model: 'model' } as const;
+/** LF-Tag carrying the access policy's table class; tables the runner creates inherit `unclassified`. */
+export const classTag = { key: 'warehouse_class', default: 'unclassified' } as const;
 
 const roleDescriptions: Record<PersonRole, string> = {
   analyst: 'Reads KPI marts and non-personal columns through the analyst Athena workgroup',
@@ -18,16 +27,18 @@ const roleDescriptions: Record<PersonRole, string> = {
 
 /**
  * IAM roles for the people who use the warehouse, each bound to its own Athena workgroup, and the
- * Lake Formation grants that decide what each may read:
- * - landing tables: one SELECT grant per role and table, excluding personal and text columns for
- *   analysts and engineers (rendered from the landing declaration);
- * - model tables, which the model runner creates after deployment: the database carries the LF-Tag
- *   `warehouse_layer=model` that new tables inherit, and each role is granted by tag. Landing tables
- *   override it with `warehouse_layer=landing`, so the tag grant never widens their column grants.
+ * Lake Formation grants that decide what each may read, both rendered from the governance access
+ * policy (`src/governance/access/access-policy.ts`):
+ * - tables that exist at deployment (landing): one SELECT grant per role and table it may read,
+ *   with a ColumnWildcard excluding the personal and text columns it may not read;
+ * - every table, including those the model runner creates later: the LF-Tag `warehouse_class`
+ *   (the policy's table class) and one tag-policy grant per role on the classes it reads. The
+ *   database carries `unclassified`, so a new table is readable by compliance and the pipeline only
+ *   until it is tagged with its class (fail closed).
  */
 export class WarehouseAccess extends Construct {
   readonly roles: Readonly<Record<PersonRole, iam.Role>>;
-  readonly landingGrants: readonly LandingGrant[];
+  readonly tableGrants: readonly TableGrant[];
   readonly dataAccessRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: WarehouseAccessProps) {
@@ -75,31 +86,31 @@ export class WarehouseAccess extends Construct {
     );
 
     const tag = afterSettings(
-      new lakeformation.CfnTag(this, 'LayerTag', {
+      new lakeformation.CfnTag(this, 'ClassTag', {
         catalogId,
-        tagKey: layerTag.key,
-        tagValues: [layerTag.landing, layerTag.model],
+        tagKey: classTag.key,
+        tagValues: [...tableClasses],
       }),
     );
-    const databaseTag = new lakeformation.CfnTagAssociation(this, 'DatabaseLayer', {
-      lfTags: [{ catalogId, tagKey: layerTag.key, tagValues: [layerTag.model] }],
+    const databaseTag = new lakeformation.CfnTagAssociation(this, 'DatabaseClass', {
+      lfTags: [{ catalogId, tagKey: classTag.key, tagValues: [classTag.default] }],
       resource: { database: { catalogId, name: databaseName } },
     });
     databaseTag.addDependency(tag);
     databaseTag.addDependency(catalog.database);
+    const tableTags: lakeformation.CfnTagAssociation[] = [];
     for (const table of catalog.landingTables.values()) {
-      const association = new lakeformation.CfnTagAssociation(this, `Layer-${table.node.id}`, {
-        lfTags: [{ catalogId, tagKey: layerTag.key, tagValues: [layerTag.landing] }],
-        resource: {
-          table: {
-            catalogId,
-            databaseName,
-            name: table.tableInput && (table.tableInput as { name: string }).name,
-          },
-        },
+      const input = table.tableInput as glue.CfnTable.TableInputProperty;
+      const sd = input.storageDescriptor as glue.CfnTable.StorageDescriptorProperty;
+      const columns = (sd.columns as glue.CfnTable.ColumnProperty[]).map((c) => c.name);
+      const association = new lakeformation.CfnTagAssociation(this, `Class-${table.node.id}`, {
+        lfTags: [{ catalogId, tagKey: classTag.key, tagValues: [tableClass(input.name!, columns)] }],
+        resource: { table: { catalogId, databaseName, name: input.name! } },
       });
       association.addDependency(tag);
+      association.addDependency(databaseTag);
       association.addDependency(table);
+      tableTags.push(association);
     }
 
     const grant = (
@@ -120,20 +131,15 @@ export class WarehouseAccess extends Construct {
       for (const d of dependsOn) p.addDependency(d as never);
       return p;
     };
-    const modelTables: lakeformation.CfnPrincipalPermissions.ResourceProperty = {
+    const tablesOfClasses = (
+      classes: readonly string[],
+    ): lakeformation.CfnPrincipalPermissions.ResourceProperty => ({
       lfTagPolicy: {
         catalogId,
         resourceType: 'TABLE',
-        expression: [{ tagKey: layerTag.key, tagValues: [layerTag.model] }],
+        expression: [{ tagKey: classTag.key, tagValues: [...classes] }],
       },
-    };
-    const landingTables: lakeformation.CfnPrincipalPermissions.ResourceProperty = {
-      lfTagPolicy: {
-        catalogId,
-        resourceType: 'TABLE',
-        expression: [{ tagKey: layerTag.key, tagValues: [layerTag.landing] }],
-      },
-    };
+    });
 
     // ------------------------------------------------------------------------------ person roles
     const roles = {} as Record<PersonRole, iam.Role>;
@@ -152,17 +158,17 @@ export class WarehouseAccess extends Construct {
       grant(`${role}-database`, r.roleArn, ['DESCRIBE'], { database: { catalogId, name: databaseName } }, [
         catalog.database,
       ]);
-      grant(`${role}-models`, r.roleArn, ['SELECT', 'DESCRIBE'], modelTables, [databaseTag]);
+      grant(`${role}-classes`, r.roleArn, ['SELECT', 'DESCRIBE'], tablesOfClasses(classesOf(role)), [tag]);
       roles[role] = r;
     }
     this.roles = roles;
 
-    this.landingGrants = landingGrants(props.columnAccess);
+    this.tableGrants = tableGrants(props.policyTables);
     const tablesByName = new Map(
       [...catalog.landingTables.values()].map((t) => [(t.tableInput as { name: string }).name, t]),
     );
-    for (const g of this.landingGrants) {
-      const table = tablesByName.get(g.table)!;
+    for (const g of this.tableGrants) {
+      const table = tablesByName.get(g.table);
       const resource: lakeformation.CfnPrincipalPermissions.ResourceProperty =
         g.excludedColumns.length === 0
           ? { table: { catalogId, databaseName, name: g.table } }
@@ -174,7 +180,7 @@ export class WarehouseAccess extends Construct {
                 columnWildcard: { excludedColumnNames: [...g.excludedColumns] },
               },
             };
-      grant(`${g.role}-${g.table}`, roles[g.role].roleArn, ['SELECT'], resource, [table]);
+      grant(`${g.role}-${g.table}`, roles[g.role].roleArn, ['SELECT'], resource, table ? [table] : []);
     }
 
     // ---------------------------------------------------------------------------- pipeline roles
@@ -188,8 +194,15 @@ export class WarehouseAccess extends Construct {
       },
       [catalog.database],
     );
-    grant('pipeline-models', pipeline, ['ALL'], modelTables, [databaseTag]);
-    grant('pipeline-landing', pipeline, ['SELECT', 'DESCRIBE'], landingTables, [databaseTag]);
+    grant('pipeline-tables', pipeline, ['ALL'], tablesOfClasses(classesOf('pipeline')), [tag]);
+    // Tagging the tables it creates with their class is how the runner hands them to the roles.
+    grant(
+      'pipeline-tag',
+      pipeline,
+      ['ASSOCIATE'],
+      { lfTag: { catalogId, tagKey: classTag.key, tagValues: [...tableClasses] } },
+      [tag],
+    );
     locations.forEach((location, i) => {
       grant(
         `pipeline-location-${i}`,

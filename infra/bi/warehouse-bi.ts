@@ -2,7 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import * as quicksight from 'aws-cdk-lib/aws-quicksight';
 import { Construct } from 'constructs';
-import { layerTag } from '#infra/access/warehouse-access.ts';
+import { classesOf } from '#infra/access/lake-formation-grants.ts';
+import { classTag } from '#infra/access/warehouse-access.ts';
 import type { WarehouseBiProps } from './warehouse-bi-props.ts';
 
 type QuickSightType = 'STRING' | 'INTEGER' | 'DECIMAL' | 'DATETIME';
@@ -61,7 +62,7 @@ const dataSetReadActions = [
 /**
  * QuickSight over Athena: one data source through the analyst workgroup and a direct-query dataset
  * per published mart, shared read-only with the analyst and compliance principals, which Lake
- * Formation also grants SELECT on the model tables (by tag).
+ * Formation grants SELECT on the analyst's table classes (by tag).
  */
 export class WarehouseBi extends Construct {
   readonly dataSource: quicksight.CfnDataSource;
@@ -113,7 +114,7 @@ export class WarehouseBi extends Construct {
           lfTagPolicy: {
             catalogId: stack.account,
             resourceType: 'TABLE',
-            expression: [{ tagKey: layerTag.key, tagValues: [layerTag.model] }],
+            expression: [{ tagKey: classTag.key, tagValues: [...classesOf('analyst')] }],
           },
         },
       });

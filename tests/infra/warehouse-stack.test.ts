@@ -1,0 +1,234 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { landingStreams, landingTableName } from '#src/landing/landing-schemas.ts';
+import { type SynthesizedStack, synthStack } from './synth-stack.ts';
+
+let synth: SynthesizedStack;
+let template: Template;
+
+beforeAll(() => {
+  synth = synthStack();
+  template = synth.template;
+});
+
+type Resource = { Properties: Record<string, unknown> };
+const resources = (type: string): Resource[] => Object.values(template.findResources(type)) as Resource[];
+
+describe('the warehouse stack secures its storage', () => {
+  it('encrypts with a customer-managed key that rotates', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('blocks public access on every bucket and encrypts every bucket', () => {
+    const buckets = resources('AWS::S3::Bucket');
+    expect(buckets).toHaveLength(6);
+    for (const bucket of buckets) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.BucketEncryption).toBeDefined();
+    }
+    const kmsEncrypted = buckets.filter((b) =>
+      JSON.stringify(b.Properties.BucketEncryption).includes('aws:kms'),
+    );
+    expect(kmsEncrypted).toHaveLength(5);
+  });
+
+  it('denies every request without TLS on every bucket', () => {
+    const policies = resources('AWS::S3::BucketPolicy');
+    expect(policies).toHaveLength(6);
+    for (const policy of policies) {
+      expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  it('logs server access of the data buckets to the access-log bucket', () => {
+    const logged = resources('AWS::S3::Bucket').filter((b) => b.Properties.LoggingConfiguration);
+    expect(logged).toHaveLength(5);
+  });
+
+  it('keeps the audit bucket versioned under Object Lock in compliance mode', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1825 } },
+      },
+    });
+  });
+
+  it('expires raw pages and text streams at the text window and aborts incomplete uploads', () => {
+    const raw = resources('AWS::S3::Bucket').find((b) =>
+      JSON.stringify(b.Properties.LifecycleConfiguration ?? {}).includes('expire-raw-pages'),
+    );
+    const rules = (raw!.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toContainEqual(expect.objectContaining({ Prefix: 'raw/', ExpirationInDays: 365 }));
+    expect(rules).toContainEqual(
+      expect.objectContaining({ Prefix: 'landing/zendesk/comment_texts/', ExpirationInDays: 365 }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ Prefix: 'landing/zendesk/tickets/', ExpirationInDays: 730 }),
+    );
+    for (const bucket of resources('AWS::S3::Bucket')) {
+      expect(JSON.stringify(bucket.Properties.LifecycleConfiguration)).toContain(
+        'AbortIncompleteMultipartUpload',
+      );
+    }
+  });
+
+  it('retains the data buckets and the key on stack deletion by default', () => {
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
+      expect(bucket.DeletionPolicy).toBe('Retain');
+    }
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('the catalog renders the landing declaration', () => {
+  it('declares one JSON table per landing stream, partition-projected on dt', () => {
+    const tables = resources('AWS::Glue::Table');
+    expect(tables).toHaveLength(Object.keys(landingStreams).length);
+    const tickets = landingStreams.tickets;
+    template.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: landingTableName(tickets),
+        PartitionKeys: [Match.objectLike({ Name: 'dt', Type: 'string' })],
+        Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.dt.type': 'date' }),
+        StorageDescriptor: Match.objectLike({
+          SerdeInfo: Match.objectLike({ SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' }),
+          Columns: Object.keys(tickets.columns).map((name) => Match.objectLike({ Name: name })),
+        }),
+      }),
+    });
+  });
+
+  it('enforces each workgroup with encrypted results and a bytes-scanned cutoff', () => {
+    const workgroups = resources('AWS::Athena::WorkGroup');
+    expect(workgroups.map((w) => w.Properties.Name).sort()).toEqual([
+      'support-kpi-analyst',
+      'support-kpi-compliance',
+      'support-kpi-engineer',
+      'support-kpi-pipeline',
+    ]);
+    for (const wg of workgroups) {
+      const c = wg.Properties.WorkGroupConfiguration as Record<string, any>;
+      expect(c.EnforceWorkGroupConfiguration).toBe(true);
+      expect(c.BytesScannedCutoffPerQuery).toBe(10_000_000_000);
+      expect(c.ResultConfiguration.EncryptionConfiguration.EncryptionOption).toBe('SSE_KMS');
+    }
+  });
+});
+
+describe('access follows the governance policy', () => {
+  const grantsOf = (roleLogicalPrefix: string) =>
+    resources('AWS::LakeFormation::PrincipalPermissions').filter((p) =>
+      JSON.stringify(p.Properties.Principal).includes(roleLogicalPrefix),
+    );
+
+  it('grants compliance the restricted landing tables and analysts none of them', () => {
+    const compliance = JSON.stringify(grantsOf('AccessComplianceRole'));
+    const analyst = JSON.stringify(grantsOf('AccessAnalystRole'));
+    expect(compliance).toContain('landing_zendesk__user_pii');
+    expect(analyst).not.toContain('landing_zendesk__user_pii');
+    expect(analyst).not.toContain('landing_zendesk__comment_texts');
+  });
+
+  it('tags restricted landing tables so tag grants never widen them', () => {
+    template.hasResourceProperties('AWS::LakeFormation::TagAssociation', {
+      LFTags: [Match.objectLike({ TagKey: 'warehouse_class', TagValues: ['restricted'] })],
+      Resource: { Table: Match.objectLike({ Name: 'landing_zendesk__user_pii' }) },
+    });
+    template.hasResourceProperties('AWS::LakeFormation::TagAssociation', {
+      LFTags: [Match.objectLike({ TagValues: ['unclassified'] })],
+      Resource: { Database: Match.objectLike({ Name: 'support_kpi' }) },
+    });
+  });
+
+  it('binds each role to its own workgroup only', () => {
+    const policies = resources('AWS::IAM::Policy').filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes('AccessAnalystRole'),
+    );
+    const text = JSON.stringify(policies);
+    expect(text).toContain('workgroup/support-kpi-analyst');
+    expect(text).not.toContain('workgroup/support-kpi-compliance');
+  });
+});
+
+describe('the pipeline runs on schedule with failure paths', () => {
+  it('starts the state machine hourly and daily with a dead-letter queue', () => {
+    const schedules = resources('AWS::Scheduler::Schedule');
+    expect(schedules.map((s) => s.Properties.ScheduleExpression).sort()).toEqual([
+      'cron(30 2 * * ? *)',
+      'rate(1 hour)',
+    ]);
+    for (const schedule of schedules) {
+      const target = schedule.Properties.Target as Record<string, any>;
+      expect(target.DeadLetterConfig.Arn).toBeDefined();
+      expect(target.RetryPolicy.MaximumRetryAttempts).toBe(3);
+    }
+  });
+
+  it('runs every function on nodejs22.x with a log group of fixed retention', () => {
+    const functions = resources('AWS::Lambda::Function').filter((f) => f.Properties.Runtime === 'nodejs22.x');
+    expect(functions.length).toBe(7);
+    const retained = resources('AWS::Logs::LogGroup').filter((g) => g.Properties.RetentionInDays === 365);
+    expect(retained.length).toBeGreaterThanOrEqual(8);
+    for (const group of resources('AWS::Logs::LogGroup'))
+      expect(group.Properties.RetentionInDays).toBeDefined();
+  });
+
+  it('sends failed runs to SNS and does not retry invalid input or failed data tests', () => {
+    const machine = resources('AWS::StepFunctions::StateMachine')[0]!;
+    const definition = JSON.stringify(machine.Properties.DefinitionString);
+    expect(definition).toContain('NotifyFailure');
+    expect(definition).toContain('DataTestsFailedError');
+    expect(definition).toContain('MorePages-zendesk');
+  });
+
+  it('alarms on failed runs, dead-lettered schedules and stale data', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(3);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'PublishSucceeded',
+      TreatMissingData: 'breaching',
+      EvaluationPeriods: 26,
+    });
+  });
+
+  it('records data events on the data buckets with log-file validation', () => {
+    template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      EnableLogFileValidation: true,
+      EventSelectors: Match.arrayWith([
+        Match.objectLike({ DataResources: [Match.objectLike({ Type: 'AWS::S3::Object' })] }),
+      ]),
+    });
+  });
+
+  it('creates QuickSight datasets for the scorecard and the KPI values when enabled', () => {
+    const sets = resources('AWS::QuickSight::DataSet').map((s) => s.Properties.DataSetId);
+    expect(sets.sort()).toEqual(['support-kpi-kpi-scorecard', 'support-kpi-kpi-values']);
+  });
+});
+
+describe('cdk-nag', () => {
+  it('reports no unacknowledged AwsSolutions or Serverless finding', () => {
+    const report = JSON.parse(readFileSync(join(synth.outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: {
+        pluginName: string;
+        violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
+      }[];
+    };
+    const findings = report.pluginReports
+      .filter((p) => p.pluginName !== 'CloudFormation Validate')
+      .flatMap((p) =>
+        p.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`)),
+      );
+    expect(findings).toEqual([]);
+  });
+});
