@@ -44,8 +44,8 @@ interface SearchHit {
  *
  * The search API sorts by one property and stops at 10,000 results a query. The stream walks the
  * position (lastmodifieddate, hs_object_id) forward in two kinds of query:
- * - ties: `lastmodifieddate = t AND hs_object_id > id`, sorted by id: drains one instant, however
- *   many contacts share it (a bulk import), moving `id` forward at every cap;
+ * - ties: `lastmodifieddate = t AND hs_object_id > id`, sorted by id, each query starting after the
+ *   last id read (keyset paging): drains one instant however many contacts share it (a bulk import);
  * - range: `lastmodifieddate > t`, sorted by lastmodifieddate: reads pages until the cap; a page's
  *   checkpoint is (its greatest lastmodifieddate, none), whose ties the next query drains first.
  * Both always move the position strictly forward, so no query repeats for ever.
@@ -144,42 +144,31 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
     async *readPages(start, context): AsyncGenerator<ExtractedPage<ContactsState>> {
       let state = start;
       for (;;) {
-        // 1. Drain the contacts modified exactly at state.modifiedMs, in id order.
-        let after = 0;
+        // 1. Drain the contacts modified exactly at state.modifiedMs by keyset on the id: every
+        //    query starts after the last id read, so the result cap never applies.
         for (;;) {
           const filters = [
             { propertyName: 'lastmodifieddate', operator: 'EQ', value: String(state.modifiedMs) },
             { propertyName: 'hs_object_id', operator: 'GT', value: state.idAfter },
           ];
-          const { hits, next, exchange } = await search(filters, 'hs_object_id', after, context);
+          const { hits, next, exchange } = await search(filters, 'hs_object_id', 0, context);
           const ids = hits.map((h) => h.id).filter((id): id is string => id !== undefined);
           const lastId = ids.reduce((max, id) => (BigInt(id) > BigInt(max) ? id : max), state.idAfter);
+          if (hits.length > 0 && lastId === state.idAfter) {
+            throw new SourceProtocolError(
+              'hubspot',
+              SEARCH_PATH,
+              `ties after hs_object_id ${state.idAfter} did not move forward`,
+            );
+          }
           const { records, exchanges } = await withHistory(hits, context);
-          const nextState: ContactsState = { modifiedMs: state.modifiedMs, idAfter: lastId };
-          if (hits.length > 0) yield { exchanges: [exchange, ...exchanges], records, state: nextState };
-          if (next === undefined || hits.length === 0) {
-            state = nextState;
-            break;
-          }
-          if (next + limit > SEARCH_RESULT_CAP) {
-            if (lastId === state.idAfter) {
-              throw new SourceProtocolError(
-                'hubspot',
-                SEARCH_PATH,
-                'a full page of ties moved hs_object_id no further',
-              );
-            }
-            // At the cap: a new query from the last id read.
-            state = nextState;
-            after = 0;
-          } else {
-            state = nextState;
-            after = next;
-          }
+          state = { modifiedMs: state.modifiedMs, idAfter: lastId };
+          if (hits.length > 0) yield { exchanges: [exchange, ...exchanges], records, state };
+          if (next === undefined || hits.length === 0) break;
         }
         // 2. Everything after that instant, in lastmodifieddate order, until the cap or the end.
         const base = state.modifiedMs;
-        after = 0;
+        let after = 0;
         let reachedEnd = false;
         for (;;) {
           const filters = [{ propertyName: 'lastmodifieddate', operator: 'GT', value: String(base) }];
