@@ -74,6 +74,11 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Audit trails carry field values as text (ids included); tags stay arrays. */
+function auditValue(v: unknown): unknown {
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+}
+
 function renderChild(audit: Audit, e: ChildEvent, childId: number): Record<string, unknown>[] {
   const common = { id: childId, via: via(audit.channel), via_reference_id: null };
   if (e.kind === 'Comment') {
@@ -110,8 +115,8 @@ function renderChild(audit: Audit, e: ChildEvent, childId: number): Record<strin
       ...common,
       event_type: e.kind,
       field_name: e.field,
-      value: e.value,
-      ...(e.kind === 'Change' ? { previous_value: e.previous } : {}),
+      value: auditValue(e.value),
+      ...(e.kind === 'Change' ? { previous_value: auditValue(e.previous) } : {}),
     },
   ];
 }
