@@ -24,19 +24,36 @@ export const emptyHeldSet: HeldSet = {
   contactIds: new Set(),
 };
 
+/** The held set the configured legal holds reach. */
 export async function resolveLegalHolds(options: {
   readonly config: WarehouseConfig;
   readonly engine: QueryEngine;
   readonly catalog: RelationCatalog;
   readonly hmacKey?: string;
 }): Promise<HeldSet> {
-  const holds = options.config.governance.legalHolds;
-  const customerKeys = new Set<string>();
-  const ticketIds = new Set<number>();
-  for (const hold of holds) {
-    if ('customerKey' in hold) customerKeys.add(hold.customerKey);
-    else ticketIds.add(hold.ticketId);
+  const customerKeys: string[] = [];
+  const ticketIds: number[] = [];
+  for (const hold of options.config.governance.legalHolds) {
+    if ('customerKey' in hold) customerKeys.push(hold.customerKey);
+    else ticketIds.push(hold.ticketId);
   }
+  return resolveSubjects({ ...options, customerKeys, ticketIds });
+}
+
+/**
+ * Everything that identifies these customers and tickets: user ids and contact ids paired with
+ * the customer keys in any table, and the tickets those customers asked (by customer key or by
+ * requester id). Used for legal holds and for a customer's compliance export.
+ */
+export async function resolveSubjects(options: {
+  readonly engine: QueryEngine;
+  readonly catalog: RelationCatalog;
+  readonly customerKeys: readonly string[];
+  readonly ticketIds?: readonly number[];
+  readonly hmacKey?: string;
+}): Promise<HeldSet> {
+  const customerKeys = new Set(options.customerKeys);
+  const ticketIds = new Set(options.ticketIds ?? []);
   const userIds = new Set<number>();
   const contactIds = new Set<string>();
   if (customerKeys.size > 0) {
@@ -44,6 +61,7 @@ export async function resolveLegalHolds(options: {
     const pairs = async (idColumn: string, into: (v: unknown) => void) => {
       for (const relation of options.catalog.values()) {
         if (!relation.columns.includes(idColumn) || !relation.columns.includes('customer_key')) continue;
+        if (relation.name.endsWith('__new')) continue;
         const result = await options.engine.execute(
           `select distinct ${idColumn} as id from ${relation.name} where customer_key in (${keys}) and ${idColumn} is not null`,
         );
@@ -58,6 +76,7 @@ export async function resolveLegalHolds(options: {
       const users = [...userIds].join(',');
       for (const relation of options.catalog.values()) {
         if (!relation.columns.includes('ticket_id') || !relation.columns.includes('requester_id')) continue;
+        if (relation.name.endsWith('__new')) continue;
         const result = await options.engine.execute(
           `select distinct ticket_id as id from ${relation.name} where requester_id in (${users})`,
         );

@@ -69,7 +69,12 @@ export interface RetentionReport {
   };
 }
 
-/** Columns a curated table's age is judged by, in order of preference. */
+/**
+ * Columns a curated table's age is judged by, in order of preference. `updated_at` marks a
+ * current-state table (personal data of a user or contact): its row goes once it is past the window
+ * and its customer has no retained fact left.
+ */
+const ACTIVITY_COLUMNS = ['created_at', 'created_date', 'submitted_at', 'occurred_at', 'rated_at'];
 const DATE_COLUMNS = [
   'valid_to',
   'created_at',
@@ -164,8 +169,33 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
     }
   }
 
-  // Curated tables in the engine.
-  for (const relation of [...catalog.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+  // Curated tables in the engine: facts and history first, then current-state tables (judged by
+  // updated_at), whose rows stay while their customer still has a retained fact.
+  const relations = [...catalog.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const isStateTable = (r: CatalogRelation) =>
+    DATE_COLUMNS.find((c) => r.columns.includes(c)) === 'updated_at';
+  const windowOf = (relation: CatalogRelation) => {
+    const hasText = [...classifyTable(relation.name, relation.columns).sensitive.values()].includes('text');
+    return windows.tables[relation.name] ?? (hasText ? windows.textMonths : windows.factsMonths);
+  };
+  // Customers with a fact that survives this run (evaluated before anything is deleted, so a dry
+  // run plans exactly what the real run does).
+  const retainedCustomers = relations
+    .filter((r) => r.kind === 'table' && r.columns.includes('customer_key'))
+    .filter((r) => ACTIVITY_COLUMNS.includes(DATE_COLUMNS.find((c) => r.columns.includes(c)) ?? ''))
+    .filter((r) => !['kpi_mart', 'seed', 'operational'].includes(classifyTable(r.name).class))
+    .map((r) => {
+      const dateColumn = DATE_COLUMNS.find((c) => r.columns.includes(c))!;
+      const rule = rowRule(r, dateColumn, monthsBefore(now, windowOf(r)), held);
+      return `select customer_key from ${r.name} where customer_key is not null and not (${rule.expired} and not coalesce(${rule.isHeld}, false))`;
+    });
+  const retainedCustomerSet =
+    retainedCustomers.length > 0
+      ? (
+          await engine.execute(`select distinct customer_key from (${retainedCustomers.join(' union ')}) r`)
+        ).rows.map((row) => String(row.customer_key))
+      : [];
+  for (const relation of [...relations.filter((r) => !isStateTable(r)), ...relations.filter(isStateTable)]) {
     if (relation.kind !== 'table') continue;
     const classification = classifyTable(relation.name, relation.columns);
     if (keep.has(relation.name) || ['kpi_mart', 'seed', 'operational'].includes(classification.class)) {
@@ -177,11 +207,21 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
       skipped.push({ table: relation.name, reason: `no date column (${DATE_COLUMNS.join(', ')})` });
       continue;
     }
-    const hasText = [...classification.sensitive.values()].includes('text');
-    const windowMonths =
-      windows.tables[relation.name] ?? (hasText ? windows.textMonths : windows.factsMonths);
+    const windowMonths = windowOf(relation);
     const cutoff = monthsBefore(now, windowMonths);
-    const item = await expireRows({ engine, relation, dateColumn, cutoff, windowMonths, held, dryRun });
+    const item = await expireRows({
+      engine,
+      relation,
+      dateColumn,
+      cutoff,
+      windowMonths,
+      held,
+      dryRun,
+      retainedCustomers:
+        dateColumn === 'updated_at' && relation.columns.includes('customer_key')
+          ? retainedCustomerSet
+          : undefined,
+    });
     if (item.deleted + item.keptForHold > 0) {
       items.push(item);
       progress(formatItem(item, dryRun));
@@ -314,27 +354,16 @@ async function expireRows(input: {
   windowMonths: number;
   held: HeldSet;
   dryRun: boolean;
+  /** Customers whose facts survive: their current-state rows stay. */
+  retainedCustomers: readonly string[] | undefined;
 }): Promise<RetentionItem> {
   const { engine, relation, dateColumn, held } = input;
-  const type = relation.types.get(dateColumn) ?? '';
-  const iso = input.cutoff.toISOString();
-  const literal = type.startsWith('timestamp')
-    ? `timestamp '${iso.slice(0, 10)} ${iso.slice(11, 23)}'`
-    : type === 'date'
-      ? `date '${iso.slice(0, 10)}'`
-      : `'${iso}'`;
-  const expired = `${dateColumn} < ${literal}`;
-  const holdTerms: string[] = [];
-  const has = (c: string) => relation.columns.includes(c);
-  if (has('ticket_id') && held.ticketIds.size > 0)
-    holdTerms.push(`ticket_id in (${[...held.ticketIds].join(',')})`);
-  if (has('customer_key') && held.customerKeys.size > 0)
-    holdTerms.push(`customer_key in (${sqlList([...held.customerKeys])})`);
-  for (const c of ['user_id', 'requester_id'])
-    if (has(c) && held.userIds.size > 0) holdTerms.push(`${c} in (${[...held.userIds].join(',')})`);
-  if (has('contact_id') && held.contactIds.size > 0)
-    holdTerms.push(`cast(contact_id as varchar) in (${sqlList([...held.contactIds])})`);
-  const isHeld = holdTerms.length > 0 ? `(${holdTerms.join(' or ')})` : 'false';
+  const rule = rowRule(relation, dateColumn, input.cutoff, held);
+  const isHeld = rule.isHeld;
+  const expired =
+    input.retainedCustomers && input.retainedCustomers.length > 0
+      ? `${rule.expired} and (customer_key is null or customer_key not in (${sqlList(input.retainedCustomers)}))`
+      : rule.expired;
   const counts = await engine.execute(
     `select count(*) filter (where not coalesce(${isHeld}, false)) as expired, count(*) filter (where coalesce(${isHeld}, false)) as held from ${relation.name} where ${expired}`,
   );
@@ -346,7 +375,7 @@ async function expireRows(input: {
     layer: 'curated',
     target: relation.name,
     windowMonths: input.windowMonths,
-    cutoff: iso,
+    cutoff: input.cutoff.toISOString(),
     unit: 'rows',
     deleted,
     rewritten: 0,
@@ -375,4 +404,34 @@ function formatItem(item: RetentionItem, dryRun: boolean): string {
     .filter(Boolean)
     .join(', ');
   return `  ${item.layer.padEnd(10)} ${item.target.padEnd(44)} ${verb} ${item.deleted} ${item.unit} older than ${item.cutoff.slice(0, 10)} (${item.windowMonths} months)${extra ? `; ${extra}` : ''}`;
+}
+
+/** SQL predicates: the row is past the window (`expired`) and the row is under a legal hold (`isHeld`). */
+function rowRule(
+  relation: CatalogRelation,
+  dateColumn: string,
+  cutoff: Date,
+  held: HeldSet,
+): { expired: string; isHeld: string } {
+  const type = relation.types.get(dateColumn) ?? '';
+  const iso = cutoff.toISOString();
+  const literal = type.startsWith('timestamp')
+    ? `timestamp '${iso.slice(0, 10)} ${iso.slice(11, 23)}'`
+    : type === 'date'
+      ? `date '${iso.slice(0, 10)}'`
+      : `'${iso}'`;
+  const holdTerms: string[] = [];
+  const has = (c: string) => relation.columns.includes(c);
+  if (has('ticket_id') && held.ticketIds.size > 0)
+    holdTerms.push(`ticket_id in (${[...held.ticketIds].join(',')})`);
+  if (has('customer_key') && held.customerKeys.size > 0)
+    holdTerms.push(`customer_key in (${sqlList([...held.customerKeys])})`);
+  for (const c of ['user_id', 'requester_id'])
+    if (has(c) && held.userIds.size > 0) holdTerms.push(`${c} in (${[...held.userIds].join(',')})`);
+  if (has('contact_id') && held.contactIds.size > 0)
+    holdTerms.push(`cast(contact_id as varchar) in (${sqlList([...held.contactIds])})`);
+  return {
+    expired: `${dateColumn} < ${literal}`,
+    isHeld: holdTerms.length > 0 ? `(${holdTerms.join(' or ')})` : 'false',
+  };
 }
