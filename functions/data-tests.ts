@@ -3,13 +3,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { runDataTests } from '#src/models/run-data-tests.ts';
+import { type DataTestReport, runDataTests } from '#src/models/run-data-tests.ts';
 import { DataTestsFailedError } from './common/handler-errors.ts';
 import { mapErrors, parseEvent } from './common/handler-middleware.ts';
 import { lambdaSettings } from './common/lambda-environment.ts';
 import { lambdaRuntime } from './common/lambda-runtime.ts';
 import { powertools } from './common/powertools.ts';
-import { type RunEvent, runEventSchema } from './common/run-event.ts';
+import { type RunEvent, runEventSchema, sqlRoot } from './common/run-event.ts';
 
 const { logger, metrics } = powertools('data-tests');
 
@@ -23,11 +23,11 @@ export interface DataTestsResult {
 /** Run the data tests in Athena; a failure throws DataTestsFailedError, which blocks publication. */
 async function dataTests(event: RunEvent): Promise<DataTestsResult> {
   const settings = lambdaSettings('data-tests');
-  const { lake, engine, audit } = lambdaRuntime(settings);
+  const { engine, audit } = lambdaRuntime(settings);
+  const modelsDir = sqlRoot();
   const outcome = await audit.record(
     { role: 'pipeline', action: 'pipeline.stage', target: event.runId, details: { stage: 'data-tests' } },
-    async () =>
-      gateOf(await runDataTests({ config: settings.config, engine, store: lake, runId: event.runId })),
+    async () => gateOf(await runDataTests({ engine, ...(modelsDir ? { modelsDir } : {}) })),
     (gate) => ({ tests: gate.tests, failures: gate.failures.length }),
   );
   metrics.addMetric('DataTestsFailed', MetricUnit.Count, outcome.failures.length);
@@ -37,20 +37,9 @@ async function dataTests(event: RunEvent): Promise<DataTestsResult> {
 }
 
 /** Reduce the runner's report to the publication gate. */
-export function gateOf(report: unknown): DataTestsResult {
-  const r = report as {
-    results?: { name?: string; test?: string; passed?: boolean; status?: string }[];
-    failures?: unknown[];
-  };
-  const results = Array.isArray(r?.results) ? r.results : [];
-  const failed = results.filter((t) => t.passed === false || t.status === 'fail' || t.status === 'error');
-  const failures = failed.map((t) => String(t.name ?? t.test ?? 'unnamed test'));
-  if (Array.isArray(r?.failures)) {
-    for (const f of r.failures)
-      failures.push(typeof f === 'string' ? f : String((f as { name?: string }).name ?? f));
-  }
-  const unique = [...new Set(failures)];
-  return { passed: unique.length === 0, tests: results.length, failures: unique };
+export function gateOf(report: DataTestReport): DataTestsResult {
+  const failures = report.results.filter((t) => t.status !== 'pass').map((t) => `${t.model}: ${t.test}`);
+  return { passed: report.passed && failures.length === 0, tests: report.results.length, failures };
 }
 
 export const handler = middy<RunEvent, DataTestsResult, Error, Context>()

@@ -7,6 +7,7 @@ import { runRetention } from '#src/governance/retention/run-retention.ts';
 import { mapErrors, parseEvent } from './common/handler-middleware.ts';
 import { lambdaSettings } from './common/lambda-environment.ts';
 import { lambdaRuntime } from './common/lambda-runtime.ts';
+import { loadSecrets } from './common/load-secrets.ts';
 import { powertools } from './common/powertools.ts';
 import { type RunEvent, runEventSchema } from './common/run-event.ts';
 
@@ -20,25 +21,23 @@ export interface RetentionResult {
 /** Apply the retention windows and legal holds with the same `runRetention` the CLI runs. */
 async function retention(event: RunEvent): Promise<RetentionResult> {
   const settings = lambdaSettings('retention');
-  const { lake, engine, audit } = lambdaRuntime(settings);
+  await loadSecrets(settings.config, { hmacKey: settings.env.HMAC_SECRET_ARN });
+  const { lake, published, engine, audit } = lambdaRuntime(settings);
+  const hmacKey = process.env[settings.config.privacy.hmacKeyEnv];
   const report = await runRetention({
     config: settings.config,
     engine,
     store: lake,
     audit,
     runId: event.runId,
+    publishedStores: [published],
+    ...(hmacKey ? { hmacKey } : {}),
+    onProgress: (line) => logger.info(line),
   });
-  const deleted = deletedCount(report);
+  const deleted = report.totals.deleted;
   metrics.addMetric('RetentionDeleted', MetricUnit.Count, deleted);
   logger.info('retention applied', { runId: event.runId, deleted });
   return { runId: event.runId, deleted };
-}
-
-function deletedCount(report: unknown): number {
-  const r = report as { deleted?: unknown; totals?: { deleted?: unknown } } | undefined;
-  if (typeof r?.deleted === 'number') return r.deleted;
-  if (typeof r?.totals?.deleted === 'number') return r.totals.deleted;
-  return 0;
 }
 
 export const handler = middy<RunEvent, RetentionResult, Error, Context>()

@@ -3,13 +3,14 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { buildSeeds } from '#src/kpi/build-seeds.ts';
 import { runTransform } from '#src/models/run-transform.ts';
 import { mapErrors, parseEvent } from './common/handler-middleware.ts';
 import { lambdaSettings } from './common/lambda-environment.ts';
 import { lambdaRuntime } from './common/lambda-runtime.ts';
 import { loadSecrets } from './common/load-secrets.ts';
 import { powertools } from './common/powertools.ts';
-import { type RunEvent, runEventSchema } from './common/run-event.ts';
+import { type RunEvent, runEventSchema, sqlRoot } from './common/run-event.ts';
 
 const { logger, metrics } = powertools('transform');
 
@@ -23,6 +24,7 @@ async function transform(event: RunEvent): Promise<TransformResult> {
   const settings = lambdaSettings('transform');
   await loadSecrets(settings.config, { hmacKey: settings.env.HMAC_SECRET_ARN });
   const { lake, engine, audit } = lambdaRuntime(settings);
+  const modelsDir = sqlRoot();
   const summary = await audit.record(
     {
       role: 'pipeline',
@@ -37,19 +39,15 @@ async function transform(event: RunEvent): Promise<TransformResult> {
         store: lake,
         runId: event.runId,
         full: event.full,
+        seeds: buildSeeds(settings.config),
+        ...(modelsDir ? { modelsDir } : {}),
         onProgress: (progress: unknown) => logger.debug('progress', { progress }),
       }),
   );
-  const models = countOf(summary);
+  const models = summary.models.length;
   metrics.addMetric('ModelsBuilt', MetricUnit.Count, models);
   logger.info('transform complete', { runId: event.runId, models });
   return { runId: event.runId, models };
-}
-
-function countOf(summary: unknown): number {
-  const s = summary as { models?: unknown[] | number } | undefined;
-  if (Array.isArray(s?.models)) return s.models.length;
-  return typeof s?.models === 'number' ? s.models : 0;
 }
 
 export const handler = middy<RunEvent, TransformResult, Error, Context>()

@@ -176,9 +176,9 @@ describe('the pipeline runs on schedule with failure paths', () => {
 
   it('runs every function on nodejs22.x with a log group of fixed retention', () => {
     const functions = resources('AWS::Lambda::Function').filter((f) => f.Properties.Runtime === 'nodejs22.x');
-    expect(functions.length).toBe(7);
+    expect(functions.length).toBe(6);
     const retained = resources('AWS::Logs::LogGroup').filter((g) => g.Properties.RetentionInDays === 365);
-    expect(retained.length).toBeGreaterThanOrEqual(8);
+    expect(retained.length).toBeGreaterThanOrEqual(7);
     for (const group of resources('AWS::Logs::LogGroup'))
       expect(group.Properties.RetentionInDays).toBeDefined();
   });
