@@ -3,6 +3,8 @@
  * Built from the same snapshot of the marts the publication exported; values are the engine's
  * JSON-able values (numbers, `YYYY-MM-DD` dates, ISO timestamps).
  */
+import type { KnownUnits } from '#src/dashboard/format-value.ts';
+
 export type Cell = string | number | boolean | null;
 
 export interface ScorecardEntry {
@@ -53,6 +55,8 @@ export interface SeriesBlock {
 
 export interface DashboardData {
   readonly publication: { readonly runId: string; readonly kpiVersion: string; readonly createdAt: string };
+  /** Display unit of each KPI of the catalogue (others are inferred from their names). */
+  readonly kpiUnits: KnownUnits;
   readonly scorecard: readonly ScorecardEntry[];
   readonly qualityIndex: {
     readonly latest: readonly {

@@ -2,13 +2,35 @@
  * Numbers for people. Shared by the page (bundled into it) and the tests, so what the tests expect
  * is exactly what the reader sees.
  */
-export type ValueUnit = 'duration' | 'rate' | 'ratio_change' | 'score' | 'count' | 'number';
+export type ValueUnit = 'duration' | 'rate' | 'ratio_change' | 'score' | 'count' | 'number' | 'id';
 
 const RATE_NAMES = new Set(['post_contact_retention_30d']);
 
-/** The unit of a KPI or column, from the naming conventions of KPIS.md. */
-export function unitOf(name: string): ValueUnit {
+/** Units by name, known from the KPI catalogue; names not in it follow the naming conventions. */
+export type KnownUnits = Readonly<Record<string, ValueUnit>>;
+
+/** The display unit of a catalogue unit (`src/kpi/kpi-config.ts`). */
+export function unitOfCatalogue(unit: 'seconds' | 'rate' | 'ratio' | 'score' | 'count'): ValueUnit {
+  switch (unit) {
+    case 'seconds':
+      return 'duration';
+    case 'rate':
+      return 'rate';
+    case 'ratio':
+      return 'ratio_change';
+    case 'score':
+      return 'score';
+    case 'count':
+      return 'count';
+  }
+}
+
+/** The unit of a KPI or column: the catalogue's if known, else from the naming conventions of KPIS.md. */
+export function unitOf(name: string, known?: KnownUnits): ValueUnit {
+  const catalogued = known?.[name];
+  if (catalogued) return catalogued;
   if (name.endsWith('_s')) return 'duration';
+  if (name === 'id' || name.endsWith('_id')) return 'id';
   if (name === 'peak_hour_frt_degradation') return 'ratio_change';
   if (name === 'nps') return 'score';
   if (/(^|_)rate($|_)/.test(name) || RATE_NAMES.has(name)) return 'rate';
@@ -48,13 +70,17 @@ export function formatCount(value: number): string {
 }
 
 /** Any value of a KPI or column, by its unit; null and non-numbers as `—` or the text itself. */
-export function formatValue(name: string, value: unknown): string {
+export function formatValue(name: string, value: unknown, known?: KnownUnits): string {
   if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'string' && ISO_TIMESTAMP.test(value))
+    return `${value.slice(0, 10)} ${value.slice(11, 16)} UTC`;
   if (typeof value === 'string' && !/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(value)) return value;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  const unit = unitOf(name, known);
+  if (unit === 'id') return String(value);
   const n = Number(value);
   if (!Number.isFinite(n)) return String(value);
-  switch (unitOf(name)) {
+  switch (unit) {
     case 'duration':
       return formatDuration(n);
     case 'rate':
@@ -62,12 +88,26 @@ export function formatValue(name: string, value: unknown): string {
     case 'ratio_change':
       return `${n >= 0 ? '+' : '−'}${formatRate(Math.abs(n))}`;
     case 'score':
-      return n.toFixed(1);
+      return n.toFixed(Math.abs(n) < 10 ? 2 : 1);
     case 'count':
       return formatCount(n);
     case 'number':
       return Number.isInteger(n) ? formatCount(n) : n.toFixed(2);
   }
+}
+
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** A change between two periods: rates in percentage points, everything else in its own unit. */
+export function formatChange(name: string, change: number | null, known?: KnownUnits): string {
+  if (change === null || !Number.isFinite(change)) return '';
+  const arrow = change > 0 ? '▲' : change < 0 ? '▼' : '=';
+  const unit = unitOf(name, known);
+  const size =
+    unit === 'rate' || unit === 'ratio_change'
+      ? `${(Math.abs(change) * 100).toFixed(1)} pp`
+      : formatValue(name, Math.abs(change), known);
+  return `${arrow} ${size}`;
 }
 
 /** `first_reply_time_p90_s` → `First reply time p90`. */
@@ -76,9 +116,12 @@ export function labelOf(name: string): string {
     .replace(/_s$/, '')
     .replace(/^fcr_/, 'FCR_')
     .replace(/^nps$/, 'NPS')
+    .replace(/^kpi(_|$)/, 'KPI$1')
     .replace(/^aht$/, 'AHT')
     .replace(/^csat_/, 'CSAT_')
     .replace(/_frt_/, '_FRT_')
+    .replace(/^sla_/, 'SLA_')
+    .replace(/_sla_/, '_SLA_')
     .split('_')
     .filter(Boolean);
   const text = words.join(' ');

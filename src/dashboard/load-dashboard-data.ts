@@ -15,6 +15,8 @@ export interface LoadDashboardDataOptions {
   readonly publishedTables: readonly string[];
   readonly trendDays: number;
   readonly publication: DashboardData['publication'];
+  /** Display units of the KPI catalogue. @default none: units follow the KPI names */
+  readonly kpiUnits?: DashboardData['kpiUnits'];
 }
 
 /** Breakdowns the dashboard charts (KPIS.md: "every aggregate is also broken down by …"). */
@@ -57,6 +59,7 @@ export async function loadDashboardData(options: LoadDashboardDataOptions): Prom
 
   return {
     publication: options.publication,
+    kpiUnits: options.kpiUnits ?? {},
     scorecard,
     trends,
     qualityIndex: has('service_quality_index')
@@ -212,31 +215,30 @@ async function volumeByHour(
   const hourColumn =
     columns.find((c) => /^(hour_of_day|hour|created_hour)$/.test(c)) ?? columns.find((c) => /hour/.test(c));
   if (!countColumn || !hourColumn) return null;
+  const dateColumn = pickDateColumn(columns.filter((c) => c !== hourColumn));
   const where = columns.includes('breakdown') ? "WHERE breakdown = 'overall'" : '';
   const rows = await select(
-    `SELECT ${quoteIdentifier(hourColumn)} AS hour_value, ${quoteIdentifier(countColumn)} AS tickets FROM ticket_volume_hourly ${where}`,
+    `SELECT ${quoteIdentifier(hourColumn)} AS hour_value, ${quoteIdentifier(countColumn)} AS tickets` +
+      `${dateColumn ? `, ${quoteIdentifier(dateColumn)} AS day_value` : ''} FROM ticket_volume_hourly ${where}`,
   );
   // An hour column is either the hour of day (0–23) or the hour's start timestamp.
   const totals = new Array<number>(24).fill(0);
   const days = new Set<string>();
   for (const row of rows) {
     const value = row.hour_value;
-    let hour: number;
-    if (typeof value === 'number') hour = value;
-    else {
-      const text = String(value);
-      hour = Number(text.slice(11, 13));
-      days.add(text.slice(0, 10));
-    }
+    const text = String(value);
+    const hour = typeof value === 'number' ? value : Number(text.slice(11, 13));
+    const day = row.day_value ?? (typeof value === 'number' ? undefined : text.slice(0, 10));
+    if (day !== undefined && day !== null) days.add(String(day));
     if (Number.isInteger(hour) && hour >= 0 && hour < 24)
       totals[hour] = (totals[hour] ?? 0) + (num(row.tickets) ?? 0);
   }
-  const perDay = days.size > 0 ? days.size : 1;
+  const perDay = Math.max(1, days.size);
   return {
     x: totals.map((_, h) => `${String(h).padStart(2, '0')}:00`),
     series: [
       {
-        name: days.size > 0 ? 'tickets per day (mean)' : 'tickets',
+        name: days.size > 0 ? `tickets per day, mean of ${days.size} days` : 'tickets',
         values: totals.map((t) => Math.round((t / perDay) * 10) / 10),
       },
     ],

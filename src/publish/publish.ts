@@ -1,9 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { buildDashboard } from '#src/dashboard/build-dashboard.ts';
+import { unitOfCatalogue } from '#src/dashboard/format-value.ts';
 import { loadDashboardData } from '#src/dashboard/load-dashboard-data.ts';
 import { quoteIdentifier } from '#src/engines/engine-statements.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
+import type { DataTestReport } from '#src/models/run-data-tests.ts';
 import { createTableExporter } from '#src/publish/create-table-exporter.ts';
 import { digestBytes } from '#src/publish/file-digest.ts';
 import { type PrunedPublications, prunePublications } from '#src/publish/prune-publications.ts';
@@ -31,7 +33,13 @@ import type { ObjectStore } from '#src/stores/object-store.ts';
  * skipped them on purpose (the reason is written into the manifest for whoever reads it later).
  */
 export type DataTestGate =
-  | { readonly passed: boolean; readonly tests?: number; readonly failures?: readonly string[] }
+  | DataTestReport
+  | {
+      readonly passed: boolean;
+      readonly tests?: number;
+      readonly failures?: readonly string[];
+      readonly results?: never;
+    }
   | { readonly skipped: string };
 
 export interface PublishOptions {
@@ -192,6 +200,12 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
       publishedTables: tables.map((t) => t.name),
       trendDays: config.publish.dashboardTrendDays,
       publication: { runId, kpiVersion: options.kpiVersion, createdAt },
+      kpiUnits: Object.fromEntries(
+        Object.entries(config.kpis.catalogue).map(([kpi, definition]) => [
+          kpi,
+          unitOfCatalogue(definition.unit),
+        ]),
+      ),
     });
     const html = await buildDashboard({ data });
     await store.put(`${prefix}${DASHBOARD_FILE}`, html, { contentType: 'text/html; charset=utf-8' });
@@ -243,9 +257,17 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
 
 function checkGate(gate: DataTestGate): PublicationManifest['dataTests'] {
   if ('skipped' in gate) {
-    if (!gate.skipped.trim())
+    if (!gate.skipped.trim()) {
       throw new TypeError('dataTests.skipped needs a reason (it is written to the manifest)');
+    }
     return { status: 'skipped', reason: gate.skipped };
+  }
+  if (gate.results !== undefined) {
+    const failures = gate.results
+      .filter((result) => result.status !== 'pass')
+      .map((result) => `${result.model} ${result.test} (${result.status})`);
+    if (!gate.passed || failures.length > 0) throw new PublicationRefusedError(failures);
+    return { status: 'passed', tests: gate.results.length };
   }
   if (!gate.passed || (gate.failures?.length ?? 0) > 0)
     throw new PublicationRefusedError(gate.failures ?? []);

@@ -154,7 +154,8 @@ export async function createFixtureMarts(engine: QueryEngine, options: FixtureOp
        UNION ALL SELECT DISTINCT 'month', CAST(date_trunc('month', day) AS DATE) FROM fx_days`,
     `CREATE TABLE kpi_values AS
        SELECT p.period_grain, p.period_start, b.breakdown, b.breakdown_value, k.kpi,
-              CAST(round(k.base * (1 + 0.15 * sin(epoch(p.period_start) / 86400 / 5 + k.i + b.j)), 6) AS DOUBLE) AS value,
+              CAST(round(CASE WHEN k.kpi LIKE '%rate' THEN least(0.999, k.base * (1 + 0.1 * sin(epoch(p.period_start) / 86400 / 5 + k.i + b.j)))
+                              ELSE k.base * (1 + 0.15 * sin(epoch(p.period_start) / 86400 / 5 + k.i + b.j)) END, 6) AS DOUBLE) AS value,
               CAST(100 + b.j AS DOUBLE) AS numerator, CAST(120 + k.i AS DOUBLE) AS denominator,
               'v3' AS kpi_version
        FROM fx_periods p CROSS JOIN fx_kpis k CROSS JOIN fx_breakdowns b

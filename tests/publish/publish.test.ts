@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
+import type { DataTestReport } from '#src/models/run-data-tests.ts';
 import { CURRENT_POINTER_KEY, PUBLICATIONS_PREFIX } from '#src/publish/publication-manifest.ts';
 import { PublicationExistsError, PublicationRefusedError, publish } from '#src/publish/publish.ts';
 import { readCurrentPublication } from '#src/publish/read-publication.ts';
@@ -160,6 +161,26 @@ describe('publish', () => {
     await expect(attempt).rejects.toThrow(/unique\(fct_tickets\.ticket_id\)/);
     expect(await store.get(CURRENT_POINTER_KEY)).toEqual(before);
     expect(await keysUnder(store, `${PUBLICATIONS_PREFIX}run-bad/`)).toEqual([]);
+  });
+
+  test('refuses a failed data-test report from the model runner, naming the failing tests', async () => {
+    // Prepare
+    const store = freshStore();
+    const report = {
+      passed: false,
+      counts: { pass: 1, fail: 1, error: 0 },
+      results: [
+        { model: 'fct_tickets', test: 'unique(ticket_id)', status: 'pass' },
+        { model: 'kpi_values', test: 'not_null(kpi)', status: 'fail' },
+      ],
+    } as unknown as DataTestReport;
+
+    // Act
+    const attempt = publish({ config, engine, store, runId: 'run-report', ...base, dataTests: report });
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/kpi_values not_null\(kpi\) \(fail\)/);
+    expect(await keysUnder(store, 'published/')).toEqual([]);
   });
 
   test('publishes untested data only when an operator skipped the tests, and says so in the manifest', async () => {

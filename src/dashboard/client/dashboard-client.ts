@@ -14,7 +14,13 @@ import {
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { DashboardData, KpiTrend, SeriesBlock, TableBlock } from '#src/dashboard/dashboard-data.ts';
-import { formatValue, labelOf, unitOf } from '#src/dashboard/format-value.ts';
+import {
+  formatChange,
+  formatValue as formatWithUnits,
+  type KnownUnits,
+  labelOf,
+  unitOf as unitWithUnits,
+} from '#src/dashboard/format-value.ts';
 
 echarts.use([
   LineChart,
@@ -43,6 +49,9 @@ const BREAKDOWN_LABELS: Record<string, string> = {
 };
 const DEFAULT_BREAKDOWN_KPI = 'sla_compliance_rate';
 const charts: echarts.ECharts[] = [];
+let kpiUnits: KnownUnits = {};
+const formatValue = (name: string, value: unknown) => formatWithUnits(name, value, kpiUnits);
+const unitOf = (name: string) => unitWithUnits(name, kpiUnits);
 
 type Child = Node | string | null | undefined;
 function el(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
@@ -137,10 +146,7 @@ function scorecard(data: DashboardData): HTMLElement {
   );
   const grid = el('div', { class: 'cards' });
   for (const row of data.scorecard) {
-    const change =
-      row.change === null
-        ? ''
-        : `${row.change >= 0 ? '▲' : '▼'} ${formatValue(row.kpi, Math.abs(row.change))} vs previous`;
+    const change = row.change === null ? '' : `${formatChange(row.kpi, row.change, kpiUnits)} vs previous`;
     grid.append(
       el(
         'article',
@@ -189,10 +195,22 @@ function alertsSection(data: DashboardData): HTMLElement {
   return panel;
 }
 
+/** Values of a row that measure its KPI (an alert's actual and target) take the KPI's unit. */
+const KPI_VALUE_COLUMNS = new Set(['actual', 'target', 'value', 'threshold', 'previous_actual', 'baseline']);
+
 function table(block: TableBlock, id: string): HTMLElement {
+  const kpiIndex = block.columns.indexOf('kpi');
   const head = el('tr', {}, ...block.columns.map((c) => el('th', {}, labelOf(c))));
   const body = block.rows.map((row) =>
-    el('tr', {}, ...row.map((value, i) => el('td', {}, formatValue(block.columns[i] ?? '', value)))),
+    el(
+      'tr',
+      {},
+      ...row.map((value, i) => {
+        const column = block.columns[i] ?? '';
+        const unitName = kpiIndex >= 0 && KPI_VALUE_COLUMNS.has(column) ? String(row[kpiIndex]) : column;
+        return el('td', {}, formatValue(unitName, value));
+      }),
+    ),
   );
   return el(
     'div',
@@ -389,6 +407,7 @@ function agentsSection(data: DashboardData): HTMLElement {
 function main(): void {
   const source = document.getElementById('dashboard-data');
   const data = JSON.parse(source?.textContent ?? '{}') as DashboardData;
+  kpiUnits = data.kpiUnits ?? {};
   const root = document.getElementById('app') ?? document.body;
   root.append(header(data), scorecard(data));
   root.append(alertsSection(data));
