@@ -29,7 +29,15 @@ export interface DayIndex {
   readonly touch: Uint32Array;
   readonly ratingOffered: Uint32Array;
   readonly ratingAnswered: Uint32Array;
+  /** Audit positions sorted by (time, ticket, audit): the ticket-events scan reads these slices. */
+  readonly eventOrder: Uint32Array;
+  /** Ticket index of each audit position. */
+  readonly auditTicket: Uint32Array;
+  /** Tickets sorted by generated_timestamp as of `genNow` (recomputed when the clock moves). */
+  genCache?: { genNow: number; gen: Uint32Array; order: Uint32Array };
 }
+
+const never = 0xffffffff;
 
 export interface TicketState {
   readonly status: string;
@@ -124,15 +132,24 @@ export class SimulatedWorld implements LifeContext {
         ratingAnswered[i] = life.rating?.answeredAt ?? 0;
       }
       auditStart[count] = times.length;
+      const auditTimes = Uint32Array.from(times);
+      const auditTicket = new Uint32Array(times.length);
+      for (let i = 0; i < count; i++)
+        auditTicket.fill(i, auditStart[i] as number, auditStart[i + 1] as number);
+      const eventOrder = Uint32Array.from(times.keys()).sort(
+        (a, b) => (auditTimes[a] as number) - (auditTimes[b] as number) || a - b,
+      );
       return {
         day,
         count,
         createdAt,
         auditStart,
-        auditTimes: Uint32Array.from(times),
+        auditTimes,
         touch,
         ratingOffered,
         ratingAnswered,
+        eventOrder,
+        auditTicket,
       };
     });
   }
@@ -167,26 +184,61 @@ export class SimulatedWorld implements LifeContext {
     for (let d = first; d <= last; d++) yield d;
   }
 
+  /** generated_timestamp of every ticket of a day as of `now` and the day's tickets in that order. */
+  private genOrder(idx: DayIndex, now: number): { gen: Uint32Array; order: Uint32Array } {
+    if (idx.genCache?.genNow === now) return idx.genCache;
+    const gen = new Uint32Array(idx.count);
+    for (let i = 0; i < idx.count; i++) gen[i] = SimulatedWorld.generatedAt(idx, i, now) || never;
+    const order = Uint32Array.from(gen.keys()).sort(
+      (a, b) => (gen[a] as number) - (gen[b] as number) || a - b,
+    );
+    idx.genCache = { genNow: now, gen, order };
+    return idx.genCache;
+  }
+
+  /** Days to scan from `fromTs`: its own day onwards first (dense), then the look-back days. */
+  private *scanDays(fromTs: number, untilTs: number): Generator<number> {
+    const own = Math.max(0, this.dayOf(fromTs));
+    const last = this.dayOf(untilTs);
+    for (let d = own; d <= last; d++) yield d;
+    for (let d = Math.min(own, last + 1) - 1; d >= Math.max(0, this.dayOf(fromTs) - lifeMaxDays); d--)
+      yield d;
+  }
+
   /**
    * The next `limit` tickets in (generated_timestamp, id) order after `after` (exclusive),
    * with generated_timestamp ≤ `until`, as of `now`.
    */
   ticketsAfter(after: { ts: number; id: number }, until: number, now: number, limit: number): TicketRef[] {
     let out: TicketRef[] = [];
+    let bound = until;
     const cmp = (a: TicketRef, b: TicketRef): number => a.key - b.key || a.id - b.id;
-    for (const d of this.daysFrom(after.ts, until)) {
+    for (const d of this.scanDays(after.ts, until)) {
+      if (d > this.dayOf(after.ts) && this.params.startTs + d * DAY > bound) continue;
+      const idx = this.dayIndex(d);
+      const { gen, order } = this.genOrder(idx, now);
+      // First position after the cursor, by bisection over the sorted slice.
+      let lo = 0;
+      let hi = order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const i = order[mid] as number;
+        const g = gen[i] as number;
+        if (g < after.ts || (g === after.ts && ticketIdOf(d, i) <= after.id)) lo = mid + 1;
+        else hi = mid;
+      }
+      let taken = 0;
+      for (let k = lo; k < order.length && taken < limit; k++) {
+        const i = order[k] as number;
+        const g = gen[i] as number;
+        if (g > bound) break;
+        out.push({ key: g, id: ticketIdOf(d, i), day: d, index: i });
+        taken++;
+      }
       if (out.length >= limit) {
         out.sort(cmp);
         out.length = limit;
-        if (this.params.startTs + d * DAY > (out[limit - 1] as TicketRef).key) break;
-      }
-      const idx = this.dayIndex(d);
-      for (let i = 0; i < idx.count; i++) {
-        const g = SimulatedWorld.generatedAt(idx, i, now);
-        if (g === 0 || g > until) continue;
-        const id = ticketIdOf(d, i);
-        if (g < after.ts || (g === after.ts && id <= after.id)) continue;
-        out.push({ key: g, id, day: d, index: i });
+        bound = Math.min(bound, (out[limit - 1] as TicketRef).key);
       }
     }
     out.sort(cmp);
@@ -196,24 +248,36 @@ export class SimulatedWorld implements LifeContext {
 
   /** Audits with from ≤ at ≤ until in (at, audit id) order, at least `limit` unless the stream ends. */
   auditsFrom(from: number, until: number, limit: number): AuditRef[] {
-    const out: AuditRef[] = [];
+    let out: AuditRef[] = [];
+    let bound = until;
     const cmp = (a: AuditRef, b: AuditRef): number =>
       a.at - b.at || a.day - b.day || a.index - b.index || a.audit - b.audit;
-    for (const d of this.daysFrom(from, until)) {
+    for (const d of this.scanDays(from, until)) {
+      if (d > this.dayOf(from) && this.params.startTs + d * DAY > bound) continue;
+      const idx = this.dayIndex(d);
+      const order = idx.eventOrder;
+      let lo = 0;
+      let hi = order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((idx.auditTimes[order[mid] as number] as number) < from) lo = mid + 1;
+        else hi = mid;
+      }
+      let taken = 0;
+      for (let k = lo; k < order.length; k++) {
+        const pos = order[k] as number;
+        const t = idx.auditTimes[pos] as number;
+        // Past the limit, keep only the rest of the same second (the page may need all of it).
+        if (t > bound || (taken >= limit && t > (out[out.length - 1] as AuditRef).at)) break;
+        const i = idx.auditTicket[pos] as number;
+        out.push({ at: t, day: d, index: i, audit: pos - (idx.auditStart[i] as number) });
+        taken++;
+      }
       if (out.length >= limit) {
         out.sort(cmp);
-        out.length = limit;
-        if (this.params.startTs + d * DAY > (out[limit - 1] as AuditRef).at) break;
-      }
-      const idx = this.dayIndex(d);
-      for (let i = 0; i < idx.count; i++) {
-        const s = idx.auditStart[i] as number;
-        const e = idx.auditStart[i + 1] as number;
-        if ((idx.auditTimes[e - 1] as number) < from) continue;
-        for (let a = s; a < e; a++) {
-          const t = idx.auditTimes[a] as number;
-          if (t >= from && t <= until) out.push({ at: t, day: d, index: i, audit: a - s });
-        }
+        const edge = (out[limit - 1] as AuditRef).at;
+        out = out.filter((r, n) => n < limit || r.at === edge);
+        bound = Math.min(bound, edge);
       }
     }
     out.sort(cmp);
