@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { loadConfig } from '#src/config/warehouse-config.ts';
+import { createQueryEngine } from '#src/engines/create-query-engine.ts';
+import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
+import { runRetention } from '#src/governance/retention/run-retention.ts';
+import { resolveHmacKey } from '#src/privacy/resolve-hmac-key.ts';
+import { createObjectStore } from '#src/stores/create-object-store.ts';
+import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
+
+/** `warehouse retention [--dry-run]`: list, then delete, what is past its retention window. */
+export function register(program: Command): void {
+  program
+    .command('retention')
+    .description(
+      'delete what is past its retention window in every layer (legal holds respected, KPI marts kept)',
+    )
+    .option('--dry-run', 'list and count only; delete nothing', false)
+    .option('--now <iso>', 'measure ages against this time instead of the clock (e.g. 2028-08-01)')
+    .action(async (options: { dryRun: boolean; now?: string }) => {
+      const now = options.now ? new Date(options.now) : new Date();
+      if (Number.isNaN(now.getTime()))
+        throw new Error(`--now must be an ISO date or time, got "${options.now}"`);
+      const config = loadConfig(program.opts<{ config?: string }>().config);
+      const store = createObjectStore(config.lake);
+      const engine = await createQueryEngine(config, store);
+      const audit = createAuditLog(config);
+      const { key } = await resolveHmacKey({ envName: config.privacy.hmacKeyEnv, stateDir: config.stateDir });
+      try {
+        const report = await runRetention({
+          config,
+          store,
+          engine,
+          audit,
+          now,
+          dryRun: options.dryRun,
+          hmacKey: key,
+          publishedStores: config.lake.kind === 'local' ? [new LocalObjectStore(config.publishDir)] : [],
+          schema: config.engine.kind === 'athena' ? config.engine.database : undefined,
+          onProgress: (line) => console.log(line),
+        });
+        const t = report.totals;
+        console.log(
+          `${report.dryRun ? 'dry run: would delete' : 'deleted'} ${t.rowsDeleted} rows and ${t.objectsDeleted} objects; ` +
+            `${t.rewritten} objects rewritten to their held records; ${t.keptForHold} kept under legal hold; ` +
+            `kept ${report.keptTables.length} aggregated/operational tables` +
+            (report.skipped.length
+              ? `; skipped ${report.skipped.map((s) => s.table).join(', ')} (no date column)`
+              : ''),
+        );
+        console.log(`audited in ${audit.location}`);
+      } finally {
+        await engine.close();
+      }
+    });
+}
