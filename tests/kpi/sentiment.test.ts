@@ -150,10 +150,12 @@ describe('runSentimentStage', () => {
       { author_id: 101, at: '2026-03-02T10:00:00Z', body: 'Thank you, great service!' },
       { author_id: 201, at: '2026-03-02T10:05:00Z', body: 'You are welcome, terrible weather today.' },
       { author_id: 101, at: '2026-03-02T11:00:00Z', body: 'This is terrible, I am furious.' },
-    ].map((t) => ({
-      ...commentRow({ ticket_id: 1, author_id: t.author_id, created_at: t.at }),
-      body: t.body,
-    }));
+    ].map(
+      (t): Record<string, unknown> => ({
+        ...commentRow({ ticket_id: 1, author_id: t.author_id, created_at: t.at }),
+        body: t.body,
+      }),
+    );
     await world.land(
       'comments',
       texts.map(({ body: _body, ...c }) => c),
