@@ -84,6 +84,7 @@ export const kpiMarts: readonly string[] = [
   'backlog_daily',
   'ticket_volume_hourly',
   'agent_performance',
+  'contact_reasons',
 ];
 
 /** Curated facts and dimensions (published names); any other `fct_` / `dim_` table is one too. */
@@ -119,21 +120,9 @@ const personalColumnPattern =
   /^(.*_)?(email|e_mail|phone|phone_number|firstname|lastname|first_name|last_name|full_name|name|ip_address)$/;
 const textColumnPattern = /^(.*_)?(subject|description|body|comment|comment_text|message|message_text|note)$/;
 /** `name`-like columns that name things, not people. */
-const publicNameColumns = new Set([
-  'group_name',
-  'brand_name',
-  'kpi_name',
-  'stage_name',
-  'model_name',
-  'table_name',
-  'column_name',
-  'field_name',
-  'test_name',
-  'source_name',
-  'stream_name',
-  'dim_groups.name',
-  'landing_zendesk__groups.name',
-]);
+const publicNamePattern =
+  /(^|_)(group|brand|kpi|stage|model|table|column|field|test|source|stream|category|channel|tier|queue|macro|view|schema)_name$/;
+const publicNameColumns = new Set(['dim_groups.name', 'stg_zendesk__groups.name', 'int_groups.name']);
 
 export interface TableClassification {
   readonly table: string;
@@ -189,7 +178,7 @@ function curatedSensitiveColumns(table: string, columns: readonly string[]): Map
   const sensitive = new Map<string, ColumnClass>();
   for (const raw of columns) {
     const column = raw.toLowerCase();
-    if (publicNameColumns.has(column) || publicNameColumns.has(`${table}.${column}`)) continue;
+    if (publicNamePattern.test(column) || publicNameColumns.has(`${table}.${column}`)) continue;
     if (personalColumnPattern.test(column)) sensitive.set(column, 'personal');
     else if (textColumnPattern.test(column)) sensitive.set(column, 'text');
   }

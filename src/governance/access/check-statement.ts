@@ -206,7 +206,7 @@ function collect(
   // Views are expanded to what they read, recursively; landing views are the declared base tables.
   for (const name of relations) {
     const relation = catalog.get(name);
-    if (!relation || relation.kind !== 'view' || name.startsWith('landing_')) continue;
+    if (relation?.kind !== 'view' || name.startsWith('landing_')) continue;
     if (expanding.has(name)) continue;
     const chain = via ? `${via} → ${name}` : `view ${name}`;
     const inner = parseView(name, relation.viewSql ?? '', deny);
