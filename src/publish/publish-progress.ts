@@ -50,7 +50,7 @@ export function formatPublicationSummary(result: PublicationResult, store: Objec
   const lines = [
     `published ${manifest.tables.length} tables (${rows.toLocaleString('en-GB')} rows, ${files} files, ${formatBytes(bytes)}) ` +
       `as run ${result.runId}, KPI definitions ${manifest.kpiVersion}`,
-    `publication: ${store.uri(result.prefix)}`,
+    `publication: ${store.uri(result.prefix.replace(/\/$/, ''))}`,
   ];
   if (result.dashboardKey) {
     lines.push(

@@ -243,6 +243,39 @@ describe('publish', () => {
   });
 });
 
+describe('readers during publications', () => {
+  test('always resolve a whole publication, the previous one or the new one', async () => {
+    // Prepare
+    const store = freshStore();
+    const keepAll = parseConfig({ ...config, publish: { keep: 3 } });
+    await publish({ config: keepAll, engine, store, runId: 'run-r0', ...base });
+    const seen: string[] = [];
+    const problems: string[] = [];
+    let publishing = true;
+    const reader = async () => {
+      while (publishing) {
+        const publication = await readCurrentPublication(store);
+        const check = await verifyPublication(store, publication);
+        seen.push(publication.pointer.runId);
+        problems.push(...check.problems.map((p) => `${publication.pointer.runId}: ${p}`));
+      }
+    };
+
+    // Act
+    const readers = [reader(), reader()];
+    await publish({ config: keepAll, engine, store, runId: 'run-r1', ...base });
+    await publish({ config: keepAll, engine, store, runId: 'run-r2', ...base });
+    publishing = false;
+    await Promise.all(readers);
+
+    // Assess
+    expect(problems).toEqual([]);
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen[0]).toBe('run-r0');
+    expect(new Set(seen)).toEqual(new Set(['run-r0', 'run-r1', 'run-r2']));
+  });
+});
+
 describe('an interrupted publication', () => {
   // Writes of one publication: 2 files per table, the dashboard off, the manifest, the pointer.
   test.each([1, 7, 'all but the pointer'] as const)(

@@ -53,7 +53,7 @@ export function register(program: Command): void {
           );
           dataTests = report;
         }
-        console.log(`publish ${runId} from ${engine.dialect} into ${store.uri('published/')}`);
+        console.log(`publish ${runId} from ${engine.dialect} into ${store.uri('published')}`);
         const result = await publish({
           config,
           engine,

@@ -19,7 +19,7 @@ export function register(program: Command): void {
       const store = createObjectStore(config.lake);
       const pointer = await readCurrentPointer(store);
       const server = await servePublication({ store, port });
-      console.log(`serving ${store.uri('published/')} at ${server.url}`);
+      console.log(`serving ${store.uri('published')} at ${server.url}`);
       console.log(
         pointer
           ? `current publication: ${pointer.runId} (dashboard at ${server.url})`
