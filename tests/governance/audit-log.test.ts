@@ -220,3 +220,36 @@ describe('the audit log', () => {
     expect(await log.verify()).toMatchObject({ ok: true, entries: 3 });
   });
 });
+
+describe('configuration and KPI-definition changes', () => {
+  it('are audited once per change, by hash', async () => {
+    const { recordDefinitionChanges } = await import('#src/governance/audit/record-definition-changes.ts');
+    const log = new AuditLog(new LocalAuditSink({ dir }));
+    const kpi = { name: 'First reply time', formula: 'median(first_reply_minutes)' };
+
+    const first = await recordDefinitionChanges(log, [
+      { action: 'config.change', target: 'warehouse-config', value: { a: 1 } },
+      { action: 'kpi_definition.change', target: 'First reply time', value: kpi },
+    ]);
+    const unchanged = await recordDefinitionChanges(log, [
+      { action: 'config.change', target: 'warehouse-config', value: { a: 1 } },
+      {
+        action: 'kpi_definition.change',
+        target: 'First reply time',
+        value: { formula: kpi.formula, name: kpi.name },
+      },
+    ]);
+    const edited = await recordDefinitionChanges(log, [
+      {
+        action: 'kpi_definition.change',
+        target: 'First reply time',
+        value: { ...kpi, formula: 'p90(first_reply_minutes)' },
+      },
+    ]);
+
+    expect([first.length, unchanged.length, edited.length]).toEqual([2, 0, 1]);
+    const entries = await log.tail(10);
+    expect(entries).toHaveLength(3);
+    expect(entries[2]!.details.previous_sha256).toBe(entries[1]!.details.sha256);
+  });
+});
