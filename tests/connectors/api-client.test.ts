@@ -100,7 +100,7 @@ describe('ApiClient', () => {
     });
     expect(json).toEqual({ ok: true });
     expect(events.map((e) => e.reason)).toEqual([
-      'HTTP 503',
+      'HTTP 503 {"error":"down"}',
       'timeout',
       'HTTP 200 with a body that is not JSON',
     ]);
@@ -113,7 +113,9 @@ describe('ApiClient', () => {
       .request({ method: 'GET', path: '/x', pacers: [], stats: emptyRequestStats() })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetriesExhaustedError);
-    expect((error as Error).message).toContain('after 3 attempts (last: HTTP 500)');
+    expect((error as Error).message).toContain(
+      'after 3 attempts (last: HTTP 500 {"error":"boom [redacted]"})',
+    );
     expect((error as Error).message).not.toContain(TOKEN);
     expect(server.requests).toHaveLength(3);
   });

@@ -17,20 +17,20 @@ export const cursorField = 'lastmodifieddate';
 
 const SEARCH_PATH = '/crm/v3/objects/contacts/search';
 const BATCH_READ_PATH = '/crm/v3/objects/contacts/batch/read';
-/** The search API refuses to page past this many results of one query. */
-export const SEARCH_RESULT_CAP = 10_000;
 const BATCH_READ_MAX = 100;
 
 /**
- * Everything at or before the position (lastmodifieddate, hs_object_id) is written:
- * every contact modified before `modifiedMs`, and those modified exactly then with an id ≤ `idAfter`.
+ * Where the stream stands. `idAfter` = NONE: every contact modified before `modifiedMs` is written
+ * (those modified exactly then may not all be). Otherwise: those before `modifiedMs` and those
+ * modified exactly then with an id up to `idAfter` are written.
  */
 export const contactsStateSchema = z.strictObject({
   modifiedMs: z.number().int(),
-  /** Decimal object id; "-1" = none yet at `modifiedMs`. */
-  idAfter: z.string().regex(/^-?\d+$/),
+  /** Decimal object id, or "none". */
+  idAfter: z.string().regex(/^(-?\d+|none)$/),
 });
 export type ContactsState = z.infer<typeof contactsStateSchema>;
+const NONE = 'none';
 
 interface SearchHit {
   readonly record: unknown;
@@ -42,16 +42,17 @@ interface SearchHit {
  * CRM contacts through the search API, with their property history from the batch read (so the
  * VIP tier and last_trade_at at any moment can be rebuilt).
  *
- * The search API sorts by one property and stops at 10,000 results a query. The stream walks the
- * position (lastmodifieddate, hs_object_id) forward in two kinds of query:
- * - ties: `lastmodifieddate = t AND hs_object_id > id`, sorted by id, each query starting after the
- *   last id read (keyset paging): drains one instant however many contacts share it (a bulk import);
- * - range: `lastmodifieddate > t`, sorted by lastmodifieddate: reads pages until the cap; a page's
- *   checkpoint is (its greatest lastmodifieddate, none), whose ties the next query drains first.
- * Both always move the position strictly forward, so no query repeats for ever.
+ * The search API sorts by one property, pages by offset and stops at 10,000 results a query, and
+ * contacts modified during the read move to the end, which shifts every offset after them. So no
+ * offset is ever used: each page is a new query from the latest lastmodifieddate of the page
+ * before (`>=`, re-reading that instant's ties). A full page of one instant (a bulk import) cannot
+ * move that filter on, so the instant is drained by keyset on hs_object_id
+ * (`lastmodifieddate = t AND hs_object_id > last id`) and the stream continues after it. Every
+ * query moves the position strictly forward: no loop, however many contacts share a timestamp.
  */
 export function contactsStream(client: HubspotClient, config: HubspotConfig): SourceStream<ContactsState> {
-  const startMs = Date.parse(`${config.startDate}T00:00:00Z`);
+  // Contacts are a dimension: a customer last modified before the start date still opens tickets.
+  const startMs = 0;
   const tracked = [config.properties.vipTier, config.properties.kycLevel, config.properties.lastTradeAt];
   const properties = [
     'email',
@@ -68,15 +69,13 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
   async function search(
     filters: readonly { propertyName: string; operator: string; value: string }[],
     sortBy: string,
-    after: number,
     context: StreamContext,
-  ): Promise<{ hits: SearchHit[]; next: number | undefined; exchange: RawExchange }> {
+  ): Promise<{ hits: SearchHit[]; exchange: RawExchange }> {
     const body = {
       filterGroups: [{ filters }],
       sorts: [{ propertyName: sortBy, direction: 'ASCENDING' }],
       properties,
       limit,
-      ...(after > 0 ? { after: String(after) } : {}),
     };
     const { json, exchange } = await client.post(SEARCH_PATH, body, 'search', context.stats, context.signal);
     const page = parsePage(searchPageSchema, json, 'hubspot', SEARCH_PATH);
@@ -87,8 +86,7 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
       const modifiedMs = typeof modified === 'string' ? parseModified(modified) : undefined;
       return { record, id, modifiedMs };
     });
-    const nextAfter = page.paging?.next?.after;
-    return { hits, next: nextAfter === undefined ? undefined : Number(nextAfter), exchange };
+    return { hits, exchange };
   }
 
   async function withHistory(
@@ -133,7 +131,7 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
     cursorField,
     landingStreams: ['contacts', 'contact_snapshots', 'contact_pii'],
     stateSchema: contactsStateSchema,
-    initialState: () => ({ modifiedMs: startMs, idAfter: '-1' }),
+    initialState: () => ({ modifiedMs: startMs, idAfter: NONE }),
     resumeState(checkpoint) {
       if (config.lookbackMinutes === 0) return checkpoint;
       return {
@@ -144,16 +142,17 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
     async *readPages(start, context): AsyncGenerator<ExtractedPage<ContactsState>> {
       let state = start;
       for (;;) {
-        // 1. Drain the contacts modified exactly at state.modifiedMs by keyset on the id: every
-        //    query starts after the last id read, so the result cap never applies.
-        for (;;) {
+        if (state.idAfter !== NONE) {
+          // Drain the instant state.modifiedMs by keyset on the id, then go past it.
           const filters = [
             { propertyName: 'lastmodifieddate', operator: 'EQ', value: String(state.modifiedMs) },
             { propertyName: 'hs_object_id', operator: 'GT', value: state.idAfter },
           ];
-          const { hits, next, exchange } = await search(filters, 'hs_object_id', 0, context);
-          const ids = hits.map((h) => h.id).filter((id): id is string => id !== undefined);
-          const lastId = ids.reduce((max, id) => (BigInt(id) > BigInt(max) ? id : max), state.idAfter);
+          const { hits, exchange } = await search(filters, 'hs_object_id', context);
+          const lastId = hits
+            .map((h) => h.id)
+            .filter((id): id is string => id !== undefined)
+            .reduce((max, id) => (BigInt(id) > BigInt(max) ? id : max), state.idAfter);
           if (hits.length > 0 && lastId === state.idAfter) {
             throw new SourceProtocolError(
               'hubspot',
@@ -161,39 +160,43 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
               `ties after hs_object_id ${state.idAfter} did not move forward`,
             );
           }
+          const done = hits.length < limit;
           const { records, exchanges } = await withHistory(hits, context);
-          state = { modifiedMs: state.modifiedMs, idAfter: lastId };
-          if (hits.length > 0) yield { exchanges: [exchange, ...exchanges], records, state };
-          if (next === undefined || hits.length === 0) break;
+          state = done
+            ? { modifiedMs: state.modifiedMs + 1, idAfter: NONE }
+            : { modifiedMs: state.modifiedMs, idAfter: lastId };
+          yield { exchanges: [exchange, ...exchanges], records, state };
+          continue;
         }
-        // 2. Everything after that instant, in lastmodifieddate order, until the cap or the end.
-        const base = state.modifiedMs;
-        let after = 0;
-        let reachedEnd = false;
-        for (;;) {
-          const filters = [{ propertyName: 'lastmodifieddate', operator: 'GT', value: String(base) }];
-          const { hits, next, exchange } = await search(filters, 'lastmodifieddate', after, context);
-          const times = hits.map((h) => h.modifiedMs).filter((t): t is number => t !== undefined);
-          const pageMax = times.length > 0 ? Math.max(...times) : state.modifiedMs;
-          if (pageMax < state.modifiedMs) {
-            throw new SourceProtocolError(
-              'hubspot',
-              SEARCH_PATH,
-              'results are not sorted by lastmodifieddate',
-            );
-          }
-          const { records, exchanges } = await withHistory(hits, context);
-          // Ties at pageMax may continue on the next page: the checkpoint keeps none of them as done.
-          state = pageMax > state.modifiedMs ? { modifiedMs: pageMax, idAfter: '-1' } : state;
-          if (hits.length > 0) yield { exchanges: [exchange, ...exchanges], records, state };
-          if (next === undefined || hits.length === 0) {
-            reachedEnd = true;
-            break;
-          }
-          if (next + limit > SEARCH_RESULT_CAP) break;
-          after = next;
+        // Everything from state.modifiedMs on, oldest first: one page per query, never an offset.
+        const filters = [
+          { propertyName: 'lastmodifieddate', operator: 'GTE', value: String(state.modifiedMs) },
+        ];
+        const { hits, exchange } = await search(filters, 'lastmodifieddate', context);
+        const times = hits.map((h) => h.modifiedMs).filter((t): t is number => t !== undefined);
+        const pageMin = times.length > 0 ? Math.min(...times) : state.modifiedMs;
+        const pageMax = times.length > 0 ? Math.max(...times) : state.modifiedMs;
+        if (pageMin < state.modifiedMs) {
+          throw new SourceProtocolError(
+            'hubspot',
+            SEARCH_PATH,
+            `results modified before ${state.modifiedMs} in a lastmodifieddate >= query`,
+          );
         }
-        if (reachedEnd) return;
+        const full = hits.length >= limit;
+        const { records, exchanges } = await withHistory(hits, context);
+        if (!full) {
+          // The end for now: the next run starts at the latest instant seen (its ties are read again).
+          state = { modifiedMs: pageMax, idAfter: NONE };
+          if (hits.length > 0) yield { exchanges: [exchange, ...exchanges], records, state };
+          return;
+        }
+        // A full page of one instant cannot move the filter on: drain that instant by id next.
+        state =
+          pageMax === state.modifiedMs
+            ? { modifiedMs: pageMax, idAfter: '-1' }
+            : { modifiedMs: pageMax, idAfter: NONE };
+        yield { exchanges: [exchange, ...exchanges], records, state };
       }
     },
     toLandingRows: (record, context) => contactToLandingRows(record as ContactWithHistory, config, context),

@@ -164,7 +164,7 @@ export class ApiClient {
             this.options.hint?.(response.status),
           );
         } else {
-          failure = `HTTP ${response.status}`;
+          failure = `HTTP ${response.status} ${this.redact(excerpt(text, 160))}`;
           waitMs = parseRetryAfterMs(response.headers.get('retry-after')) ?? backoffDelayMs(retry, failures);
         }
       } catch (error) {
@@ -216,7 +216,7 @@ function describeNetworkError(error: unknown): string {
   return `${e.name}: ${e.cause?.code ?? e.message}`;
 }
 
-function excerpt(text: string): string {
+function excerpt(text: string, max = 300): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat || '(empty body)';
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat || '(empty body)';
 }

@@ -20,7 +20,7 @@ interface Filter {
  */
 export function hubspotSearchFixture(contacts: readonly FixtureContact[]) {
   const counts = { search: 0, batchRead: 0, pastCap: 0 };
-  function valueOf(c: FixtureContact, property: string): number {
+  function propertyOf(c: FixtureContact, property: string): number {
     return property === 'hs_object_id' ? Number(c.id) : c.lastmodified;
   }
   function handler(request: FixtureRequest): FixtureResponse {
@@ -40,14 +40,14 @@ export function hubspotSearchFixture(contacts: readonly FixtureContact[]) {
       const filters = body.filterGroups[0]?.filters ?? [];
       const matching = contacts.filter((c) =>
         filters.every((f) => {
-          const v = valueOf(c, f.propertyName);
+          const v = propertyOf(c, f.propertyName);
           const target = Number(f.value);
           return f.operator === 'EQ' ? v === target : f.operator === 'GT' ? v > target : v >= target;
         }),
       );
       const sortBy = body.sorts[0]?.propertyName ?? 'hs_object_id';
       // Ties keep id order, as HubSpot's do in practice.
-      matching.sort((a, b) => valueOf(a, sortBy) - valueOf(b, sortBy) || Number(a.id) - Number(b.id));
+      matching.sort((a, b) => propertyOf(a, sortBy) - propertyOf(b, sortBy) || Number(a.id) - Number(b.id));
       const page = matching.slice(after, after + body.limit);
       const next =
         after + body.limit < matching.length ? { next: { after: String(after + body.limit) } } : {};
@@ -92,13 +92,11 @@ export function hubspotSearchFixture(contacts: readonly FixtureContact[]) {
               properties: { vip_tier: c.vipHistory.at(-1)?.[1] ?? null },
               propertiesWithHistory: {
                 // HubSpot lists history newest first.
-                vip_tier: [...c.vipHistory]
-                  .reverse()
-                  .map(([at, value]) => ({
-                    value,
-                    timestamp: new Date(at).toISOString(),
-                    sourceType: 'CRM_UI',
-                  })),
+                vip_tier: [...c.vipHistory].reverse().map(([at, value]) => ({
+                  value,
+                  timestamp: new Date(at).toISOString(),
+                  sourceType: 'CRM_UI',
+                })),
                 kyc_level: [{ value: '2', timestamp: new Date(c.vipHistory[0]?.[0] ?? 0).toISOString() }],
               },
             })),
