@@ -10,6 +10,8 @@ export interface CatalogRelation {
   readonly types: ReadonlyMap<string, string>;
   /** The SELECT behind a view (model file text if there is one, else the engine's definition). */
   readonly viewSql?: string;
+  /** The engine's own rendering of the view, tried when the model file does not parse. */
+  readonly engineViewSql?: string;
 }
 
 /** Every relation the engine has in the warehouse schema, by lower-case name. */
@@ -68,9 +70,11 @@ export async function loadRelationCatalog(
   for (const [name, entry] of byName) {
     const view = isView.has(name) || definitions.has(name);
     let viewSql: string | undefined;
+    let engineViewSql: string | undefined;
     if (view) {
       const file = modelFiles.get(name);
-      viewSql = file ? await readFile(file, 'utf8') : stripCreateView(definitions.get(name) ?? '');
+      engineViewSql = stripCreateView(definitions.get(name) ?? '');
+      viewSql = file ? await readFile(file, 'utf8') : engineViewSql;
     }
     catalog.set(name, {
       name,
@@ -78,6 +82,7 @@ export async function loadRelationCatalog(
       columns: entry.columns,
       types: entry.types,
       viewSql,
+      engineViewSql,
     });
   }
   return catalog;
