@@ -216,7 +216,12 @@ async function volumeByHour(
     columns.find((c) => /^(hour_of_day|hour|created_hour)$/.test(c)) ?? columns.find((c) => /hour/.test(c));
   if (!countColumn || !hourColumn) return null;
   const dateColumn = pickDateColumn(columns.filter((c) => c !== hourColumn));
-  const where = columns.includes('breakdown') ? "WHERE breakdown = 'overall'" : '';
+  // Overall rows only: `breakdown = 'overall'`, or the mart's `channel = 'all'` rollup.
+  const where = columns.includes('breakdown')
+    ? "WHERE breakdown = 'overall'"
+    : columns.includes('channel')
+      ? "WHERE channel = 'all'"
+      : '';
   const rows = await select(
     `SELECT ${quoteIdentifier(hourColumn)} AS hour_value, ${quoteIdentifier(countColumn)} AS tickets` +
       `${dateColumn ? `, ${quoteIdentifier(dateColumn)} AS day_value` : ''} FROM ticket_volume_hourly ${where}`,

@@ -23,7 +23,7 @@ import {
   monthPartitionColumn,
   type PublishedTableSpec,
   publishedTables,
-  withheldColumnPattern,
+  withheldColumns,
 } from '#src/publish/published-tables.ts';
 import { readCurrentPointer } from '#src/publish/read-publication.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
@@ -142,24 +142,31 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
   for await (const object of store.list(prefix)) leftovers.push(object.key);
   if (leftovers.length > 0) await store.delete(leftovers);
 
-  const specs = options.tables ?? publishedTables;
+  // Plan every table before writing anything: a table the policy forbids refuses the whole run.
+  const plans: TablePlan[] = [];
+  const missingTables: string[] = [];
+  for (const spec of options.tables ?? publishedTables) {
+    withheldColumns(spec.name, []);
+    if (!(await engine.relationExists(spec.name))) {
+      missingTables.push(spec.name);
+      emit({ stage: 'missing', table: spec.name });
+      continue;
+    }
+    const sourceColumns = (await engine.execute(`SELECT * FROM ${quoteIdentifier(spec.name)} LIMIT 0`))
+      .columns;
+    const withheld = withheldColumns(spec.name, sourceColumns);
+    const partitionBy = sourceColumns.includes(monthPartitionColumn) ? monthPartitionColumn : undefined;
+    const columns = sourceColumns.filter((c) => !withheld.includes(c) && c !== partitionBy);
+    if (partitionBy) columns.push(partitionBy);
+    plans.push({ spec, columns, withheld, partitionBy });
+  }
+  if (plans.length === 0) throw new NothingToPublishError(missingTables);
+
   const exporter = createTableExporter(engine, store, options.stagingDir);
   const tables: PublishedTable[] = [];
-  const missingTables: string[] = [];
   try {
-    for (const spec of specs) {
-      if (!(await engine.relationExists(spec.name))) {
-        missingTables.push(spec.name);
-        emit({ stage: 'missing', table: spec.name });
-        continue;
-      }
+    for (const { spec, columns, withheld, partitionBy } of plans) {
       const started = performance.now();
-      const sourceColumns = (await engine.execute(`SELECT * FROM ${quoteIdentifier(spec.name)} LIMIT 0`))
-        .columns;
-      const withheldColumns = sourceColumns.filter((column) => withheldColumnPattern.test(column));
-      const partitionBy = sourceColumns.includes(monthPartitionColumn) ? monthPartitionColumn : undefined;
-      const columns = sourceColumns.filter((c) => !withheldColumns.includes(c) && c !== partitionBy);
-      if (partitionBy) columns.push(partitionBy);
       const exported = await exporter.exportTable({
         table: spec.name,
         columns,
@@ -171,7 +178,7 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
         kind: spec.kind,
         rowCount: exported.rowCount,
         columns,
-        withheldColumns,
+        withheldColumns: withheld,
         partitionBy: partitionBy ?? null,
         parquet: [...exported.parquet],
         csv: [...exported.csv],
@@ -189,7 +196,6 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
   } finally {
     await exporter.dispose();
   }
-  if (tables.length === 0) throw new NothingToPublishError(missingTables);
 
   const createdAt = now().toISOString();
   let dashboard: PublicationManifest['dashboard'] = null;
@@ -253,6 +259,13 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
     dashboardUri: dashboardKey ? store.uri(dashboardKey) : undefined,
     pruned,
   };
+}
+
+interface TablePlan {
+  readonly spec: PublishedTableSpec;
+  readonly columns: string[];
+  readonly withheld: string[];
+  readonly partitionBy: string | undefined;
 }
 
 function checkGate(gate: DataTestGate): PublicationManifest['dataTests'] {

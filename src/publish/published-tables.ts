@@ -1,42 +1,59 @@
+import {
+  classifyTable,
+  factTables,
+  kpiMarts,
+  roleReadsClass,
+  roleReadsColumn,
+} from '#src/governance/access/access-policy.ts';
+import type { Role } from '#src/governance/access/role.ts';
+
 /**
- * What a publication holds: the KPI marts and the curated facts the analyst role may read.
- * This is the one list to change when a mart is added. Columns matching `withheldColumnPattern`
- * are never published (personal or pseudonymous data stays behind the `compliance` role).
- *
- * When the governance access policy (`src/governance/access/access-policy.ts`) exposes the analyst
- * grants, this list should be derived from it so the two cannot drift.
+ * What a publication holds: what the analyst role may read, as the governance access policy
+ * (`src/governance/access/access-policy.ts`) declares it — every KPI mart and every curated fact
+ * and dimension, without the columns the policy classifies as personal data or message text.
+ * Deriving both from the policy keeps the BI files, `warehouse query --role analyst` and the
+ * Lake Formation grants in agreement.
  */
+export const PUBLICATION_ROLE: Role = 'analyst';
+
 export interface PublishedTableSpec {
   readonly name: string;
   readonly kind: 'mart' | 'fact' | 'dimension';
 }
 
-export const publishedTables: readonly PublishedTableSpec[] = [
-  { name: 'kpi_scorecard', kind: 'mart' },
-  { name: 'service_quality_index', kind: 'mart' },
-  { name: 'kpi_values', kind: 'mart' },
-  { name: 'kpi_daily_wide', kind: 'mart' },
-  { name: 'kpi_weekly_wide', kind: 'mart' },
-  { name: 'kpi_monthly_wide', kind: 'mart' },
-  { name: 'backlog_daily', kind: 'mart' },
-  { name: 'ticket_volume_hourly', kind: 'mart' },
-  { name: 'agent_performance', kind: 'mart' },
-  { name: 'sla_alerts', kind: 'mart' },
-  { name: 'fct_tickets', kind: 'fact' },
-  { name: 'fct_ticket_events', kind: 'fact' },
-  { name: 'fct_satisfaction_ratings', kind: 'fact' },
-  { name: 'fct_nps_responses', kind: 'fact' },
-  { name: 'dim_agents', kind: 'dimension' },
-  { name: 'dim_groups', kind: 'dimension' },
-];
+export const publishedTables: readonly PublishedTableSpec[] = [...kpiMarts, ...factTables].map((name) => ({
+  name,
+  kind: name.startsWith('dim_') ? 'dimension' : name.startsWith('fct_') ? 'fact' : 'mart',
+}));
+
+/** A table the publication role may not read was asked for: nothing is published. */
+export class NotPublishableError extends Error {
+  override readonly name = 'NotPublishableError';
+  constructor(
+    readonly table: string,
+    because: string,
+  ) {
+    super(
+      `${table} cannot be published: the ${PUBLICATION_ROLE} role may not read it (${because}). ` +
+        'Publish only KPI marts and curated facts, or change the access policy first.',
+    );
+  }
+}
 
 /**
- * Columns the analyst role may not read, whatever the table: the pseudonymous customer key
- * (it links rows to one person across tables) and anything that could hold contact data or
- * message text.
+ * The columns of `table` the publication role may not read (personal data, message text); throws
+ * if the role may not read the table at all.
  */
-export const withheldColumnPattern =
-  /^(customer_key|email|.*_email|phone|.*_phone|first_?name|last_?name|full_name|requester_name|customer_name|body|.*_body|comment|.*_comment|text|.*_text|message|subject|ip_address)$/i;
+export function withheldColumns(table: string, columns: readonly string[]): string[] {
+  const classification = classifyTable(table, columns);
+  if (!roleReadsClass(PUBLICATION_ROLE, classification.class)) {
+    throw new NotPublishableError(table, classification.because);
+  }
+  return columns.filter((column) => {
+    const sensitive = classification.sensitive.get(column.toLowerCase());
+    return sensitive !== undefined && !roleReadsColumn(PUBLICATION_ROLE, sensitive);
+  });
+}
 
 /** Tables partitioned by month carry this column; their Parquet is hive-partitioned by it. */
 export const monthPartitionColumn = 'created_month';

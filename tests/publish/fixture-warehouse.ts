@@ -179,17 +179,20 @@ export async function createFixtureMarts(engine: QueryEngine, options: FixtureOp
               1.0 AS weight, 'v3' AS kpi_version
        FROM lagged`,
     `CREATE TABLE service_quality_index AS
-       SELECT period_grain, period_start, avg(attainment) AS service_quality_index,
-              CAST(count(attainment) AS BIGINT) AS kpis_counted, 'v3' AS kpi_version
-       FROM kpi_scorecard GROUP BY period_grain, period_start`,
+       SELECT period_grain, period_start, sum(weight * attainment) / sum(weight) AS service_quality_index,
+              count(*) AS kpis_scored, max(kpi_version) AS kpi_version
+       FROM kpi_scorecard WHERE attainment IS NOT NULL GROUP BY period_grain, period_start`,
     `CREATE TABLE backlog_daily AS
-       SELECT day AS snapshot_date, CAST(200 + 40 * sin(d / 7.0) AS BIGINT) AS backlog_open,
-              CAST(20000 + 3000 * cos(d / 9.0) AS DOUBLE) AS age_p50_s, CAST(260000 + 20000 * sin(d / 4.0) AS DOUBLE) AS age_p90_s
-       FROM fx_days`,
+       SELECT day AS day_date, b.breakdown, b.breakdown_value,
+              CAST(200 + 40 * sin(d / 7.0) + b.j AS BIGINT) AS backlog_open,
+              CAST(20000 + 3000 * cos(d / 9.0) AS DOUBLE) AS backlog_age_p50_s,
+              CAST(260000 + 20000 * sin(d / 4.0) AS DOUBLE) AS backlog_age_p90_s, 'v3' AS kpi_version
+       FROM fx_days CROSS JOIN fx_breakdowns b WHERE b.breakdown IN ('overall', 'channel')`,
     `CREATE TABLE ticket_volume_hourly AS
-       SELECT day AS created_date, CAST(h AS INTEGER) AS hour_of_day,
-              CAST(30 + 25 * sin((h - 6) / 24.0 * 2 * pi()) + d % 5 AS BIGINT) AS tickets
-       FROM fx_days CROSS JOIN range(24) r(h)`,
+       SELECT day AS created_date, CAST(h AS INTEGER) AS created_hour, c.channel,
+              CAST(30 + 25 * sin((h - 6) / 24.0 * 2 * pi()) + d % 5 AS BIGINT) * c.share AS ticket_count, 'v3' AS kpi_version
+       FROM fx_days CROSS JOIN range(24) r(h)
+       CROSS JOIN (VALUES ('all', 4), ('chat', 2), ('email', 1), ('web', 1)) c(channel, share)`,
     `CREATE TABLE dim_agents AS
        SELECT CAST(1000 + a AS BIGINT) AS agent_id, 'Agent ' || CAST(a AS VARCHAR) AS agent_name,
               'agent' || CAST(a AS VARCHAR) || '@exchange.example' AS email,
@@ -199,7 +202,7 @@ export async function createFixtureMarts(engine: QueryEngine, options: FixtureOp
        (1, 'L1 Frontline', 'L1'), (2, 'L2 Specialists', 'L2'), (3, 'L2 Payments', 'L2'), (4, 'L3 Engineering', 'L3'),
        (5, 'L3 Security', 'L3'), (6, 'VIP Desk', 'VIP'), (7, 'Chat Bot', 'BOT')) t(group_id, group_name, tier)`,
     `CREATE TABLE agent_performance AS
-       SELECT p.period_grain, p.period_start, a.agent_id, a.agent_name,
+       SELECT a.agent_id, p.period_grain, p.period_start,
               CAST(40 + (a.agent_id * 7 + epoch(p.period_start) / 86400) % 60 AS BIGINT) AS tickets_solved,
               CAST(300 + (a.agent_id * 13) % 900 AS DOUBLE) AS first_reply_time_p50_s,
               CAST(420 + (a.agent_id * 11) % 400 AS DOUBLE) AS aht_s,
@@ -210,9 +213,9 @@ export async function createFixtureMarts(engine: QueryEngine, options: FixtureOp
        FROM (SELECT DISTINCT period_grain, period_start FROM fx_periods WHERE period_grain IN ('week', 'month')) p
        CROSS JOIN dim_agents a`,
     `CREATE TABLE sla_alerts AS SELECT * FROM (VALUES
-       ('alert-0001', 'sla_compliance_rate', 'active', TIMESTAMP '2026-11-22 03:00:00', CAST(NULL AS TIMESTAMP), 0.874, 0.95, 'channel=chat; vip_tier=gold'),
-       ('alert-0000', 'sla_compliance_rate', 'cleared', TIMESTAMP '2026-11-02 11:00:00', TIMESTAMP '2026-11-02 19:00:00', 0.88, 0.95, 'channel=email'))
-       t(alert_id, kpi, status, raised_at, cleared_at, actual, target, driving_cells)`,
+       ('alert-0001', 'sla_compliance_rate', 'open', '2026-11-22T03:00:00.000Z', '2026-11-22T23:00:00.000Z', CAST(NULL AS VARCHAR), 0.874, 0.95, 5.0, 24.0, 'channel=chat; vip_tier=gold', 21, 'v3'),
+       ('alert-0000', 'sla_compliance_rate', 'cleared', '2026-11-02T11:00:00.000Z', '2026-11-02T19:00:00.000Z', '2026-11-02T19:00:00.000Z', 0.88, 0.95, 5.0, 24.0, 'channel=email', 9, 'v3'))
+       t(alert_id, kpi, status, raised_at, last_evaluated_at, cleared_at, actual, target, threshold_pp, window_hours, drivers, evaluations, kpi_version)`,
     // Tickets over the last three months, with personal data the analyst may not read and text
     // that CSV must quote (commas, quotes, non-ASCII).
     `CREATE TABLE fct_tickets AS

@@ -7,6 +7,7 @@ import type { QueryEngine } from '#src/engines/query-engine.ts';
 import type { DataTestReport } from '#src/models/run-data-tests.ts';
 import { CURRENT_POINTER_KEY, PUBLICATIONS_PREFIX } from '#src/publish/publication-manifest.ts';
 import { PublicationExistsError, PublicationRefusedError, publish } from '#src/publish/publish.ts';
+import { NotPublishableError } from '#src/publish/published-tables.ts';
 import { readCurrentPublication } from '#src/publish/read-publication.ts';
 import { verifyPublication } from '#src/publish/verify-publication.ts';
 import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
@@ -72,7 +73,7 @@ describe('publish', () => {
       ]),
     );
     expect(publication.manifest.missingTables).toEqual(
-      expect.arrayContaining(['kpi_daily_wide', 'fct_ticket_events']),
+      expect.arrayContaining(['kpi_daily_wide', 'fct_ticket_events', 'contact_reasons']),
     );
     for (const table of publication.manifest.tables) {
       const source = await readSourceRows(engine, table.name, table.columns);
@@ -107,11 +108,13 @@ describe('publish', () => {
     for (const file of tickets?.parquet ?? []) {
       expect(file.path).toMatch(/^parquet\/fct_tickets\/created_month=\d{4}-\d{2}\/part-\d+\.parquet$/);
     }
-    expect(tickets?.withheldColumns).toEqual(['customer_key']);
-    expect(tickets?.columns).not.toContain('customer_key');
     expect(tickets?.columns.at(-1)).toBe('created_month');
+    // The access policy: analysts read the pseudonymous customer key, not names or e-mails.
+    expect(tickets?.withheldColumns).toEqual([]);
+    expect(tickets?.columns).toContain('customer_key');
     const agents = manifest.tables.find((t) => t.name === 'dim_agents');
-    expect(agents?.withheldColumns).toEqual(['email']);
+    expect(agents?.withheldColumns).toEqual(['agent_name', 'email']);
+    expect(agents?.columns).toEqual(['agent_id', 'group_name']);
     const scorecard = manifest.tables.find((t) => t.name === 'kpi_scorecard');
     expect(scorecard?.partitionBy).toBeNull();
     expect(scorecard?.parquet.map((f) => f.path)).toEqual(['parquet/kpi_scorecard/part-0.parquet']);
@@ -180,6 +183,28 @@ describe('publish', () => {
 
     // Assess
     await expect(attempt).rejects.toThrow(/kpi_values not_null\(kpi\) \(fail\)/);
+    expect(await keysUnder(store, 'published/')).toEqual([]);
+  });
+
+  test('refuses a table the analyst role may not read, before writing anything', async () => {
+    // Prepare
+    const store = freshStore();
+
+    // Act
+    const attempt = publish({
+      config,
+      engine,
+      store,
+      runId: 'run-forbidden',
+      ...base,
+      tables: [
+        { name: 'kpi_scorecard', kind: 'mart' },
+        { name: 'landing_zendesk__users', kind: 'fact' },
+      ],
+    });
+
+    // Assess
+    await expect(attempt).rejects.toThrow(NotPublishableError);
     expect(await keysUnder(store, 'published/')).toEqual([]);
   });
 
