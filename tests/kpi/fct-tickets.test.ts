@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Row } from '#src/engines/query-engine.ts';
+import { runDataTests } from '#src/models/run-data-tests.ts';
 import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
 import {
   commentRow,
@@ -402,5 +403,14 @@ describe('fct_tickets', () => {
     expect(ticket(20).sentiment_label).toBe('neutral');
     expect(ticket(20).sentiment_shift).toBeCloseTo(1.0, 10);
     expect(ticket(1).sentiment_score).toBeNull();
+  });
+
+  it('passes the data tests declared on the KPI models (one row per ticket, keys, accepted values)', async () => {
+    // Act
+    const report = await runDataTests({ engine: world.engine, now: new Date(NOW) });
+    // Assess
+    const failures = report.results.filter((r) => r.status !== 'pass');
+    expect(failures.map((f) => `${f.model}: ${f.test} ${f.message ?? ''}`)).toEqual([]);
+    expect(report.results.some((r) => r.model === 'fct_tickets' && r.kind === 'unique')).toBe(true);
   });
 });

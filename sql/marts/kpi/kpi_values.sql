@@ -1,5 +1,9 @@
 -- materialized: table
 -- description: Every KPI of KPIS.md per day, week and month, overall and by channel, priority, VIP tier, language, category and group tier (long form, with numerator and denominator)
+-- test: unique(period_grain, period_start, breakdown, breakdown_value, kpi)
+-- test: not_null(period_grain, period_start, breakdown, breakdown_value, kpi, kpi_version)
+-- test: accepted_values(period_grain: day, week, month)
+-- test: accepted_values(breakdown: overall, channel, priority, vip_tier, language, category, group_tier)
 with run as (
   select now_s, kpi_version from cfg_run
 ),

@@ -1,5 +1,6 @@
 -- materialized: table
 -- description: Per human agent per week and month: tickets solved, first reply p50, AHT, CSAT rate, one-touch rate, reopen rate and escalations made
+-- test: unique(agent_id, period_grain, period_start)
 with agents as (
   select user_id from int_user_kinds where user_kind = 'agent'
 ),

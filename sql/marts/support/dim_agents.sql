@@ -1,5 +1,7 @@
 -- materialized: table
 -- description: Agents and bots of the ticket desk with their default group and its tier
+-- test: unique(agent_id)
+-- test: accepted_values(user_kind: agent, bot)
 select
   u.user_id as agent_id,
   k.user_kind,

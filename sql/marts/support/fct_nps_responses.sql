@@ -1,5 +1,7 @@
 -- materialized: table
 -- description: NPS survey responses (0–10) with promoter / passive / detractor class and the reporting date
+-- test: unique(response_id)
+-- test: accepted_values(nps_class: promoter, passive, detractor)
 select
   s.response_id,
   s.customer_key,

@@ -1,5 +1,8 @@
 -- materialized: table
 -- description: Satisfaction ratings on a 1–5 scale (good = 5, bad = 1) with offer and rating dates in the reporting zone and the rated ticket's breakdowns
+-- test: unique(rating_id)
+-- test: not_null(rating_id, ticket_id)
+-- test: accepted_values(csat_score: 1, 2, 3, 4, 5)
 with ratings as (
   select
     r.rating_id,

@@ -2,6 +2,8 @@
 -- unique_key: event_id
 -- partition_by: created_month
 -- description: Ticket field changes (status, group, assignee, priority) with who made them and the reporting date
+-- test: unique(event_id)
+-- test: not_null(event_id, ticket_id, created_at, created_month)
 with events as (
   select
     e.event_id,

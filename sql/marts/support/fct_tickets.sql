@@ -2,6 +2,15 @@
 -- unique_key: source, ticket_id
 -- partition_by: created_month
 -- description: One row per ticket with every measure of KPIS.md (replies, resolution, waits, routing, SLA, CSAT, sentiment); deleted tickets kept and flagged
+-- test: unique(source, ticket_id)
+-- test: not_null(ticket_id, source, created_at, created_date, created_month, channel, status, kpi_version)
+-- test: accepted_values(channel: chat, email, web, phone, telegram, discord, social, api, other)
+-- test: accepted_values(group_tier: L1, L2, L3, VIP, BOT)
+-- test: accepted_values(sla_first_reply_status: met, breached, pending)
+-- test: accepted_values(sla_resolution_status: met, breached, pending)
+-- test: accepted_values(sentiment_label: negative, neutral, positive)
+-- test: accepted_values(csat_score: 1, 2, 3, 4, 5)
+-- test: reconcile(landing_zendesk__tickets: ticket_id)
 with run as (
   select now_s, kpi_version from cfg_run
 ),
