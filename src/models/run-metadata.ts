@@ -111,14 +111,9 @@ export class RunMetadata {
       .execute();
   }
 
-  /** Keys of the files of this stream already consumed by a successful transform. */
-  async consumedFiles(source: string, stream: string): Promise<Set<string>> {
-    const rows = await this.db
-      .selectFrom('landing_watermarks')
-      .select('file_key')
-      .where('source', '=', source)
-      .where('stream', '=', stream)
-      .execute();
+  /** Keys of the landing files already consumed by a successful transform (one query for every stream). */
+  async consumedFiles(): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('landing_watermarks').select('file_key').execute();
     return new Set(rows.map((r) => r.file_key));
   }
 

@@ -192,9 +192,9 @@ export async function runTransform(options: TransformOptions): Promise<Transform
       size_bytes: number;
       last_modified: string;
     }[] = [];
+    const seen = full ? new Set<string>() : await metadata.consumedFiles();
     for (const stream of Object.values(landingStreams) as LandingStream[]) {
       const files = await listLandingFiles(store, stream);
-      const seen = full ? new Set<string>() : await metadata.consumedFiles(stream.source, stream.stream);
       const fresh = files.filter((f) => !seen.has(f.key));
       const prefixUri = `${store.uri(landingPrefix(stream).replace(/\/$/, ''))}/`;
       await runAll(
