@@ -20,6 +20,9 @@ function bq(name: string): string {
   return `\`${name.replaceAll('`', '``')}\``;
 }
 
+/** Longest `"$path" IN (…)` list we send; Athena refuses statements over 262,144 bytes. */
+const MAX_PATH_LIST_CHARS = 150_000;
+
 const hiveToSql: Readonly<Record<string, string>> = {
   string: 'VARCHAR',
   bigint: 'BIGINT',
@@ -44,7 +47,7 @@ export function athenaStatements(options: { readonly curatedLocation: string }):
     ')';
 
   return {
-    landingSources({ stream, newFiles, prefixUri }) {
+    landingSources({ stream, allFiles, newFiles, prefixUri }) {
       const names = Object.keys(stream.columns);
       let select: string;
       if (newFiles.length === 0) {
@@ -54,11 +57,18 @@ export function athenaStatements(options: { readonly curatedLocation: string }):
         });
         select = `SELECT ${[...typed, `CAST(NULL AS VARCHAR) AS ${LANDING_PARTITION}`].join(', ')} WHERE 1 = 0`;
       } else {
+        const from = `SELECT ${[...names.map(q), LANDING_PARTITION].join(', ')} FROM ${q(landingTableName(stream))}`;
         const days = [...new Set(newFiles.map(partitionOfFile).filter((d) => d !== undefined))].sort();
-        select =
-          `SELECT ${[...names.map(q), LANDING_PARTITION].join(', ')} FROM ${q(landingTableName(stream))} ` +
-          `WHERE ${LANDING_PARTITION} IN (${days.map(quoteString).join(', ')}) ` +
-          `AND "$path" IN (${newFiles.map(quoteString).join(', ')})`;
+        const paths = newFiles.map(quoteString).join(', ');
+        if (newFiles.length === allFiles.length) {
+          select = from; // a full rebuild reads everything: no list to send
+        } else if (paths.length > MAX_PATH_LIST_CHARS) {
+          // Too many files for one statement (Athena caps a query at 256 KB): prune by day only.
+          // Re-reading an already merged file of those days is harmless, since MERGE is idempotent.
+          select = `${from} WHERE ${LANDING_PARTITION} IN (${days.map(quoteString).join(', ')})`;
+        } else {
+          select = `${from} WHERE ${LANDING_PARTITION} IN (${days.map(quoteString).join(', ')}) AND "$path" IN (${paths})`;
+        }
       }
       return [
         athenaLandingTableDdl(stream, prefixUri),
