@@ -25,7 +25,7 @@ describe('the landing declaration rendered for Glue', () => {
     expect(landingProjectionProperties('s3://lake/landing/zendesk/tickets')).toMatchObject({
       'projection.enabled': 'true',
       'projection.dt.format': 'yyyy-MM-dd',
-      'storage.location.template': 's3://lake/landing/zendesk/tickets/dt=${dt}/',
+      'storage.location.template': `s3://lake/landing/zendesk/tickets/dt=\${dt}/`,
     });
   });
 
