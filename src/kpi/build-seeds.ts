@@ -17,8 +17,15 @@ export interface BuildSeedsOptions {
   readonly now?: Date;
 }
 
-/** Order used for `max_tier` and for escalation (a rise among L1 < L2 < L3). */
+/** Order used for `max_tier`: BOT < L1 < VIP < L2 < L3. */
 export const tierRank: Readonly<Record<Tier, number>> = { BOT: 0, L1: 1, VIP: 2, L2: 3, L3: 4 };
+
+/**
+ * Support line of a tier, for escalation: the bot, L1 and the VIP desk are all front line (1), L2
+ * specialists 2, L3 engineering / security 3. An escalation is a rise of line (L1→L2, L2→L3,
+ * L1→L3, and the same from the bot or the VIP desk).
+ */
+export const tierLevel: Readonly<Record<Tier, number>> = { BOT: 1, L1: 1, VIP: 1, L2: 2, L3: 3 };
 
 /** `,a,b,` so SQL matches a value with `strpos(list, ',' || value || ',') > 0` on both engines. */
 function delimited(values: readonly string[] | undefined): string | null {
@@ -51,11 +58,18 @@ export function buildSeeds(config: WarehouseConfig, options: BuildSeedsOptions =
 
   const groupTiers: SeedTable = {
     name: 'group_tiers',
-    columns: { group_name: 'varchar', tier: 'varchar', tier_rank: 'bigint', is_security: 'boolean' },
+    columns: {
+      group_name: 'varchar',
+      tier: 'varchar',
+      tier_rank: 'bigint',
+      tier_level: 'bigint',
+      is_security: 'boolean',
+    },
     rows: Object.entries(desk.groupTiers).map(([name, tier]) => ({
       group_name: name,
       tier,
       tier_rank: tierRank[tier],
+      tier_level: tierLevel[tier],
       is_security: desk.securityGroups.includes(name),
     })),
   };

@@ -159,7 +159,7 @@ async function landScenarios(w: KpiWorld): Promise<void> {
   ]);
 
   // 6. L3 Engineering → L3 Security: no tier rise, but a move into the security group.
-  // 7. VIP → L2 and Bot → L1: transfers that are not escalations.
+  // 7. VIP desk → L2: a rise from the front line. 8. Bot → L1: a transfer within the front line.
   await w.land('tickets', [
     ticketRow({ ticket_id: 6, created_at: '2026-03-02T10:00:00Z', group_id: group.security }),
     ticketRow({ ticket_id: 7, created_at: '2026-03-02T10:00:00Z', group_id: group.l2 }),
@@ -347,12 +347,14 @@ describe('fct_tickets', () => {
     expect(t.assignee_change_count).toBe(3);
   });
 
-  it('escalates a move into the security group, not VIP → L2 or bot → L1', () => {
+  it('escalates a move into the security group and from the VIP desk to L2, not bot → L1', () => {
     expect(ticket(6).is_escalated).toBe(true);
     expect(ticket(6).escalation_time_s).toBe(H);
-    expect(ticket(7).is_escalated).toBe(false);
+    expect(ticket(7).is_escalated).toBe(true);
+    expect(ticket(7).escalation_time_s).toBe(30 * 60);
     expect(ticket(7).group_transfer_count).toBe(1);
     expect(ticket(8).is_escalated).toBe(false);
+    expect(ticket(8).group_transfer_count).toBe(1);
   });
 
   it('finds repeat contacts just inside 24 h, not just outside, ignoring deleted tickets', () => {

@@ -5,6 +5,7 @@ select
   g.name as group_name,
   coalesce(t.tier, 'L1') as tier,
   coalesce(t.tier_rank, 1) as tier_rank,
+  coalesce(t.tier_level, 1) as tier_level,
   coalesce(t.is_security, false) as is_security,
   g.is_deleted
 from int_groups as g

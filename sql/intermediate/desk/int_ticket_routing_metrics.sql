@@ -57,9 +57,9 @@ group_steps as (
     s.previous_id,
     g.tier,
     g.tier_rank,
+    g.tier_level,
     coalesce(g.is_security, false) as is_security,
-    pg.tier as previous_tier,
-    pg.tier_rank as previous_rank,
+    pg.tier_level as previous_level,
     coalesce(pg.is_security, false) as previous_is_security
   from sequenced as s
   left join int_group_tiers as g on g.group_id = s.value_id
@@ -75,9 +75,10 @@ group_flags as (
     tier,
     tier_rank,
     event_type = 'Change' and value_id is distinct from previous_id as is_transfer,
-    -- A rise among L1 < L2 < L3, or a move into a security group from any other group.
+    -- A rise of support line (front line: bot, L1, VIP desk < L2 < L3), or a move into a security
+    -- group from any other group.
     event_type = 'Change' and previous_id is not null and value_id is not null and (
-      (previous_tier in ('L1', 'L2') and tier in ('L2', 'L3') and tier_rank > previous_rank)
+      tier_level > previous_level
       or (is_security and not previous_is_security)
     ) as is_escalation
   from group_steps
