@@ -43,5 +43,7 @@ export interface QueryEngine {
   execute(sql: string, options?: ExecuteOptions): Promise<QueryResult>;
   /** Whether a table or view of this name exists in the engine's current schema. */
   relationExists(name: string): Promise<'table' | 'view' | undefined>;
+  /** Every table and view of the current schema, in one query (an Athena query costs seconds). */
+  listRelations(): Promise<Map<string, 'table' | 'view'>>;
   close(): Promise<void>;
 }

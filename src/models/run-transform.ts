@@ -238,13 +238,21 @@ export async function runTransform(options: TransformOptions): Promise<Transform
       options.onProgress?.({ stage: 'seed', table, rows: seed.rows.length });
     }
 
+    // What exists, read once and kept current as models are built (each lookup is a query on Athena).
+    const relations = await engine.listRelations();
     const results: ModelRunResult[] = [];
     for (const [index, model] of chosen.entries()) {
       options.onProgress?.({ stage: 'model-start', model: model.name, index, total: chosen.length });
       const t0 = performance.now();
       let result: Omit<ModelRunResult, 'seconds'>;
       try {
-        result = await buildModel(engine, model, { full, runId, signal });
+        result = await buildModel(engine, model, {
+          full,
+          runId,
+          signal,
+          existing: relations.get(model.name),
+        });
+        relations.set(model.name, result.action === 'view' ? 'view' : 'table');
       } catch (error) {
         if (error instanceof IncrementalKeyError) throw error;
         throw new ModelBuildError(model.name, model.file, error);
@@ -278,12 +286,11 @@ export async function runTransform(options: TransformOptions): Promise<Transform
 async function buildModel(
   engine: QueryEngine,
   model: Model,
-  context: { full: boolean; runId: string; signal?: AbortSignal },
+  context: { full: boolean; runId: string; signal?: AbortSignal; existing: 'table' | 'view' | undefined },
 ): Promise<Omit<ModelRunResult, 'seconds'>> {
   const { header, name } = model;
-  const { runId, signal } = context;
+  const { runId, signal, existing } = context;
   const statements = engine.statements;
-  const existing = await engine.relationExists(name);
   const base = { model: name, materialized: header.materialized };
 
   if (header.materialized === 'view') {

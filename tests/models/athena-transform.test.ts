@@ -41,12 +41,18 @@ function result(columns: [string, string][], rows: string[][]) {
   };
 }
 
-function answer(sql: string, parameters: string[] | undefined) {
+function answer(sql: string) {
   if (sql.includes('information_schema.tables')) {
-    const existing = ["'int_tickets_current'", "'int_ticket_daily_counts'"];
-    return existing.includes(parameters?.[1] ?? '')
-      ? result([['table_type', 'varchar']], [['BASE TABLE']])
-      : result([['table_type', 'varchar']], []);
+    return result(
+      [
+        ['table_name', 'varchar'],
+        ['table_type', 'varchar'],
+      ],
+      [
+        ['int_tickets_current', 'BASE TABLE'],
+        ['int_ticket_daily_counts', 'BASE TABLE'],
+      ],
+    );
   }
   if (sql.startsWith('select "file_key" from "landing_watermarks"')) {
     return result(
@@ -105,7 +111,7 @@ beforeAll(async () => {
   });
   athena.on(GetQueryResultsCommand).callsFake((input) => {
     const query = sqlById.get(input.QueryExecutionId);
-    return answer(query?.sql ?? '', query?.parameters);
+    return answer(query?.sql ?? '');
   });
   s3.on(ListObjectsV2Command).callsFake((input) => ({
     Contents:

@@ -241,6 +241,16 @@ export class AthenaEngine implements QueryEngine {
     return type === 'VIEW' ? 'view' : 'table';
   }
 
+  async listRelations(): Promise<Map<string, 'table' | 'view'>> {
+    const result = await this.execute(
+      'SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = ?',
+      { parameters: [this.options.database] },
+    );
+    return new Map(
+      result.rows.map((r) => [String(r.table_name), r.table_type === 'VIEW' ? 'view' : 'table']),
+    );
+  }
+
   async close(): Promise<void> {
     this.client.destroy();
   }

@@ -97,17 +97,26 @@ export class DuckDbEngine implements QueryEngine {
   private async run(sql: string, options: ExecuteOptions): Promise<QueryResult> {
     const { signal, parameters } = options;
     if (signal?.aborted) throw new QueryAbortedError(sql);
-    const onAbort = () => this.connection.interrupt();
+    // An interrupt that lands before DuckDB has started the statement is lost, so keep
+    // interrupting until the statement returns.
+    let repeat: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      this.connection.interrupt();
+      repeat = setInterval(() => this.connection.interrupt(), 25);
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const values = parameters?.map(toDuckDbValue);
       const reader = await this.connection.runAndReadAll(sql, values);
+      if (signal?.aborted) throw new QueryAbortedError(sql);
       const { columns, rows } = readRows(reader);
       return { columns, rows, rowsAffected: reader.rowsChanged };
     } catch (error) {
+      if (error instanceof QueryAbortedError) throw error;
       if (signal?.aborted) throw new QueryAbortedError(sql);
       throw new DuckDbQueryError(sql, error);
     } finally {
+      if (repeat) clearInterval(repeat);
       signal?.removeEventListener('abort', onAbort);
     }
   }
@@ -120,6 +129,15 @@ export class DuckDbEngine implements QueryEngine {
     const type = result.rows[0]?.table_type;
     if (type === undefined) return undefined;
     return type === 'VIEW' ? 'view' : 'table';
+  }
+
+  async listRelations(): Promise<Map<string, 'table' | 'view'>> {
+    const result = await this.execute(
+      'SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = current_schema()',
+    );
+    return new Map(
+      result.rows.map((r) => [String(r.table_name), r.table_type === 'VIEW' ? 'view' : 'table']),
+    );
   }
 
   async close(): Promise<void> {
