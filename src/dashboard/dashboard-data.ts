@@ -9,6 +9,9 @@ export type Cell = string | number | boolean | null;
 
 export interface ScorecardEntry {
   readonly kpi: string;
+  /** `overall` / `all`, or the breakdown cell the KPI's target applies to. */
+  readonly breakdown: string;
+  readonly breakdownValue: string;
   readonly periodGrain: string;
   readonly periodStart: string;
   readonly target: number | null;
@@ -30,6 +33,8 @@ export interface TrendPoint {
 
 export interface KpiTrend {
   readonly kpi: string;
+  readonly breakdown: string;
+  readonly breakdownValue: string;
   readonly grain: string;
   readonly points: readonly TrendPoint[];
 }

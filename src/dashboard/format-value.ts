@@ -74,6 +74,7 @@ export function formatValue(name: string, value: unknown, known?: KnownUnits): s
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'string' && ISO_TIMESTAMP.test(value))
     return `${value.slice(0, 10)} ${value.slice(11, 16)} UTC`;
+  if (typeof value === 'string' && value.startsWith('[{')) return formatCells(value);
   if (typeof value === 'string' && !/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(value)) return value;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   const unit = unitOf(name, known);
@@ -126,4 +127,26 @@ export function labelOf(name: string): string {
     .filter(Boolean);
   const text = words.join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Breakdown cells stored as JSON (an alert's drivers: `[{"breakdown":"channel","value":"chat",
+ * "rate":0.63,"breached":12,…}]`) as one line: `channel=chat 63.0 % (12 breached); …`.
+ */
+export function formatCells(json: string): string {
+  let cells: unknown;
+  try {
+    cells = JSON.parse(json);
+  } catch {
+    return json;
+  }
+  if (!Array.isArray(cells)) return json;
+  return cells
+    .map((cell: Record<string, unknown>) => {
+      if (typeof cell !== 'object' || cell === null || !('breakdown' in cell)) return JSON.stringify(cell);
+      const rate = typeof cell.rate === 'number' ? ` ${formatRate(cell.rate)}` : '';
+      const breached = typeof cell.breached === 'number' ? ` (${cell.breached} breached)` : '';
+      return `${String(cell.breakdown)}=${String(cell.value)}${rate}${breached}`;
+    })
+    .join('; ');
 }

@@ -79,6 +79,9 @@ export async function loadDashboardData(options: LoadDashboardDataOptions): Prom
 function toScorecardEntry(row: Row): ScorecardEntry {
   return {
     kpi: String(row.kpi),
+    // A KPI's targets may be per breakdown cell (first reply: chat ≤ 60 s, email ≤ 4 h).
+    breakdown: String(row.breakdown ?? 'overall'),
+    breakdownValue: String(row.breakdown_value ?? 'all'),
     periodGrain: String(row.period_grain),
     periodStart: String(row.period_start),
     target: num(row.target),
@@ -94,18 +97,22 @@ function toScorecardEntry(row: Row): ScorecardEntry {
 }
 
 /**
- * Per KPI, the latest period at the grain of its reporting frequency (daily → day, weekly → week,
+ * Per KPI target cell (the KPI, or the KPI in one breakdown cell when its target is per cell), the
+ * latest period at the grain of its reporting frequency (daily → day, weekly → week,
  * anything rarer → month; another grain if that one is absent), and the trend of that grain.
  */
 export function pickScorecard(
   rows: readonly ScorecardEntry[],
   trendDays: number,
 ): { scorecard: ScorecardEntry[]; trends: KpiTrend[] } {
-  const byKpi = new Map<string, ScorecardEntry[]>();
-  for (const row of rows) byKpi.set(row.kpi, [...(byKpi.get(row.kpi) ?? []), row]);
+  const byCell = new Map<string, ScorecardEntry[]>();
+  for (const row of rows) {
+    const key = cellKey(row);
+    byCell.set(key, [...(byCell.get(key) ?? []), row]);
+  }
   const scorecard: ScorecardEntry[] = [];
   const trends: KpiTrend[] = [];
-  for (const [kpi, kpiRows] of byKpi) {
+  for (const kpiRows of byCell.values()) {
     const preferred = GRAIN_OF_FREQUENCY[kpiRows[0]?.frequency ?? ''] ?? 'month';
     const grains = [preferred, 'day', 'week', 'month'];
     const grain =
@@ -118,16 +125,25 @@ export function pickScorecard(
     scorecard.push(latest);
     const periods = Math.max(6, Math.ceil(trendDays / (GRAIN_DAYS[grain] ?? 30)));
     trends.push({
-      kpi,
+      kpi: latest.kpi,
+      breakdown: latest.breakdown,
+      breakdownValue: latest.breakdownValue,
       grain,
       points: series
         .slice(-periods)
         .map((r) => ({ periodStart: r.periodStart, actual: r.actual, target: r.target })),
     });
   }
-  scorecard.sort((a, b) => cmp(a.kpi, b.kpi));
-  trends.sort((a, b) => cmp(a.kpi, b.kpi));
+  scorecard.sort((a, b) => cmp(cellKey(a), cellKey(b)));
+  trends.sort((a, b) => cmp(cellKey(a), cellKey(b)));
   return { scorecard, trends };
+}
+
+/** Overall first, then the KPI's cells: `kpi|0|` sorts before `kpi|1|channel|chat`. */
+function cellKey(entry: { kpi: string; breakdown: string; breakdownValue: string }): string {
+  return entry.breakdown === 'overall'
+    ? `${entry.kpi}|0|`
+    : `${entry.kpi}|1|${entry.breakdown}|${entry.breakdownValue}`;
 }
 
 function qualityIndex(rows: readonly Row[]): DashboardData['qualityIndex'] {

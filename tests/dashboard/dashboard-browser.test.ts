@@ -93,10 +93,8 @@ describe('the published dashboard, opened from its file in Chromium', () => {
       expect(chart.points, `${chart.section} chart points`).toBeGreaterThan(0);
     }
     const trends = charts.filter((c) => c.section === 'trends').length;
-    const kpis = new Set(
-      (await engine.execute('SELECT DISTINCT kpi FROM kpi_scorecard')).rows.map((r) => r.kpi),
-    );
-    expect(trends).toBe(kpis.size);
+    const cells = await engine.execute('SELECT DISTINCT kpi, breakdown, breakdown_value FROM kpi_scorecard');
+    expect(trends).toBe(cells.rows.length);
   });
 
   test('shows on its scorecard the values of the published kpi_scorecard', async () => {
@@ -114,6 +112,8 @@ describe('the published dashboard, opened from its file in Chromium', () => {
     const cards = await page.$$eval('#scorecard .card', (elements) =>
       elements.map((card) => ({
         kpi: card.getAttribute('data-kpi') ?? '',
+        breakdown: card.getAttribute('data-breakdown') ?? '',
+        breakdownValue: card.getAttribute('data-breakdown-value') ?? '',
         grain: card.getAttribute('data-period-grain') ?? '',
         periodStart: card.getAttribute('data-period-start') ?? '',
         status: card.getAttribute('data-status') ?? '',
@@ -122,10 +122,18 @@ describe('the published dashboard, opened from its file in Chromium', () => {
       })),
     );
 
-    // Assess: one card per published KPI, each the latest period of its grain, same values.
-    expect(cards.map((c) => c.kpi).sort()).toEqual([...new Set(published.map((r) => String(r.kpi)))].sort());
+    // Assess: one card per published target cell, each the latest period of its grain, same values.
+    const cell = (kpi: unknown, breakdown: unknown, value: unknown) => `${kpi}|${breakdown}|${value}`;
+    expect(cards.map((c) => cell(c.kpi, c.breakdown, c.breakdownValue)).sort()).toEqual(
+      [...new Set(published.map((r) => cell(r.kpi, r.breakdown, r.breakdown_value)))].sort(),
+    );
+    expect(cards.some((c) => c.breakdown === 'channel' && c.breakdownValue === 'email')).toBe(true);
     for (const card of cards) {
-      const rows = published.filter((r) => r.kpi === card.kpi && r.period_grain === card.grain);
+      const rows = published.filter(
+        (r) =>
+          cell(r.kpi, r.breakdown, r.breakdown_value) ===
+            cell(card.kpi, card.breakdown, card.breakdownValue) && r.period_grain === card.grain,
+      );
       const latest = rows
         .map((r) => toDay(r.period_start))
         .sort()

@@ -51,3 +51,13 @@ describe('numbers for people', () => {
     expect(labelOf('nps')).toBe('NPS');
   });
 });
+
+describe('breakdown cells stored as JSON', () => {
+  test('read as one line of cells with their rate and breaches', () => {
+    const drivers = JSON.stringify([
+      { breakdown: 'channel', value: 'chat', met: 21, breached: 12, rate: 0.6363 },
+      { breakdown: 'vip_tier', value: 'gold', rate: 0.5 },
+    ]);
+    expect(formatValue('drivers', drivers)).toBe('channel=chat 63.6 % (12 breached); vip_tier=gold 50.0 %');
+  });
+});

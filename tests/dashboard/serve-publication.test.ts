@@ -64,7 +64,9 @@ describe('warehouse serve', () => {
     // Assess
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect((await csv.text()).split('\n')[0]).toMatch(/^kpi,period_grain,period_start,target,actual/);
+    expect((await csv.text()).split('\n')[0]).toMatch(
+      /^kpi,breakdown,breakdown_value,period_grain,period_start,target,actual/,
+    );
     expect(pointer.runId).toBe('run-s2');
     expect(((await older.json()) as { runId: string }).runId).toBe('run-s1');
   });

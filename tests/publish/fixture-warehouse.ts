@@ -159,17 +159,25 @@ export async function createFixtureMarts(engine: QueryEngine, options: FixtureOp
               CAST(100 + b.j AS DOUBLE) AS numerator, CAST(120 + k.i AS DOUBLE) AS denominator,
               'v3' AS kpi_version
        FROM fx_periods p CROSS JOIN fx_kpis k CROSS JOIN fx_breakdowns b
-       WHERE b.breakdown = 'overall' OR p.period_grain = 'month'`,
+       WHERE b.breakdown IN ('overall', 'channel') OR p.period_grain = 'month'`,
+    // Targets per KPI, overall or per breakdown cell (first reply: chat ≤ 60 s, email ≤ 4 h), as
+    // the KPI catalogue sets them; the scorecard has one row per target cell and period.
+    `CREATE TABLE fx_targets AS
+       SELECT kpi, 'overall' AS breakdown, 'all' AS breakdown_value, target FROM fx_kpis
+       WHERE kpi NOT IN ('first_reply_time_avg_s', 'first_reply_time_p90_s')
+       UNION ALL SELECT * FROM (VALUES
+         ('first_reply_time_avg_s', 'channel', 'chat', 3600.0), ('first_reply_time_avg_s', 'channel', 'email', 14400.0),
+         ('first_reply_time_p90_s', 'channel', 'chat', 14400.0)) t(kpi, breakdown, breakdown_value, target)`,
     `CREATE TABLE kpi_scorecard AS
-       WITH overall AS (
-         SELECT v.*, k.direction, k.target, k.frequency, k.owner FROM kpi_values v JOIN fx_kpis k USING (kpi)
-         WHERE v.breakdown = 'overall'),
+       WITH cells AS (
+         SELECT v.*, k.direction, t.target, k.frequency, k.owner FROM kpi_values v JOIN fx_kpis k USING (kpi)
+         JOIN fx_targets t USING (kpi, breakdown, breakdown_value)),
        lagged AS (
-         SELECT *, lag(value) OVER (PARTITION BY kpi, period_grain ORDER BY period_start) AS previous_actual,
-                avg(value) OVER (PARTITION BY kpi, period_grain ORDER BY period_start ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS base,
-                max(period_start) OVER (PARTITION BY kpi, period_grain) AS last_period
-         FROM overall)
-       SELECT kpi, period_grain, period_start, CAST(target AS DOUBLE) AS target,
+         SELECT *, lag(value) OVER (PARTITION BY kpi, breakdown, breakdown_value, period_grain ORDER BY period_start) AS previous_actual,
+                avg(value) OVER (PARTITION BY kpi, breakdown, breakdown_value, period_grain ORDER BY period_start ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS base,
+                max(period_start) OVER (PARTITION BY kpi, breakdown, breakdown_value, period_grain) AS last_period
+         FROM cells)
+       SELECT kpi, breakdown, breakdown_value, period_grain, period_start, CAST(target AS DOUBLE) AS target,
               CASE WHEN kpi = 'nps' AND period_start = last_period THEN NULL ELSE value END AS actual,
               previous_actual, value - previous_actual AS change, direction, owner, frequency, 'ticket desk' AS source,
               CASE WHEN kpi = 'nps' AND period_start = last_period THEN 'no_data'
@@ -238,6 +246,7 @@ export async function createFixtureMarts(engine: QueryEngine, options: FixtureOp
     'DROP TABLE fx_breakdowns',
     'DROP TABLE fx_days',
     'DROP TABLE fx_periods',
+    'DROP TABLE fx_targets',
   ];
   for (const statement of statements) await engine.execute(statement);
 }

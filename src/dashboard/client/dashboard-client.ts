@@ -153,11 +153,13 @@ function scorecard(data: DashboardData): HTMLElement {
         {
           class: `card ${row.status}`,
           'data-kpi': row.kpi,
+          'data-breakdown': row.breakdown,
+          'data-breakdown-value': row.breakdownValue,
           'data-period-grain': row.periodGrain,
           'data-period-start': row.periodStart,
           'data-status': row.status,
         },
-        el('h3', { title: row.kpi }, labelOf(row.kpi)),
+        el('h3', { title: row.kpi }, cellLabel(row)),
         el('div', { class: 'kpi-actual' }, formatValue(row.kpi, row.actual)),
         el(
           'div',
@@ -178,6 +180,11 @@ function scorecard(data: DashboardData): HTMLElement {
   }
   panel.append(grid);
   return panel;
+}
+
+/** `First reply time avg`, or `First reply time avg · chat` for a target on one breakdown cell. */
+function cellLabel(cell: { kpi: string; breakdown: string; breakdownValue: string }): string {
+  return cell.breakdown === 'overall' ? labelOf(cell.kpi) : `${labelOf(cell.kpi)} · ${cell.breakdownValue}`;
 }
 
 function alertsSection(data: DashboardData): HTMLElement {
@@ -235,7 +242,7 @@ function trendCard(trend: KpiTrend): HTMLElement {
   const card = el(
     'div',
     { class: 'trend', 'data-kpi': trend.kpi },
-    el('h3', {}, `${labelOf(trend.kpi)} (${trend.grain})`),
+    el('h3', {}, `${cellLabel(trend)} (${trend.grain})`),
   );
   const x = trend.points.map((p) => p.periodStart);
   chart(
@@ -250,14 +257,15 @@ function trendCard(trend: KpiTrend): HTMLElement {
           name: 'actual',
           type: 'line',
           data: trend.points.map((p) => p.actual),
-          showSymbol: false,
+          // A line needs two points: a short series shows its points so a single period is visible.
+          showSymbol: trend.points.length <= 12,
           connectNulls: false,
         },
         {
           name: 'target',
           type: 'line',
           data: trend.points.map((p) => p.target),
-          showSymbol: false,
+          showSymbol: trend.points.length <= 12,
           lineStyle: { type: 'dashed', color: '#c0392b' },
           itemStyle: { color: '#c0392b' },
         },
@@ -344,7 +352,7 @@ function seriesChart(parent: HTMLElement, block: SeriesBlock, kind: 'line' | 'ba
     series: block.series.map((s) => ({
       name: labelOf(s.name),
       type: kind,
-      showSymbol: false,
+      showSymbol: block.x.length <= 12,
       yAxisIndex: axes.length > 1 && unitOf(s.name) === 'duration' ? 1 : 0,
       data: s.values,
       tooltip: { valueFormatter: (v: number | null) => formatValue(s.name, v) },
@@ -389,7 +397,13 @@ function agentsSection(data: DashboardData): HTMLElement {
       grid: { left: 140, right: 24, top: 8, bottom: 24 },
       tooltip: { trigger: 'axis' },
       xAxis: { type: 'value' },
-      yAxis: { type: 'category', data: top.map((r) => String(r[nameIndex] ?? '')) },
+      yAxis: {
+        type: 'category',
+        // An id alone reads as a number: say what it is.
+        data: top.map(
+          (r) => `${agents.nameColumn.endsWith('_id') ? 'agent ' : ''}${String(r[nameIndex] ?? '')}`,
+        ),
+      },
       series: [
         {
           name: labelOf(agents.solvedColumn),
