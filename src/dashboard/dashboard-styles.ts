@@ -31,6 +31,7 @@ header h1 { margin: 0 0 2px; font-size: 24px; }
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
 th, td { padding: 4px 8px; border-bottom: 1px solid #e5e8eb; text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
+td.wrap { white-space: normal; text-align: left; min-width: 260px; }
 th { background: #f4f6f8; font-weight: 600; }
 .empty { color: var(--nodata); font-style: italic; }
 .ok { color: var(--met); font-weight: 600; }

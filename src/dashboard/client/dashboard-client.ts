@@ -215,7 +215,9 @@ function table(block: TableBlock, id: string): HTMLElement {
       ...row.map((value, i) => {
         const column = block.columns[i] ?? '';
         const unitName = kpiIndex >= 0 && KPI_VALUE_COLUMNS.has(column) ? String(row[kpiIndex]) : column;
-        return el('td', {}, formatValue(unitName, value));
+        const text = formatValue(unitName, value);
+        // Long text (an alert's drivers) wraps instead of pushing the table off the page.
+        return el('td', text.length > 40 ? { class: 'wrap' } : {}, text);
       }),
     ),
   );
