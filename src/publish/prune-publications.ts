@@ -1,3 +1,5 @@
+import { readdir, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PUBLICATIONS_PREFIX } from '#src/publish/publication-manifest.ts';
 import { readManifest } from '#src/publish/read-publication.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
@@ -48,6 +50,22 @@ export async function prunePublications(input: {
     const manifestKey = `${PUBLICATIONS_PREFIX}${runId}/manifest.json`;
     objects += await store.delete(keys.filter((k) => k === manifestKey));
     objects += await store.delete(keys.filter((k) => k !== manifestKey));
+    if (store.kind === 'local') await removeEmptyFolders(store.uri(`${PUBLICATIONS_PREFIX}${runId}`));
   }
   return { runIds: doomed.sort(), objects };
+}
+
+/**
+ * A folder lake keeps the empty folders of deleted objects; remove them bottom-up so a pruned
+ * publication leaves nothing behind. A folder that is not empty (a file appeared) is left alone.
+ */
+async function removeEmptyFolders(folder: string): Promise<void> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) if (entry.isDirectory()) await removeEmptyFolders(join(folder, entry.name));
+  await rmdir(folder).catch(() => undefined);
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ afterAll(async () => {
 });
 
 let lakes = 0;
-function freshStore(): ObjectStore {
+function freshStore(): LocalObjectStore {
   lakes += 1;
   return new LocalObjectStore(join(folder, `lake-${lakes}`));
 }
@@ -263,6 +264,7 @@ describe('publish', () => {
       ),
     );
     expect([...runs].sort()).toEqual(['run-2', 'run-3']);
+    expect(existsSync(join(store.root, 'published', 'publications', 'run-1'))).toBe(false);
     expect(third.previousRunId).toBe('run-2');
     expect(third.pruned.runIds).toEqual(['run-1']);
   });
