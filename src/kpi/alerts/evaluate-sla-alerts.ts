@@ -85,12 +85,16 @@ export class SlaTargetMissingError extends Error {
   }
 }
 
-/** The default notifier of a configuration: console and the alert file, plus SNS when a topic is set. */
-export function createNotifier(config: WarehouseConfig): Notifier {
+/**
+ * The default notifier of a configuration: the console and the alert file locally (inside a Lambda
+ * only the console: its file system is read-only), plus SNS when `alerts.snsTopicArn` is set.
+ */
+export function createNotifier(config: WarehouseConfig, env: NodeJS.ProcessEnv = process.env): Notifier {
   const file = isAbsolute(config.alerts.file)
     ? config.alerts.file
     : join(config.stateDir, config.alerts.file);
-  const notifiers: Notifier[] = [new ConsoleNotifier(), new FileNotifier(file)];
+  const notifiers: Notifier[] = [new ConsoleNotifier()];
+  if (!env.AWS_LAMBDA_FUNCTION_NAME) notifiers.push(new FileNotifier(file));
   if (config.alerts.snsTopicArn)
     notifiers.push(new SnsNotifier(new SNSClient({}), config.alerts.snsTopicArn));
   return new FanOutNotifier(notifiers);
