@@ -1,0 +1,251 @@
+import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import { createQueryEngine } from '#src/engines/create-query-engine.ts';
+import type { QueryEngine } from '#src/engines/query-engine.ts';
+import type { ExtractManifest } from '#src/extract/extract-manifest.ts';
+import { formatProgressEvent } from '#src/extract/extract-progress.ts';
+import { runExtraction } from '#src/extract/run-extraction.ts';
+import type { AuditLog } from '#src/governance/audit/audit-log.ts';
+import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
+import { evaluateSlaAlerts, type SlaAlertEvaluation } from '#src/kpi/alerts/evaluate-sla-alerts.ts';
+import { buildSeeds } from '#src/kpi/build-seeds.ts';
+import { kpiVersion } from '#src/kpi/catalogue/kpi-version.ts';
+import { readScorecard, type ScorecardSummary } from '#src/kpi/scorecard/read-scorecard.ts';
+import { runSentimentStage, type SentimentStageResult } from '#src/kpi/sentiment/run-sentiment-stage.ts';
+import { type DataTestReport, runDataTests } from '#src/models/run-data-tests.ts';
+import { runTransform, type TransformResult } from '#src/models/run-transform.ts';
+import { startEmbeddedSimulator } from '#src/pipeline/embedded-simulator.ts';
+import { type PublicationResult, publish } from '#src/publish/publish.ts';
+import { createObjectStore } from '#src/stores/create-object-store.ts';
+import type { ObjectStore } from '#src/stores/object-store.ts';
+
+export interface PipelineOptions {
+  readonly config: WarehouseConfig;
+  /** Names every file, manifest and audit entry of this run. Default: the start time. */
+  readonly runId?: string;
+  /** Rebuild every model from all landing rows instead of the rows that arrived since the last run. */
+  readonly full?: boolean;
+  /** One progress line (the CLI prints them; Lambda logs them). */
+  readonly log?: (line: string) => void;
+  readonly signal?: AbortSignal;
+  /** Environment for source credentials and the HMAC key. Default: `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface PipelineResult {
+  readonly runId: string;
+  /** The desk's "now" the KPIs were computed at: the simulator's clock, or the wall clock. */
+  readonly now: Date;
+  readonly kpiVersion: string;
+  readonly usedSimulator: boolean;
+  readonly extract: ExtractManifest;
+  readonly sentiment: SentimentStageResult;
+  /** The KPI definitions changed since the last run, so every model was rebuilt from all landing rows. */
+  readonly rebuiltForNewDefinitions: boolean;
+  readonly transform: TransformResult;
+  readonly dataTests: DataTestReport;
+  readonly alerts: SlaAlertEvaluation;
+  /** Absent when the data tests failed: nothing was published and the previous publication stays. */
+  readonly publication?: PublicationResult;
+  /** The latest period of each KPI at its review frequency, as `kpi_scorecard` holds it. */
+  readonly scorecard: ScorecardSummary;
+  readonly seconds: number;
+}
+
+/** A run id that sorts by time and is safe in object keys: `2026-11-23T06-00-00Z`. */
+export function newRunId(date = new Date()): string {
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
+}
+
+const KPI_VERSION_KEY = 'state/kpi-version.json';
+
+/** Audit a change of the KPI definitions (catalogue, targets, SLA policies, SQL) since the last run. */
+async function auditKpiVersion(
+  store: ObjectStore,
+  audit: AuditLog,
+  runId: string,
+  version: string,
+): Promise<{ changed: boolean; first: boolean }> {
+  const previousBytes = await store.get(KPI_VERSION_KEY);
+  const previous = previousBytes
+    ? (JSON.parse(Buffer.from(previousBytes).toString('utf8')) as { version: string }).version
+    : undefined;
+  if (previous === version) return { changed: false, first: false };
+  await audit.append({
+    role: 'pipeline',
+    action: 'kpi_definition.change',
+    target: version,
+    outcome: 'success',
+    details: { run_id: runId, previous_version: previous ?? null },
+  });
+  await store.put(KPI_VERSION_KEY, JSON.stringify({ version, since_run: runId }));
+  return { changed: true, first: previous === undefined };
+}
+
+/**
+ * The whole job: extract every source (from the simulator when no base URL is configured), score
+ * message sentiment, build the models, run the data tests, evaluate the SLA alert and publish — in
+ * that order, each stage audited. A failing data test stops before publishing (write, audit, then
+ * publish): the previous publication stays current and the result says why.
+ */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const log = options.log ?? (() => undefined);
+  const started = performance.now();
+  const store = createObjectStore(options.config.lake);
+  const simulated = await startEmbeddedSimulator(options.config);
+  if (simulated) log(`simulate: ${simulated.description}`);
+  const config = simulated?.config ?? options.config;
+  const now = simulated?.now ?? (() => new Date());
+  const runId = options.runId ?? newRunId(new Date());
+  const audit = createAuditLog(config, { actor: 'pipeline', clock: () => new Date() });
+  const version = kpiVersion(config);
+  let engine: QueryEngine | undefined;
+
+  const stage = <T>(
+    name: string,
+    work: () => Promise<T>,
+    summarise?: (result: T) => Record<string, number>,
+  ) =>
+    audit.record({ role: 'pipeline', action: 'pipeline.stage', target: `${runId}/${name}` }, work, summarise);
+
+  try {
+    return await audit.record(
+      { role: 'pipeline', action: 'pipeline.run', target: runId, details: { kpi_version: version } },
+      async () => {
+        const definitions = await auditKpiVersion(store, audit, runId, version);
+        // Numbers already published were computed with the old definitions: recompute all of them.
+        const rebuild = options.full === true || (definitions.changed && !definitions.first);
+        if (definitions.changed && !definitions.first)
+          log(
+            `transform: KPI definitions changed (now ${version}); rebuilding every model from all landing rows`,
+          );
+
+        const extract = await stage(
+          'extract',
+          () =>
+            runExtraction({
+              config,
+              store,
+              runId,
+              now,
+              signal: options.signal,
+              endpoints: simulated?.endpoints,
+              env: options.env,
+              onProgress: (event) => {
+                if (event.kind !== 'page' || event.pages % 10 === 0) log(formatProgressEvent(event));
+              },
+            }),
+          (m) => ({ streams: m.streams.length, records: m.streams.reduce((n, s) => n + s.records, 0) }),
+        );
+        const failedStreams = extract.streams.filter((s) => s.status !== 'succeeded');
+        if (failedStreams.length > 0)
+          log(
+            `extract: ${failedStreams.length} stream(s) stopped at their checkpoint (${failedStreams
+              .map((s) => `${s.source}/${s.stream}`)
+              .join(', ')}); the models are built from what was extracted and the next run continues`,
+          );
+
+        const sentiment = await stage(
+          'sentiment',
+          () => runSentimentStage({ config, store, runId, now: now() }),
+          (r) => ({ files: r.files, messages: r.messages }),
+        );
+        log(
+          `sentiment: ${sentiment.messages} customer messages scored by ${sentiment.analyser} in ${sentiment.seconds.toFixed(1)} s`,
+        );
+
+        engine = await createQueryEngine(config, store);
+        const runEngine = engine;
+        const transform = await stage(
+          'transform',
+          () =>
+            runTransform({
+              config,
+              engine: runEngine,
+              store,
+              runId,
+              full: rebuild,
+              now: now(),
+              seeds: buildSeeds(config, { now: now() }),
+              signal: options.signal,
+              onProgress: (event) => {
+                if (event.stage === 'model-done')
+                  log(
+                    `transform [${event.index}/${event.total}] ${event.model}: ${event.action}` +
+                      `${event.rows === null ? '' : `, ${event.rows} rows`}, ${event.seconds.toFixed(2)} s`,
+                  );
+              },
+            }),
+          (t) => ({ models: t.models.length }),
+        );
+
+        const dataTests = await stage(
+          'data-tests',
+          () => runDataTests({ engine: runEngine, now: now(), signal: options.signal }),
+          (r) => ({ passed: r.counts.pass, failed: r.counts.fail, errors: r.counts.error }),
+        );
+        log(
+          `data tests: ${dataTests.counts.pass} passed, ${dataTests.counts.fail} failed, ${dataTests.counts.error} errors`,
+        );
+        for (const failure of dataTests.results.filter((r) => r.status !== 'pass'))
+          log(
+            `  ✗ ${failure.model} ${failure.test}: ${failure.message ?? `${failure.failingRows} failing rows`}`,
+          );
+
+        const alerts = await stage(
+          'sla-alerts',
+          () => evaluateSlaAlerts({ config, engine: runEngine, store, runId, now: now() }),
+          (a) => ({ alerts: a.alerts.length }),
+        );
+        log(
+          `sla alert: ${alerts.outcome}${alerts.actual === null ? '' : ` (trailing 24 h compliance ${(alerts.actual * 100).toFixed(1)} %)`}`,
+        );
+
+        let publication: PublicationResult | undefined;
+        if (dataTests.passed) {
+          publication = await stage(
+            'publish',
+            () =>
+              publish({
+                config,
+                engine: runEngine,
+                store,
+                runId,
+                kpiVersion: version,
+                dataTests,
+                onProgress: (event) => {
+                  if (event.stage === 'table')
+                    log(`publish ${event.table}: ${event.rowCount} rows, ${event.files} files`);
+                },
+              }),
+            (p) => ({ tables: p.manifest.tables.length }),
+          );
+        } else {
+          log('publish: skipped — data tests failed; the previous publication stays current');
+        }
+
+        const scorecard = await readScorecard(runEngine);
+        return {
+          runId,
+          now: now(),
+          kpiVersion: version,
+          usedSimulator: simulated !== undefined,
+          extract,
+          sentiment,
+          rebuiltForNewDefinitions: rebuild && options.full !== true,
+          transform,
+          dataTests,
+          alerts,
+          publication,
+          scorecard,
+          seconds: (performance.now() - started) / 1000,
+        };
+      },
+    );
+  } finally {
+    await engine?.close();
+    await simulated?.close();
+  }
+}
