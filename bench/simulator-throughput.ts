@@ -62,6 +62,8 @@ for (const day of windows) {
   for (;;) {
     const e = await get(eurl);
     events += e.count;
+    if (process.env.BENCH_DEBUG)
+      console.log(`  events page: ${e.count} end_time ${e.end_time} (target ${lastTs})`);
     if (e.end_of_stream || e.end_time >= lastTs) break;
     eurl = e.next_page;
   }
