@@ -4,6 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { buildSeeds } from '#src/kpi/build-seeds.ts';
+import { runSentimentStage } from '#src/kpi/sentiment/run-sentiment-stage.ts';
 import { runTransform } from '#src/models/run-transform.ts';
 import { mapErrors, parseEvent } from './common/handler-middleware.ts';
 import { lambdaSettings } from './common/lambda-environment.ts';
@@ -25,6 +26,12 @@ async function transform(event: RunEvent): Promise<TransformResult> {
   await loadSecrets(settings.config, { hmacKey: settings.env.HMAC_SECRET_ARN });
   const { lake, engine, audit } = lambdaRuntime(settings);
   const modelsDir = sqlRoot();
+  // Same order as the local pipeline: customer messages are scored before the models read them.
+  await audit.record(
+    { role: 'pipeline', action: 'pipeline.stage', target: event.runId, details: { stage: 'sentiment' } },
+    () => runSentimentStage({ config: settings.config, store: lake, runId: event.runId }),
+    (r) => ({ files: r.files, messages: r.messages }),
+  );
   const summary = await audit.record(
     {
       role: 'pipeline',
@@ -39,7 +46,7 @@ async function transform(event: RunEvent): Promise<TransformResult> {
         store: lake,
         runId: event.runId,
         full: event.full,
-        seeds: buildSeeds(settings.config),
+        seeds: buildSeeds(settings.config, modelsDir ? { sqlRoot: modelsDir } : {}),
         ...(modelsDir ? { modelsDir } : {}),
         onProgress: (progress: unknown) => logger.debug('progress', { progress }),
       }),

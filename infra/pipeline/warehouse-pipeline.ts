@@ -34,7 +34,7 @@ export const nonRetryableErrors = [
 ];
 
 /** Handlers, one file each under `functions/`. */
-export type HandlerName = 'extract' | 'transform' | 'data-tests' | 'publish' | 'retention';
+export type HandlerName = 'extract' | 'transform' | 'data-tests' | 'publish' | 'sla-alerts' | 'retention';
 
 /**
  * The scheduled pipeline: one Lambda per step (extract per source, transform, data tests, publish,
@@ -217,7 +217,7 @@ export class WarehousePipeline extends Construct {
     const dataTests = athenaStep('DataTests', 'data-tests', Duration.minutes(10));
     const publish = athenaStep('Publish', 'publish', Duration.minutes(15));
     storage.published.grantReadWrite(publish);
-    // SLA alerts step: wired once `evaluateSlaAlerts` (src/kpi/alerts/) exists; the topic is ready.
+    const slaAlerts = athenaStep('SlaAlerts', 'sla-alerts', Duration.minutes(5));
     props.alertTopic.grantPublish(this.pipelineRole);
     const retention = athenaStep('Retention', 'retention', Duration.minutes(15));
     storage.raw.grantDelete(retention);
@@ -289,6 +289,7 @@ export class WarehousePipeline extends Construct {
           }),
         ),
       )
+      .next(catchTo(invoke('SlaAlerts', slaAlerts, runPayload)))
       .next(catchTo(invoke('Retention', retention, runPayload)))
       .next(new sfn.Succeed(this, 'Published'));
 

@@ -15,6 +15,8 @@ export interface SeedTable {
 export interface BuildSeedsOptions {
   /** The desk's "now": SLA pending vs breached, open-ticket durations, backlog end. Default: the clock. */
   readonly now?: Date;
+  /** Folder of the SQL models, for the KPI version (a Lambda bundle keeps them elsewhere). */
+  readonly sqlRoot?: string;
 }
 
 /** Order used for `max_tier`: BOT < L1 < VIP < L2 < L3. */
@@ -44,7 +46,7 @@ function delimited(values: readonly string[] | undefined): string | null {
  */
 export function buildSeeds(config: WarehouseConfig, options: BuildSeedsOptions = {}): SeedTable[] {
   const now = options.now ?? new Date();
-  const version = kpiVersion(config);
+  const version = options.sqlRoot ? kpiVersion(config, options.sqlRoot) : kpiVersion(config);
   const { desk, sla } = config;
   const zone = desk.reportingTimeZone;
   const fromS = localToEpoch('UTC', sla.calendarFrom, 0) - 2 * 86400;

@@ -176,7 +176,8 @@ describe('the pipeline runs on schedule with failure paths', () => {
 
   it('runs every function on nodejs22.x with a log group of fixed retention', () => {
     const functions = resources('AWS::Lambda::Function').filter((f) => f.Properties.Runtime === 'nodejs22.x');
-    expect(functions.length).toBe(6);
+    // extract × 2 sources, transform, data tests, publish, SLA alerts, retention
+    expect(functions.length).toBe(7);
     const retained = resources('AWS::Logs::LogGroup').filter((g) => g.Properties.RetentionInDays === 365);
     expect(retained.length).toBeGreaterThanOrEqual(7);
     for (const group of resources('AWS::Logs::LogGroup'))
@@ -189,6 +190,18 @@ describe('the pipeline runs on schedule with failure paths', () => {
     expect(definition).toContain('NotifyFailure');
     expect(definition).toContain('DataTestsFailedError');
     expect(definition).toContain('MorePages-zendesk');
+  });
+
+  it('evaluates the SLA alert after publishing and before retention', () => {
+    const machine = resources('AWS::StepFunctions::StateMachine')[0]!;
+    const definition = JSON.parse(
+      (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+        .map((part) => (typeof part === 'string' ? part : 'token'))
+        .join(''),
+    ) as { States: Record<string, { Next?: string }> };
+    const next = (state: string) => definition.States[state]?.Next;
+    expect(next('Publish')).toBe('SlaAlerts');
+    expect(next('SlaAlerts')).toBe('Retention');
   });
 
   it('alarms on failed runs, dead-lettered schedules and stale data', () => {
