@@ -1,3 +1,4 @@
+import type { Dialect } from 'kysely';
 import type { EngineStatements } from './engine-statements.ts';
 
 /**
@@ -45,5 +46,11 @@ export interface QueryEngine {
   relationExists(name: string): Promise<'table' | 'view' | undefined>;
   /** Every table and view of the current schema, in one query (an Athena query costs seconds). */
   listRelations(): Promise<Map<string, 'table' | 'view'>>;
+  /**
+   * The Kysely dialect over this engine, for application code that reads or writes small tables.
+   * Each engine names its own, so code that only needs Kysely never loads the other engine (a
+   * Lambda bundle must not pull in DuckDB's native module).
+   */
+  kyselyDialect(): Dialect;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import nodeSqlParser from 'node-sql-parser';
+// The Athena build alone: a fraction of the all-dialects bundle (Lambda bundles stay small).
+import nodeSqlParser from 'node-sql-parser/build/athena.js';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import type { Model } from './load-models.ts';
 import { lineOf, maskCommentsAndStrings } from './sql-text.ts';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createKysely } from '#src/engines/create-query-engine.ts';
+import { createKysely } from '#src/engines/create-kysely.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import type { ColumnType } from '#src/landing/columns.ts';
 

@@ -8,6 +8,7 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import type { Dialect } from 'kysely';
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type { EngineStatements } from '#src/engines/engine-statements.ts';
 import { quoteString } from '#src/engines/engine-statements.ts';
@@ -18,6 +19,7 @@ import type {
   QueryResult,
   Row,
 } from '#src/engines/query-engine.ts';
+import { AthenaDialect } from './athena-dialect.ts';
 import { athenaStatements } from './athena-statements.ts';
 
 export type AthenaEngineConfig = Extract<WarehouseConfig['engine'], { kind: 'athena' }>;
@@ -249,6 +251,10 @@ export class AthenaEngine implements QueryEngine {
     return new Map(
       result.rows.map((r) => [String(r.table_name), r.table_type === 'VIEW' ? 'view' : 'table']),
     );
+  }
+
+  kyselyDialect(): Dialect {
+    return new AthenaDialect(this);
   }
 
   async close(): Promise<void> {

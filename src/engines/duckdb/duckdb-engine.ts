@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { Dialect } from 'kysely';
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type { ExecuteOptions, QueryEngine, QueryParameter, QueryResult } from '#src/engines/query-engine.ts';
+import { DuckDbDialect } from './duckdb-dialect.ts';
 import { duckDbStatements } from './duckdb-statements.ts';
 import { readRows } from './duckdb-values.ts';
 
@@ -138,6 +140,10 @@ export class DuckDbEngine implements QueryEngine {
     return new Map(
       result.rows.map((r) => [String(r.table_name), r.table_type === 'VIEW' ? 'view' : 'table']),
     );
+  }
+
+  kyselyDialect(): Dialect {
+    return new DuckDbDialect(this);
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
-import { createKysely } from '#src/engines/create-query-engine.ts';
+import { createKysely } from '#src/engines/create-kysely.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { kpiVersion } from '#src/kpi/catalogue/kpi-version.ts';
 import type { ColumnType } from '#src/landing/columns.ts';

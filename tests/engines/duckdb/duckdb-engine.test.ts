@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '#src/engines/create-query-engine.ts';
+import { createKysely } from '#src/engines/create-kysely.ts';
 import { DuckDbDialect } from '#src/engines/duckdb/duckdb-dialect.ts';
 import { DuckDbEngine, DuckDbQueryError, QueryAbortedError } from '#src/engines/duckdb/duckdb-engine.ts';
 
