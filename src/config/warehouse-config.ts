@@ -53,8 +53,6 @@ export const warehouseConfigSchema = z.strictObject({
     memoryLimit: '4GB',
     threads: 2,
   }),
-  /** Where published files (Parquet, CSV, dashboard) go locally. */
-  publishDir: z.string().default('var/published'),
   /** Where run state that is not data lives locally: checkpoints, audit log, alerts. */
   stateDir: z.string().default('var/state'),
   privacy: z

@@ -5,7 +5,6 @@ import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
 import { runRetention } from '#src/governance/retention/run-retention.ts';
 import { resolveHmacKey } from '#src/privacy/resolve-hmac-key.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
-import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
 
 /** `warehouse retention [--dry-run]`: list, then delete, what is past its retention window. */
 export function register(program: Command): void {
@@ -34,7 +33,6 @@ export function register(program: Command): void {
           now,
           dryRun: options.dryRun,
           hmacKey: key,
-          publishedStores: config.lake.kind === 'local' ? [new LocalObjectStore(config.publishDir)] : [],
           schema: config.engine.kind === 'athena' ? config.engine.database : undefined,
           onProgress: (line) => console.log(line),
         });
