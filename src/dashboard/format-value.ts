@@ -2,6 +2,10 @@
  * Numbers for people. Shared by the page (bundled into it) and the tests, so what the tests expect
  * is exactly what the reader sees.
  */
+import { formatDuration } from '#src/shared/format-duration.ts';
+
+export { formatDuration };
+
 export type ValueUnit = 'duration' | 'rate' | 'ratio_change' | 'score' | 'count' | 'number' | 'id';
 
 const RATE_NAMES = new Set(['post_contact_retention_30d']);
@@ -37,25 +41,6 @@ export function unitOf(name: string, known?: KnownUnits): ValueUnit {
   if (name === 'avg_sentiment' || name.includes('sentiment')) return 'number';
   if (/(count|volume|open|tickets|solved|made|responses|ratings|alerts)($|_)/.test(name)) return 'count';
   return 'number';
-}
-
-/** `45 s`, `12 min 05 s`, `1 h 05 min`, `3 d 4 h`; negative durations keep their sign. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '—';
-  const sign = seconds < 0 ? '−' : '';
-  const total = Math.round(Math.abs(seconds));
-  if (total < 60) return `${sign}${total} s`;
-  if (total < 3_600) {
-    const minutes = Math.floor(total / 60);
-    return `${sign}${minutes} min ${String(total % 60).padStart(2, '0')} s`;
-  }
-  const totalMinutes = Math.round(total / 60);
-  if (totalMinutes < 24 * 60) {
-    const hours = Math.floor(totalMinutes / 60);
-    return `${sign}${hours} h ${String(totalMinutes % 60).padStart(2, '0')} min`;
-  }
-  const totalHours = Math.round(total / 3_600);
-  return `${sign}${Math.floor(totalHours / 24)} d ${totalHours % 24} h`;
 }
 
 /** A fraction as a percentage: 0.874 → `87.4 %`. */

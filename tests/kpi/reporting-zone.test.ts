@@ -135,7 +135,7 @@ describe('formatScorecard', () => {
     expect(formatDuration(3900)).toBe('1 h 05 min');
     expect(formatDuration(45)).toBe('45 s');
     expect(formatDuration(250)).toBe('4 min 10 s');
-    expect(formatDuration(2 * 86400 + 3 * 3600)).toBe('2 d 03 h');
+    expect(formatDuration(2 * 86400 + 3 * 3600)).toBe('2 d 3 h');
     expect(formatValue(0.875, 'rate')).toBe('87.5 %');
     expect(formatChange(-0.021, 'rate')).toBe('−2.1 pp');
     expect(formatChange(65, 'seconds')).toBe('+1 min 05 s');
@@ -179,7 +179,7 @@ describe('formatScorecard', () => {
       /^KPI +period +target +actual +change +owner +frequency +source +status +attain\.$/,
     );
     expect(email).toMatch(
-      /^first_reply_time_avg_s \(email\) +day 2026-03-05 +≤ 4 h 00 min +1 h 05 min +−5 min +operations manager +daily +ticket desk +✓ met +120$/,
+      /^first_reply_time_avg_s \(email\) +day 2026-03-05 +≤ 4 h 00 min +1 h 05 min +−5 min 00 s +operations manager +daily +ticket desk +✓ met +120$/,
     );
     expect(fcr).toMatch(/^fcr_rate +≥ 78\.0 % +— +— +support analyst +weekly +ticket desk +· no data +—$/);
   });

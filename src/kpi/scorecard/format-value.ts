@@ -1,19 +1,7 @@
 import type { KpiUnit } from '#src/kpi/kpi-config.ts';
+import { formatDuration } from '#src/shared/format-duration.ts';
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** Seconds as a person reads them: `45 s`, `4 min 10 s`, `1 h 05 min`, `2 d 03 h`. */
-export function formatDuration(seconds: number): string {
-  const sign = seconds < 0 ? '−' : '';
-  const s = Math.round(Math.abs(seconds));
-  if (s < 60) return `${sign}${s} s`;
-  if (s < 3600) {
-    const rest = s % 60;
-    return `${sign}${Math.floor(s / 60)} min${rest ? ` ${pad(rest)} s` : ''}`;
-  }
-  if (s < 86400) return `${sign}${Math.floor(s / 3600)} h ${pad(Math.floor((s % 3600) / 60))} min`;
-  return `${sign}${Math.floor(s / 86400)} d ${pad(Math.floor((s % 86400) / 3600))} h`;
-}
+export { formatDuration };
 
 /** A KPI value in its unit: durations, rates as percentages, ratios as percentages, scores, counts. */
 export function formatValue(value: number | null | undefined, unit: KpiUnit): string {
