@@ -74,8 +74,8 @@ export class SimulatedWorld implements LifeContext {
   readonly params: WorldParams;
   readonly people: WorldPeople;
   readonly clock: WorldClock;
-  private readonly plans = new LruCache<number, DayPlan>(lifeMaxDays + 16);
-  private readonly indexes = new LruCache<number, DayIndex>(lifeMaxDays + 16);
+  private readonly plans = new LruCache<number, DayPlan>(lifeMaxDays + 40);
+  private readonly indexes = new LruCache<number, DayIndex>(lifeMaxDays + 40);
   private readonly lives = new LruCache<number, TicketLife>(4096);
 
   constructor(readonly config: SimulatorConfig) {
@@ -196,13 +196,14 @@ export class SimulatedWorld implements LifeContext {
     return idx.genCache;
   }
 
-  /** Days to scan from `fromTs`: its own day onwards first (dense), then the look-back days. */
+  /**
+   * Days to scan from `fromTs`, oldest first: tickets of day d are never updated before the day
+   * starts, so once `limit` candidates are held, later days beyond the bound are skipped.
+   */
   private *scanDays(fromTs: number, untilTs: number): Generator<number> {
-    const own = Math.max(0, this.dayOf(fromTs));
+    const first = Math.max(0, this.dayOf(fromTs) - lifeMaxDays);
     const last = this.dayOf(untilTs);
-    for (let d = own; d <= last; d++) yield d;
-    for (let d = Math.min(own, last + 1) - 1; d >= Math.max(0, this.dayOf(fromTs) - lifeMaxDays); d--)
-      yield d;
+    for (let d = first; d <= last; d++) yield d;
   }
 
   /**
@@ -214,7 +215,7 @@ export class SimulatedWorld implements LifeContext {
     let bound = until;
     const cmp = (a: TicketRef, b: TicketRef): number => a.key - b.key || a.id - b.id;
     for (const d of this.scanDays(after.ts, until)) {
-      if (d > this.dayOf(after.ts) && this.params.startTs + d * DAY > bound) continue;
+      if (this.params.startTs + d * DAY > bound) break;
       const idx = this.dayIndex(d);
       const { gen, order } = this.genOrder(idx, now);
       // First position after the cursor, by bisection over the sorted slice.
@@ -253,7 +254,7 @@ export class SimulatedWorld implements LifeContext {
     const cmp = (a: AuditRef, b: AuditRef): number =>
       a.at - b.at || a.day - b.day || a.index - b.index || a.audit - b.audit;
     for (const d of this.scanDays(from, until)) {
-      if (d > this.dayOf(from) && this.params.startTs + d * DAY > bound) continue;
+      if (this.params.startTs + d * DAY > bound) break;
       const idx = this.dayIndex(d);
       const order = idx.eventOrder;
       let lo = 0;
