@@ -35,6 +35,7 @@ export interface ExtractedPage<S> {
 export interface StreamContext {
   readonly stats: RequestStats;
   readonly signal?: AbortSignal;
+  readonly onRetry?: (event: RetryEvent) => void;
 }
 
 export interface SourceStream<S = unknown> {
@@ -70,7 +71,6 @@ export interface OpenConnectorOptions {
   /** Overrides `baseUrl` and the environment credentials of the config section. */
   readonly endpoint?: SourceEndpoint;
   readonly env: NodeJS.ProcessEnv;
-  readonly onRetry?: (event: RetryEvent) => void;
 }
 
 /** A connector bound to its configuration and credentials, ready to read. */

@@ -9,12 +9,13 @@ import type {
   SourceStream,
 } from '#src/connectors/connector.ts';
 import { configuredSources, loadConnector } from '#src/connectors/connector-registry.ts';
-import { emptyRequestStats, type RetryEvent } from '#src/connectors/shared/api-client.ts';
+import { emptyRequestStats } from '#src/connectors/shared/api-client.ts';
 import { CheckpointStore } from '#src/extract/checkpoint-store.ts';
 import { type ExtractManifest, manifestKey, type StreamManifest } from '#src/extract/extract-manifest.ts';
 import type { ExtractProgressEvent } from '#src/extract/extract-progress.ts';
+import { landingRowCheck } from '#src/extract/landing-row-check.ts';
 import { type QuarantineRow, rawKey, writePageObjects } from '#src/extract/page-writer.ts';
-import { type LandingStreamName, landingRowSchema, landingStreams } from '#src/landing/landing-schemas.ts';
+import { type LandingStreamName, landingStreams } from '#src/landing/landing-schemas.ts';
 import { customerKey } from '#src/privacy/customer-key.ts';
 import { redactSecrets } from '#src/privacy/redact-secrets.ts';
 import { resolveHmacKey } from '#src/privacy/resolve-hmac-key.ts';
@@ -45,6 +46,9 @@ export interface RunExtractionOptions {
   readonly hmacKey?: string;
 }
 
+/** Pages of one stream being written at the same time. */
+const WRITE_DEPTH = 4;
+
 const runIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _ . : - only');
 
 interface OpenedSource {
@@ -54,8 +58,9 @@ interface OpenedSource {
 
 /**
  * Extracts every selected stream into raw/ and landing/ (and quarantine/), one page at a time,
- * advancing each stream's checkpoint only after the page's objects are written. Sources run in
- * parallel, the streams of a source one after another. A stream that fails (retries spent, an
+ * advancing each stream's checkpoint only after the page's objects are written. All streams run at
+ * once: each source's pacers keep the streams of that source under its limits together, and in
+ * between the waits of one stream the others' pages are parsed and written. A stream that fails (retries spent, an
  * unreadable answer) stops at its last checkpoint while the others go on; the manifest says which.
  * Configuration problems throw `ConfigError` before anything is read or written.
  */
@@ -79,7 +84,6 @@ export async function runExtraction(options: RunExtractionOptions): Promise<Extr
     }));
   if (sourceIssues.length > 0) throw new ConfigError('the extraction request', sourceIssues);
 
-  const retryListeners = new Map<string, (event: RetryEvent) => void>();
   const opened: OpenedSource[] = [];
   for (const source of sources) {
     const connector = await loadConnector(source);
@@ -87,7 +91,6 @@ export async function runExtraction(options: RunExtractionOptions): Promise<Extr
       config,
       endpoint: options.endpoints?.[source],
       env,
-      onRetry: (event) => retryListeners.get(source)?.(event),
     });
     opened.push({ session, streams: session.streams });
   }
@@ -125,27 +128,31 @@ export async function runExtraction(options: RunExtractionOptions): Promise<Extr
   const secrets = opened.flatMap((o) => o.session.secrets);
 
   await Promise.all(
-    opened.map(async ({ session, streams }) => {
-      for (const stream of streams) {
-        if (options.streams && !options.streams.includes(stream.name)) continue;
-        if (options.signal?.aborted) break;
-        const result = await extractStream({
-          source: session.source,
-          stream,
-          store,
-          checkpoints,
-          runId: runId.data,
-          extractDate,
-          now,
-          mapping,
-          signal: options.signal,
-          emit,
-          secrets,
-          listenRetries: (listener) => retryListeners.set(session.source, listener),
-        });
-        manifest.streams.push(result);
-      }
-    }),
+    opened.flatMap(({ session, streams }) =>
+      streams
+        .filter((stream) => !options.streams || options.streams.includes(stream.name))
+        .map(async (stream) => {
+          const result = await extractStream({
+            source: session.source,
+            stream,
+            store,
+            checkpoints,
+            runId: runId.data,
+            extractDate,
+            now,
+            mapping,
+            signal: options.signal,
+            emit,
+            secrets,
+          });
+          manifest.streams.push(result);
+        }),
+    ),
+  );
+  // Manifest in extraction order, whatever order the streams finished in.
+  const order = opened.flatMap(({ session, streams }) => streams.map((s) => `${session.source}/${s.name}`));
+  manifest.streams.sort(
+    (a, b) => order.indexOf(`${a.source}/${a.stream}`) - order.indexOf(`${b.source}/${b.stream}`),
   );
 
   manifest.finishedAt = now().toISOString();
@@ -172,7 +179,6 @@ interface StreamRun {
   readonly signal?: AbortSignal;
   readonly emit: (event: ExtractProgressEvent) => void;
   readonly secrets: readonly string[];
-  readonly listenRetries: (listener: (event: RetryEvent) => void) => void;
 }
 
 async function extractStream(run: StreamRun): Promise<StreamManifest> {
@@ -200,42 +206,73 @@ async function extractStream(run: StreamRun): Promise<StreamManifest> {
     firstPage: null,
     lastPage: null,
   };
-  run.listenRetries((event) => emit({ ...event, stream: stream.name }));
   emit({ kind: 'stream-start', source, stream: stream.name, cursor: before });
 
   let pageSeq = checkpoint?.pageSeq ?? 0;
   // Reading stops with the run's signal, or when writing fails (so a prefetched request is not left running).
   const reading = new AbortController();
   const signal = run.signal ? AbortSignal.any([run.signal, reading.signal]) : reading.signal;
-  const pages = stream.readPages(before, { stats, signal });
+  const pages = stream.readPages(before, {
+    stats,
+    signal,
+    onRetry: (event) => emit({ ...event, stream: stream.name }),
+  });
   try {
-    // One page is fetched ahead while the previous one is written: the source and the lake work at once.
+    // The next page is fetched while earlier ones are written, and up to WRITE_DEPTH pages are
+    // written at once (their fsyncs overlap). Checkpoints still advance strictly in page order,
+    // each only after its own page's objects and every earlier checkpoint are durable.
     let next = pages.next();
-    for (;;) {
-      const result = await next;
-      if (result.done) break;
-      next = pages.next();
-      next.catch(() => undefined);
-      pageSeq += 1;
-      await writePage(run, result.value, pageSeq, manifest);
-      await run.checkpoints.write(source, stream.name, {
-        state: result.value.state,
-        pageSeq,
-        runId: run.runId,
-        updatedAt: run.now().toISOString(),
-      });
-      manifest.cursorAfter = result.value.state;
-      emit({
-        kind: 'page',
-        source,
-        stream: stream.name,
-        pageKey: manifest.lastPage ?? '',
-        pages: manifest.pages,
-        records: manifest.records,
-        quarantined: manifest.quarantined,
-        requests: stats.requests,
-        elapsedMs: performance.now() - started,
-      });
+    let committed: Promise<void> = Promise.resolve();
+    let writeError: unknown;
+    const inFlight: Promise<void>[] = [];
+    try {
+      for (;;) {
+        const result = await next;
+        if (result.done) break;
+        next = pages.next();
+        next.catch(() => undefined);
+        pageSeq += 1;
+        const page = result.value;
+        const seq = pageSeq;
+        const written = writePage(run, page, seq);
+        written.catch(() => undefined);
+        const link = committed.then(async () => {
+          const summary = await written;
+          await run.checkpoints.write(source, stream.name, {
+            state: page.state,
+            pageSeq: seq,
+            runId: run.runId,
+            updatedAt: run.now().toISOString(),
+          });
+          addToManifest(manifest, summary, page.state);
+          emit({
+            kind: 'page',
+            source,
+            stream: stream.name,
+            pageKey: summary.pageKey,
+            pages: manifest.pages,
+            records: manifest.records,
+            quarantined: manifest.quarantined,
+            requests: stats.requests,
+            elapsedMs: performance.now() - started,
+          });
+        });
+        // A failed write stops reading at once instead of after the next page arrives.
+        link.catch((error: unknown) => {
+          writeError ??= error;
+          reading.abort();
+        });
+        committed = link;
+        inFlight.push(committed);
+        if (inFlight.length >= WRITE_DEPTH) await inFlight.shift();
+      }
+      await committed;
+    } catch (error) {
+      reading.abort();
+      throw writeError ?? error;
+    } finally {
+      // Nothing of this stream is still being read or written once it returns.
+      await Promise.allSettled([committed, next]);
     }
   } catch (error) {
     reading.abort();
@@ -254,12 +291,20 @@ async function extractStream(run: StreamRun): Promise<StreamManifest> {
   return manifest;
 }
 
+interface PageSummary {
+  readonly pageKey: string;
+  readonly records: number;
+  readonly quarantined: number;
+  readonly rows: ReadonlyMap<LandingStreamName, number>;
+  readonly bytesWritten: number;
+}
+
+/** Validates and maps a page's records, then writes its raw, landing and quarantine objects. */
 async function writePage(
   run: StreamRun,
   page: ExtractedPage<unknown>,
   pageSeq: number,
-  manifest: StreamManifest,
-): Promise<void> {
+): Promise<PageSummary> {
   const pageName = `${run.runId}-${String(pageSeq).padStart(6, '0')}`;
   const pageKey = rawKey(run.source, run.stream.name, run.extractDate, pageName);
   const extractedAt = run.now().toISOString();
@@ -273,12 +318,12 @@ async function writePage(
     try {
       const rows = run.stream.toLandingRows(record, run.mapping);
       for (const [name, list] of Object.entries(rows) as [LandingStreamName, LandingRow[]][]) {
-        const schema = landingRowSchema(landingStreams[name]);
+        const check = landingRowCheck(landingStreams[name]);
         for (const row of list) {
           const full = { ...row, _run_id: run.runId, _extracted_at: extractedAt };
-          const checked = schema.safeParse(full);
-          if (checked.success) accepted.push([name, full]);
-          else reasons.push(`landing ${name}: ${describeIssues(checked.error)}`);
+          const checked = check(full);
+          if (checked.ok) accepted.push([name, full]);
+          else reasons.push(`landing ${name}: ${checked.issues}`);
         }
       }
     } catch (error) {
@@ -304,7 +349,7 @@ async function writePage(
       landing.set(name, list);
     }
   }
-  manifest.bytesWritten += await writePageObjects(run.store, {
+  const bytesWritten = await writePageObjects(run.store, {
     source: run.source,
     stream: run.stream.name,
     extractDate: run.extractDate,
@@ -313,12 +358,24 @@ async function writePage(
     landing,
     quarantine,
   });
+  return {
+    pageKey,
+    records: page.records.length,
+    quarantined: quarantine.length,
+    rows: new Map([...landing].map(([name, rows]) => [name, rows.length])),
+    bytesWritten,
+  };
+}
+
+function addToManifest(manifest: StreamManifest, page: PageSummary, state: unknown): void {
   manifest.pages += 1;
-  manifest.records += page.records.length;
-  manifest.quarantined += quarantine.length;
-  for (const [name, rows] of landing) manifest.rows[name] = (manifest.rows[name] ?? 0) + rows.length;
-  manifest.firstPage ??= pageKey;
-  manifest.lastPage = pageKey;
+  manifest.records += page.records;
+  manifest.quarantined += page.quarantined;
+  manifest.bytesWritten += page.bytesWritten;
+  for (const [name, n] of page.rows) manifest.rows[name] = (manifest.rows[name] ?? 0) + n;
+  manifest.firstPage ??= page.pageKey;
+  manifest.lastPage = page.pageKey;
+  manifest.cursorAfter = state;
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -109,7 +109,7 @@ describe('extraction stopped at any moment', () => {
     );
     expect(final.status).toBe('succeeded');
     // The last run continued from checkpoints the stopped runs left, rather than starting over.
-    expect(final.streams.find((s) => s.stream === 'tickets')?.cursorBefore).not.toBeNull();
+    expect(final.streams.find((s) => s.stream === 'users')?.cursorBefore).not.toBeNull();
     expect(final.streams.find((s) => s.stream === 'contacts')?.cursorBefore).not.toBeNull();
     const landed = await extractedIds(store);
     for (const entity of entities)

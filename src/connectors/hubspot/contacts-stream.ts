@@ -77,7 +77,7 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
       properties,
       limit,
     };
-    const { json, exchange } = await client.post(SEARCH_PATH, body, 'search', context.stats, context.signal);
+    const { json, exchange } = await client.post(SEARCH_PATH, body, 'search', context);
     const page = parsePage(searchPageSchema, json, 'hubspot', SEARCH_PATH);
     const hits = page.results.map((record) => {
       const r = record as { id?: unknown; properties?: Record<string, unknown> } | null;
@@ -96,19 +96,20 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
     const ids = [...new Set(hits.map((h) => h.id).filter((id): id is string => id !== undefined))];
     const history = new Map<string, unknown>();
     const exchanges: RawExchange[] = [];
-    for (let i = 0; i < ids.length; i += BATCH_READ_MAX) {
-      const body = {
-        inputs: ids.slice(i, i + BATCH_READ_MAX).map((id) => ({ id })),
-        properties: tracked,
-        propertiesWithHistory: tracked,
-      };
-      const { json, exchange } = await client.post(
-        BATCH_READ_PATH,
-        body,
-        'api',
-        context.stats,
-        context.signal,
-      );
+    const batches: string[][] = [];
+    for (let i = 0; i < ids.length; i += BATCH_READ_MAX) batches.push(ids.slice(i, i + BATCH_READ_MAX));
+    // The batches of one page are independent: sent together, still paced by the app limit.
+    const answers = await Promise.all(
+      batches.map((batch) =>
+        client.post(
+          BATCH_READ_PATH,
+          { inputs: batch.map((id) => ({ id })), properties: tracked, propertiesWithHistory: tracked },
+          'api',
+          context,
+        ),
+      ),
+    );
+    for (const { json, exchange } of answers) {
       exchanges.push(exchange);
       const page = parsePage(batchReadPageSchema, json, 'hubspot', BATCH_READ_PATH);
       for (const result of page.results) {

@@ -1,6 +1,6 @@
-import type { SourceEndpoint } from '#src/connectors/connector.ts';
+import type { SourceEndpoint, StreamContext } from '#src/connectors/connector.ts';
 import type { HubspotConfig } from '#src/connectors/hubspot/hubspot-config.ts';
-import { ApiClient, type RequestStats, type RetryEvent } from '#src/connectors/shared/api-client.ts';
+import { ApiClient } from '#src/connectors/shared/api-client.ts';
 import type { RawExchange } from '#src/connectors/shared/raw-exchange.ts';
 import { RequestPacer } from '#src/connectors/shared/request-pacer.ts';
 
@@ -16,7 +16,6 @@ export class HubspotClient {
   constructor(
     readonly config: HubspotConfig,
     endpoint: SourceEndpoint,
-    onRetry?: (event: RetryEvent) => void,
   ) {
     const token = endpoint.credentials.token ?? '';
     this.api = new ApiClient({
@@ -25,7 +24,6 @@ export class HubspotClient {
       headers: { authorization: `Bearer ${token}` },
       secrets: [token],
       retry: config.retry,
-      onRetry,
       hint: (status) =>
         status === 401 || status === 403
           ? `Check the private-app access token in ${config.tokenEnv} and its scopes (crm.objects.contacts.read, feedback submissions read).`
@@ -42,26 +40,33 @@ export class HubspotClient {
   async get(
     path: string,
     query: Readonly<Record<string, string | number | undefined>>,
-    stats: RequestStats,
-    signal?: AbortSignal,
+    context: StreamContext,
   ): Promise<{ json: unknown; exchange: RawExchange }> {
-    return this.api.request({ method: 'GET', path, query, pacers: [this.appPacer], stats, signal });
+    return this.api.request({
+      method: 'GET',
+      path,
+      query,
+      pacers: [this.appPacer],
+      stats: context.stats,
+      signal: context.signal,
+      onRetry: context.onRetry,
+    });
   }
 
   async post(
     path: string,
     body: unknown,
     endpointClass: HubspotEndpointClass,
-    stats: RequestStats,
-    signal?: AbortSignal,
+    context: StreamContext,
   ): Promise<{ json: unknown; exchange: RawExchange }> {
     return this.api.request({
       method: 'POST',
       path,
       body,
       pacers: endpointClass === 'search' ? [this.searchPacer, this.appPacer] : [this.appPacer],
-      stats,
-      signal,
+      stats: context.stats,
+      signal: context.signal,
+      onRetry: context.onRetry,
     });
   }
 }

@@ -14,7 +14,7 @@ const streamFactories = {
 export const connector: Connector = {
   source: 'hubspot',
   streamNames: hubspotStreamNames,
-  open({ config, endpoint, env, onRetry }) {
+  open({ config, endpoint, env }) {
     const section = config.sources.hubspot;
     if (!section) throw new Error('sources.hubspot is not configured');
     const resolved = resolveEndpoint({
@@ -24,7 +24,7 @@ export const connector: Connector = {
       credentialEnv: { token: { field: 'tokenEnv', envName: section.tokenEnv } },
       env,
     });
-    const client = new HubspotClient(section, resolved, onRetry);
+    const client = new HubspotClient(section, resolved);
     const streams = (Object.keys(streamFactories) as (keyof typeof streamFactories)[])
       .filter((name) => section.streams.includes(name))
       .map((name) => streamFactories[name](client, section) as SourceStream<unknown>);

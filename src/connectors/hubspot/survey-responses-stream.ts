@@ -45,8 +45,7 @@ export function surveyResponsesStream(
         const { json, exchange } = await client.get(
           PATH,
           { limit: config.listPageSize, after: state.after ?? undefined, properties: PROPERTIES.join(',') },
-          context.stats,
-          context.signal,
+          context,
         );
         const page = parsePage(listPageSchema, json, 'hubspot', PATH);
         const next = page.paging?.next?.after ?? null;

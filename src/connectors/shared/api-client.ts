@@ -33,6 +33,8 @@ export interface ApiRequest {
   readonly pacers: readonly RequestPacer[];
   readonly stats: RequestStats;
   readonly signal?: AbortSignal;
+  /** Told about each retry (the runner turns it into a progress line of the stream). */
+  readonly onRetry?: (event: RetryEvent) => void;
 }
 
 export interface ApiClientOptions {
@@ -122,7 +124,7 @@ export class ApiClient {
               ...(request.body === undefined ? {} : { requestBody: request.body }),
               status: response.status,
               receivedAt: new Date().toISOString(),
-              body: json,
+              bodyText: text,
             },
           };
         }
@@ -140,7 +142,7 @@ export class ApiClient {
             );
           }
           request.stats.retries += 1;
-          this.options.onRetry?.({
+          (request.onRetry ?? this.options.onRetry)?.({
             kind: 'retry',
             source,
             path,
@@ -178,7 +180,14 @@ export class ApiClient {
         throw new RetriesExhaustedError(source, path, failures + rateLimits, this.redact(failure));
       }
       request.stats.retries += 1;
-      this.options.onRetry?.({ kind: 'retry', source, path, attempt: failures, reason: failure, waitMs });
+      (request.onRetry ?? this.options.onRetry)?.({
+        kind: 'retry',
+        source,
+        path,
+        attempt: failures,
+        reason: failure,
+        waitMs,
+      });
       await sleep(waitMs, request.signal);
     }
   }

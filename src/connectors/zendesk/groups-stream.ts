@@ -38,8 +38,7 @@ export function groupsStream(client: ZendeskClient, config: ZendeskConfig): Sour
           PATH,
           { 'page[size]': config.listPageSize, 'page[after]': state.after ?? undefined },
           'api',
-          context.stats,
-          context.signal,
+          context,
         );
         const page = parsePage(pageSchema, json, 'zendesk', PATH);
         const more = page.meta.has_more && Boolean(page.meta.after_cursor);

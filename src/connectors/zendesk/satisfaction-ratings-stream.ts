@@ -56,8 +56,7 @@ export function satisfactionRatingsStream(
             'page[after]': state.after ?? undefined,
           },
           'api',
-          context.stats,
-          context.signal,
+          context,
         );
         const page = parsePage(pageSchema, json, 'zendesk', PATH);
         const records = page.satisfaction_ratings as unknown[];

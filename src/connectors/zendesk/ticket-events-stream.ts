@@ -55,8 +55,7 @@ export function ticketEventsStream(
           PATH,
           { start_time: state.startTime, include: 'comment_events' },
           'incremental',
-          context.stats,
-          context.signal,
+          context,
         );
         const page = parsePage(timeExportPageSchema, json, 'zendesk', PATH);
         const seen = new Set(state.boundaryIds);
@@ -90,7 +89,7 @@ export function ticketEventsStream(
         if (page.end_of_stream) return;
       }
     },
-    toLandingRows: (record) => ticketEventToLandingRows(zendeskTicketEventSchema.parse(record)),
+    toLandingRows: (record) => ticketEventToLandingRows(zendeskTicketEventSchema.parse(record), record),
     describeRecord: (record) => `ticket event ${String(numberField(record, 'id') ?? '?')}`,
   };
 }

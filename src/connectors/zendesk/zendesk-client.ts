@@ -1,5 +1,5 @@
-import type { SourceEndpoint } from '#src/connectors/connector.ts';
-import { ApiClient, type RequestStats, type RetryEvent } from '#src/connectors/shared/api-client.ts';
+import type { SourceEndpoint, StreamContext } from '#src/connectors/connector.ts';
+import { ApiClient } from '#src/connectors/shared/api-client.ts';
 import type { RawExchange } from '#src/connectors/shared/raw-exchange.ts';
 import { RequestPacer } from '#src/connectors/shared/request-pacer.ts';
 import type { ZendeskConfig } from '#src/connectors/zendesk/zendesk-config.ts';
@@ -19,7 +19,6 @@ export class ZendeskClient {
   constructor(
     readonly config: ZendeskConfig,
     endpoint: SourceEndpoint,
-    onRetry?: (event: RetryEvent) => void,
   ) {
     const email = endpoint.credentials.email ?? '';
     const token = endpoint.credentials.token ?? '';
@@ -33,7 +32,6 @@ export class ZendeskClient {
       headers: { authorization },
       secrets: [token, `${email}/token:${token}`],
       retry: config.retry,
-      onRetry,
       hint: (status) =>
         status === 401 || status === 403
           ? `Check the agent e-mail in ${config.emailEnv} and the API token in ${config.tokenEnv} (an admin's token is needed for incremental exports).`
@@ -53,8 +51,7 @@ export class ZendeskClient {
     path: string,
     query: Readonly<Record<string, string | number | undefined>>,
     endpointClass: ZendeskEndpointClass,
-    stats: RequestStats,
-    signal?: AbortSignal,
+    context: StreamContext,
   ): Promise<{ json: unknown; exchange: RawExchange }> {
     return this.api.request({
       method: 'GET',
@@ -62,8 +59,9 @@ export class ZendeskClient {
       query,
       pacers:
         endpointClass === 'incremental' ? [this.incrementalPacer, this.accountPacer] : [this.accountPacer],
-      stats,
-      signal,
+      stats: context.stats,
+      signal: context.signal,
+      onRetry: context.onRetry,
     });
   }
 }

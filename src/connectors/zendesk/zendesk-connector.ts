@@ -20,7 +20,7 @@ const streamFactories = {
 export const connector: Connector = {
   source: 'zendesk',
   streamNames: zendeskStreamNames,
-  open({ config, endpoint, env, onRetry }) {
+  open({ config, endpoint, env }) {
     const section = config.sources.zendesk;
     if (!section) throw new Error('sources.zendesk is not configured');
     const resolved = resolveEndpoint({
@@ -36,8 +36,8 @@ export const connector: Connector = {
             },
       env,
     });
-    const client = new ZendeskClient(section, resolved, onRetry);
-    // Dimensions first, so a run that stops half-way has the groups and users its tickets refer to.
+    const client = new ZendeskClient(section, resolved);
+    // Listed dimensions first: the manifest and progress read in that order.
     const streams = (Object.keys(streamFactories) as (keyof typeof streamFactories)[])
       .filter((name) => section.streams.includes(name))
       .map((name) => streamFactories[name](client, section) as SourceStream<unknown>);

@@ -60,13 +60,7 @@ export function cursorExportStream<R>(options: {
         const query = state.cursor
           ? { cursor: state.cursor, per_page: options.perPage }
           : { start_time: state.startTime, per_page: options.perPage };
-        const { json, exchange } = await options.client.get(
-          options.path,
-          query,
-          'incremental',
-          context.stats,
-          context.signal,
-        );
+        const { json, exchange } = await options.client.get(options.path, query, 'incremental', context);
         const page = parsePage(pageSchema, json, 'zendesk', options.path);
         const records = page[options.collection] as unknown[];
         let highWater = state.highWater;

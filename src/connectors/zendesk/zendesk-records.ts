@@ -4,17 +4,18 @@ import { toIsoUtc } from '#src/connectors/shared/iso-timestamp.ts';
 import type { ZendeskConfig } from '#src/connectors/zendesk/zendesk-config.ts';
 
 // ------------------------------------------------------------------------------ API records
-// Loose objects: the source may add fields at any time; only the ones we read are checked.
+// The source may add fields at any time: only the ones we read are checked and kept (z.object
+// strips the rest, which is also much cheaper than copying them through).
 
 const id = z.number().int();
 const optionalId = id.nullable().optional();
 const timestamp = z.string().min(1);
 const via = z
-  .looseObject({ channel: z.union([z.string(), z.number()]).transform(String) })
+  .object({ channel: z.union([z.string(), z.number()]).transform(String) })
   .nullable()
   .optional();
 
-export const zendeskTicketSchema = z.looseObject({
+export const zendeskTicketSchema = z.object({
   id,
   requester_id: optionalId,
   submitter_id: optionalId,
@@ -29,14 +30,14 @@ export const zendeskTicketSchema = z.looseObject({
   description: z.string().nullable().optional(),
   via,
   tags: z.array(z.string()).default([]),
-  custom_fields: z.array(z.looseObject({ id, value: z.unknown() })).default([]),
+  custom_fields: z.array(z.object({ id, value: z.unknown() })).default([]),
   created_at: timestamp,
   updated_at: timestamp,
   generated_timestamp: id.optional(),
 });
 export type ZendeskTicket = z.infer<typeof zendeskTicketSchema>;
 
-const childEventSchema = z.looseObject({
+const childEventSchema = z.object({
   id,
   event_type: z.string().optional(),
   type: z.string().optional(),
@@ -50,7 +51,7 @@ const childEventSchema = z.looseObject({
   public: z.boolean().optional(),
 });
 
-export const zendeskTicketEventSchema = z.looseObject({
+export const zendeskTicketEventSchema = z.object({
   id,
   ticket_id: id,
   timestamp: id,
@@ -62,7 +63,7 @@ export const zendeskTicketEventSchema = z.looseObject({
 });
 export type ZendeskTicketEvent = z.infer<typeof zendeskTicketEventSchema>;
 
-export const zendeskUserSchema = z.looseObject({
+export const zendeskUserSchema = z.object({
   id,
   email: z.string().nullable().optional(),
   name: z.string().nullable().optional(),
@@ -80,7 +81,7 @@ export const zendeskUserSchema = z.looseObject({
 });
 export type ZendeskUser = z.infer<typeof zendeskUserSchema>;
 
-export const zendeskGroupSchema = z.looseObject({
+export const zendeskGroupSchema = z.object({
   id,
   name: z.string().min(1),
   deleted: z.boolean().default(false),
@@ -89,7 +90,7 @@ export const zendeskGroupSchema = z.looseObject({
 });
 export type ZendeskGroup = z.infer<typeof zendeskGroupSchema>;
 
-export const zendeskSatisfactionRatingSchema = z.looseObject({
+export const zendeskSatisfactionRatingSchema = z.object({
   id,
   ticket_id: id,
   requester_id: optionalId,
@@ -205,23 +206,33 @@ function asText(value: unknown): string | null {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function ticketEventToLandingRows(event: ZendeskTicketEvent): LandingRows {
+/** `raw` is the record as received: a Change event may name its field by a key of its own. */
+export function ticketEventToLandingRows(event: ZendeskTicketEvent, raw: unknown): LandingRows {
+  const rawChildren = ((raw as { child_events?: unknown[] } | null)?.child_events ?? []) as Record<
+    string,
+    unknown
+  >[];
   const createdAt = toIsoUtc(event.created_at, 'created_at');
   const rows: Required<Pick<LandingRows, 'ticket_events' | 'comments' | 'comment_texts'>> = {
     ticket_events: [],
     comments: [],
     comment_texts: [],
   };
-  for (const child of event.child_events) {
+  for (const [index, child] of event.child_events.entries()) {
     const kind = child.event_type ?? child.type;
     const at = child.created_at ? toIsoUtc(child.created_at, 'child_events.created_at') : createdAt;
     const channel = child.via?.channel ?? event.via?.channel ?? null;
     if (kind === 'Create' || kind === 'Change') {
       // The documented export names the field by its own key ({"status": "open", "previous_value": "new"});
       // the audits API uses field_name/value. Accept both.
-      const fieldKey = child.field_name ?? Object.keys(child).find((k) => !childEventMetaKeys.has(k));
+      const rawChild = rawChildren[index] ?? {};
+      const fieldKey = child.field_name ?? Object.keys(rawChild).find((k) => !childEventMetaKeys.has(k));
       const value =
-        child.field_name !== undefined || 'value' in child ? child.value : fieldKey ? child[fieldKey] : null;
+        child.field_name !== undefined || 'value' in rawChild
+          ? child.value
+          : fieldKey
+            ? rawChild[fieldKey]
+            : null;
       rows.ticket_events.push({
         event_id: child.id,
         audit_id: event.id,
