@@ -1,8 +1,15 @@
 import { AthenaEngine } from '#src/engines/athena/athena-engine.ts';
+import { classifyTable } from '#src/governance/access/access-policy.ts';
 import type { AuditLog } from '#src/governance/audit/audit-log.ts';
 import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
 import { S3ObjectStore } from '#src/stores/s3/s3-object-store.ts';
 import type { LambdaSettings } from './lambda-environment.ts';
+
+/**
+ * The LF-Tag the deployment grants person roles by (`infra/access`: `warehouse_class`); its values
+ * are the access policy's table classes. Tables the runner creates carry it from their first run.
+ */
+export const tableClassTagKey = 'warehouse_class';
 
 /**
  * What a pipeline step works with in AWS: the lake (raw bucket), the published bucket, the Athena
@@ -32,6 +39,7 @@ export function lambdaRuntime({ config, env }: LambdaSettings): LambdaRuntime {
     catalog: config.engine.catalog,
     curatedLocation: config.engine.curatedLocation,
     ...(config.engine.region ? { region: config.engine.region } : {}),
+    tagTables: { tagKey: tableClassTagKey, classify: (name) => classifyTable(name).class },
   });
   const audit = createAuditLog(config, { actor: env.AWS_LAMBDA_FUNCTION_NAME });
   return { lake, published, engine, audit };

@@ -206,7 +206,7 @@ export class WarehousePipeline extends Construct {
     });
     acknowledgeWildcards(
       this.pipelineRole,
-      'Models create and rewrite Iceberg files under generated keys in the curated bucket and read every landing file, so object actions need bucket/*; tables are created at run time, so Glue actions cover table/<database>/*; lakeformation:GetDataAccess and X-Ray take no resource; the KMS and S3 action wildcards are the standard grant sets.',
+      'Models create and rewrite Iceberg files under generated keys in the curated bucket and read every landing file, so object actions need bucket/*; tables are created at run time, so Glue actions cover table/<database>/*; lakeformation:GetDataAccess, AddLFTagsToResource and X-Ray take no resource; the KMS and S3 action wildcards are the standard grant sets.',
     );
     this.grantAthena(this.pipelineRole, props);
     this.secrets.hmacKey.grantRead(this.pipelineRole);
@@ -398,7 +398,12 @@ export class WarehousePipeline extends Construct {
       }),
     );
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['lakeformation:GetDataAccess'], resources: ['*'] }),
+      // AddLFTagsToResource: the runner tags the tables it creates with their class (Lake Formation
+      // also checks ASSOCIATE on the tag, granted in infra/access).
+      new iam.PolicyStatement({
+        actions: ['lakeformation:GetDataAccess', 'lakeformation:AddLFTagsToResource'],
+        resources: ['*'],
+      }),
     );
     storage.raw.grantRead(role);
     storage.curated.grantReadWrite(role);

@@ -21,6 +21,7 @@ import type {
 } from '#src/engines/query-engine.ts';
 import { AthenaDialect } from './athena-dialect.ts';
 import { athenaStatements } from './athena-statements.ts';
+import { AthenaTableTagger, type AthenaTableTagging } from './athena-table-tagger.ts';
 
 export type AthenaEngineConfig = Extract<WarehouseConfig['engine'], { kind: 'athena' }>;
 
@@ -99,6 +100,11 @@ export interface AthenaEngineOptions {
   /** How many times a throttled call is retried (with the same back-off) before giving up. */
   readonly maxThrottleRetries?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Tag every table and view a statement creates or replaces with a Lake Formation LF-Tag (the
+   * deployment grants roles by it). @default off (no Lake Formation call)
+   */
+  readonly tagTables?: AthenaTableTagging;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -116,6 +122,7 @@ export class AthenaEngine implements QueryEngine {
   private readonly maxPollMs: number;
   private readonly maxThrottleRetries: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly tagger: AthenaTableTagger | undefined;
 
   constructor(readonly options: AthenaEngineOptions) {
     this.client = options.client ?? new AthenaClient({ region: options.region });
@@ -124,6 +131,9 @@ export class AthenaEngine implements QueryEngine {
     this.maxPollMs = options.maxPollMs ?? 5_000;
     this.maxThrottleRetries = options.maxThrottleRetries ?? 6;
     this.sleep = options.sleep ?? defaultSleep;
+    this.tagger = options.tagTables
+      ? new AthenaTableTagger(options.tagTables, options.database, options.region)
+      : undefined;
   }
 
   static fromConfig(config: AthenaEngineConfig, client?: AthenaClient): AthenaEngine {
@@ -148,6 +158,7 @@ export class AthenaEngine implements QueryEngine {
     if (!id)
       throw new AthenaQueryFailedError('(none)', 'StartQueryExecution returned no QueryExecutionId', sql);
     const execution = await this.waitFor(id, sql, signal);
+    await this.tagger?.afterStatement(sql);
     const { columns, rows, updateCount } = await this.readResults(id);
     return {
       columns,
@@ -259,6 +270,7 @@ export class AthenaEngine implements QueryEngine {
 
   async close(): Promise<void> {
     this.client.destroy();
+    this.tagger?.close();
   }
 }
 
