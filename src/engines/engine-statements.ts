@@ -25,6 +25,14 @@ export interface EngineStatements {
   createDelta(input: TableInput & { readonly deltaName: string }): string[];
   /** MERGE the delta into the target on the unique key, restricted to these partitions. */
   merge(input: MergeInput): string;
+  /**
+   * Make each of these partitions of the target hold exactly the delta's rows: one atomic MERGE that
+   * updates and inserts the delta's rows and deletes the target's rows of those partitions the
+   * delta lacks (readers never see a partition half replaced).
+   */
+  replacePartitions(
+    input: MergeInput & { readonly partitionBy: string; readonly partitions: readonly string[] },
+  ): string;
   dropTable(name: string): string;
   /** A small bookkeeping table (run metadata), created once and then read and written through Kysely. */
   createTableIfMissing(name: string, columns: Readonly<Record<string, ColumnType>>): string;
@@ -66,6 +74,8 @@ export interface MergeInput {
   readonly partitionBy?: string;
   /** Partition values this statement may touch (at most 100 on Athena); absent = unpartitioned. */
   readonly partitions?: readonly string[];
+  /** Update a matched row only when the delta's version is at least the stored one (or none is stored). */
+  readonly versionColumn?: string;
 }
 
 /** Trino and DuckDB both quote identifiers with double quotes. */
@@ -140,7 +150,7 @@ export function valuesQuery(
 
 /** The ON / UPDATE / INSERT clauses shared by both engines' MERGE. */
 export function mergeStatement(input: MergeInput): string {
-  const { target, deltaName, columns, uniqueKey, partitionBy, partitions } = input;
+  const { target, deltaName, columns, uniqueKey, partitionBy, partitions, versionColumn } = input;
   const q = quoteIdentifier;
   const inList = partitions && partitions.length > 0 ? partitions.map(quoteString).join(', ') : undefined;
   const on = uniqueKey.map((k) => `t.${q(k)} = s.${q(k)}`);
@@ -152,13 +162,51 @@ export function mergeStatement(input: MergeInput): string {
       ? `(SELECT * FROM ${q(deltaName)} WHERE ${q(partitionBy)} IN (${inList}))`
       : q(deltaName);
   const updatable = columns.filter((c) => !uniqueKey.includes(c));
+  // An older version arriving late (a look-back re-read, a retried page) must not overwrite a newer one.
+  const guard = versionColumn
+    ? ` AND (t.${q(versionColumn)} IS NULL OR s.${q(versionColumn)} >= t.${q(versionColumn)})`
+    : '';
+  const update =
+    updatable.length > 0
+      ? `WHEN MATCHED${guard} THEN UPDATE SET ${updatable.map((c) => `${q(c)} = s.${q(c)}`).join(', ')} `
+      : '';
+  return (
+    `MERGE INTO ${q(target)} AS t USING ${source} AS s ON ${on.join(' AND ')} ` +
+    update +
+    `WHEN NOT MATCHED THEN INSERT (${columns.map(q).join(', ')}) VALUES (${columns.map((c) => `s.${q(c)}`).join(', ')})`
+  );
+}
+
+/**
+ * Replace whole partitions in one MERGE (Trino has no `WHEN NOT MATCHED BY SOURCE`): the source is
+ * the delta's rows plus, marked for deletion, the target's rows of those partitions whose key the
+ * delta lacks. Both engines run the same text; the unique key must not be NULL (checked by the runner).
+ */
+export function replacePartitionsStatement(
+  input: MergeInput & { readonly partitionBy: string; readonly partitions: readonly string[] },
+): string {
+  const { target, deltaName, columns, uniqueKey, partitionBy, partitions } = input;
+  const q = quoteIdentifier;
+  const inList = partitions.map(quoteString).join(', ');
+  const marker = q('__replaced');
+  const list = columns.map(q).join(', ');
+  const keyMatch = (left: string, right: string) =>
+    uniqueKey.map((k) => `${left}.${q(k)} = ${right}.${q(k)}`);
+  const source =
+    `(SELECT ${list}, FALSE AS ${marker} FROM ${q(deltaName)} WHERE ${q(partitionBy)} IN (${inList}) ` +
+    `UNION ALL SELECT ${columns.map((c) => `o.${q(c)}`).join(', ')}, TRUE AS ${marker} FROM ${q(target)} AS o ` +
+    `WHERE o.${q(partitionBy)} IN (${inList}) AND NOT EXISTS (SELECT 1 FROM ${q(deltaName)} AS d WHERE ` +
+    `${keyMatch('d', 'o').join(' AND ')}))`;
+  const on = [...keyMatch('t', 's'), `t.${q(partitionBy)} IN (${inList})`];
+  const updatable = columns.filter((c) => !uniqueKey.includes(c));
   const update =
     updatable.length > 0
       ? `WHEN MATCHED THEN UPDATE SET ${updatable.map((c) => `${q(c)} = s.${q(c)}`).join(', ')} `
       : '';
   return (
     `MERGE INTO ${q(target)} AS t USING ${source} AS s ON ${on.join(' AND ')} ` +
+    `WHEN MATCHED AND s.${marker} THEN DELETE ` +
     update +
-    `WHEN NOT MATCHED THEN INSERT (${columns.map(q).join(', ')}) VALUES (${columns.map((c) => `s.${q(c)}`).join(', ')})`
+    `WHEN NOT MATCHED AND NOT s.${marker} THEN INSERT (${list}) VALUES (${columns.map((c) => `s.${q(c)}`).join(', ')})`
   );
 }

@@ -2,10 +2,23 @@ import { type DataTestDeclaration, parseDataTest } from './data-test-declaration
 
 export type Materialization = 'view' | 'table' | 'incremental';
 
+/**
+ * How an incremental model's delta lands: `merge` upserts on the unique key; `replace_partitions`
+ * makes every partition present in the delta hold exactly the delta's rows (rows of those
+ * partitions the delta no longer has are deleted), for marts recomputed whole month by month.
+ */
+export type IncrementalStrategy = 'merge' | 'replace_partitions';
+
 export interface ModelHeader {
   readonly materialized: Materialization;
   readonly uniqueKey: readonly string[];
   readonly partitionBy?: string;
+  readonly incrementalStrategy: IncrementalStrategy;
+  /**
+   * A column that orders versions of a row (`updated_at`, `generated_timestamp`): a MERGE keeps the
+   * stored row when the delta's is older, so a late or re-read older version never wins.
+   */
+  readonly versionColumn?: string;
   readonly description: string;
   readonly tests: readonly DataTestDeclaration[];
   /** Number of header lines (the SQL body starts after them). */
@@ -23,12 +36,21 @@ export class ModelHeaderError extends Error {
     super(
       `${file}:${line}: ${problem}\n` +
         'A model starts with `-- materialized: view | table | incremental`, `-- description: …`, and for incremental ' +
-        'models `-- unique_key: col[, col]`; optionally `-- partition_by: col` and `-- test: …` lines.',
+        'models `-- unique_key: col[, col]`; optionally `-- partition_by: col`, `-- incremental_strategy: merge | ' +
+        'replace_partitions`, `-- version_column: col` and `-- test: …` lines.',
     );
   }
 }
 
-const KEYS = new Set(['materialized', 'unique_key', 'partition_by', 'description', 'test']);
+const KEYS = new Set([
+  'materialized',
+  'unique_key',
+  'partition_by',
+  'incremental_strategy',
+  'version_column',
+  'description',
+  'test',
+]);
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 /**
@@ -122,10 +144,59 @@ export function parseModelHeader(text: string, file: string): ModelHeader {
     }
   }
 
+  const strategyLine = seen.get('incremental_strategy');
+  const incrementalStrategy = (strategyLine?.value ?? 'merge') as IncrementalStrategy;
+  if (strategyLine) {
+    if (kind !== 'incremental') {
+      throw new ModelHeaderError(
+        file,
+        strategyLine.line,
+        'incremental_strategy applies to incremental models only',
+      );
+    }
+    if (!['merge', 'replace_partitions'].includes(strategyLine.value)) {
+      throw new ModelHeaderError(
+        file,
+        strategyLine.line,
+        `incremental_strategy must be merge or replace_partitions, not "${strategyLine.value}"`,
+      );
+    }
+    if (incrementalStrategy === 'replace_partitions' && !partitionLine) {
+      throw new ModelHeaderError(
+        file,
+        strategyLine.line,
+        'incremental_strategy replace_partitions needs `-- partition_by: col` (the partitions it replaces)',
+      );
+    }
+  }
+
+  const versionLine = seen.get('version_column');
+  if (versionLine) {
+    if (kind !== 'incremental') {
+      throw new ModelHeaderError(file, versionLine.line, 'version_column applies to incremental models only');
+    }
+    if (!IDENTIFIER.test(versionLine.value)) {
+      throw new ModelHeaderError(
+        file,
+        versionLine.line,
+        `version_column "${versionLine.value}" is not one column name`,
+      );
+    }
+    if (incrementalStrategy === 'replace_partitions') {
+      throw new ModelHeaderError(
+        file,
+        versionLine.line,
+        'version_column does not apply to replace_partitions (the delta replaces whole partitions)',
+      );
+    }
+  }
+
   return {
     materialized: kind,
     uniqueKey,
     partitionBy: partitionLine?.value,
+    incrementalStrategy,
+    versionColumn: versionLine?.value,
     description: description.value,
     tests,
     lines: count,

@@ -363,15 +363,32 @@ async function buildModel(
       } else {
         batches.push(undefined);
       }
+      if (header.incrementalStrategy === 'replace_partitions') {
+        // A NULL key never matches, so an old row could not be marked for deletion: refuse it.
+        const nullKeys = await engine.execute(
+          `SELECT count(*) AS n FROM ${q(deltaName)} WHERE ${header.uniqueKey.map((k) => `${q(k)} IS NULL`).join(' OR ')}`,
+          { signal },
+        );
+        if (Number(nullKeys.rows[0]?.n ?? 0) > 0) {
+          throw new Error(
+            `unique key (${header.uniqueKey.join(', ')}) is NULL in some rows; replace_partitions needs a key in every row`,
+          );
+        }
+      }
       for (const batch of batches) {
-        const merge = statements.merge({
+        const input = {
           target: name,
           deltaName,
           columns: described.columns,
           uniqueKey: header.uniqueKey,
           partitionBy: header.partitionBy,
           partitions: batch,
-        });
+          versionColumn: header.versionColumn,
+        };
+        const merge =
+          header.incrementalStrategy === 'replace_partitions' && header.partitionBy && batch
+            ? statements.replacePartitions({ ...input, partitionBy: header.partitionBy, partitions: batch })
+            : statements.merge(input);
         const result = await engine.execute(merge, { signal });
         bytes += result.bytesScanned ?? 0;
         count++;

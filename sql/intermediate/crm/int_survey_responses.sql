@@ -1,5 +1,6 @@
 -- materialized: incremental
 -- unique_key: response_id
+-- version_column: updated_at
 -- description: Every CRM feedback submission (NPS and others), accumulated
 select
   response_id,

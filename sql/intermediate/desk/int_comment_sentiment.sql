@@ -1,5 +1,6 @@
 -- materialized: incremental
 -- unique_key: comment_id
+-- version_column: analysed_at
 -- description: Sentiment of every analysed customer message (output of the NLP stage), accumulated
 select
   comment_id,

@@ -1,5 +1,6 @@
 -- materialized: incremental
 -- unique_key: group_id
+-- version_column: updated_at
 -- description: Latest state of every agent group, accumulated
 select
   group_id,

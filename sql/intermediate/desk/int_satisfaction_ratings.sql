@@ -1,5 +1,6 @@
 -- materialized: incremental
 -- unique_key: rating_id
+-- version_column: updated_at
 -- description: Latest state of every satisfaction rating, accumulated
 select
   rating_id,

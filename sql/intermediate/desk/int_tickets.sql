@@ -1,5 +1,6 @@
 -- materialized: incremental
 -- unique_key: ticket_id
+-- version_column: generated_timestamp
 -- description: Latest known state of every ticket, accumulated from the new staging rows of each run
 select
   ticket_id,

@@ -1,5 +1,6 @@
 -- materialized: incremental
 -- unique_key: user_id
+-- version_column: updated_at
 -- description: Latest state of every user (role, bot flag, customer key), accumulated
 select
   user_id,

@@ -3,6 +3,7 @@ import {
   mergeStatement,
   quoteIdentifier as q,
   quoteString,
+  replacePartitionsStatement,
   valuesQuery,
 } from '#src/engines/engine-statements.ts';
 import {
@@ -114,6 +115,8 @@ export function athenaStatements(options: { readonly curatedLocation: string }):
     },
 
     merge: mergeStatement,
+
+    replacePartitions: replacePartitionsStatement,
 
     dropTable(name) {
       return `DROP TABLE IF EXISTS ${bq(name)}`;

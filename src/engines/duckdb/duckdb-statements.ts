@@ -3,6 +3,7 @@ import {
   mergeStatement,
   quoteIdentifier as q,
   quoteString,
+  replacePartitionsStatement,
   sqlTypeOf,
   valuesQuery,
 } from '#src/engines/engine-statements.ts';
@@ -72,6 +73,8 @@ export const duckDbStatements: EngineStatements = {
   },
 
   merge: mergeStatement,
+
+  replacePartitions: replacePartitionsStatement,
 
   dropTable(name) {
     return `DROP TABLE IF EXISTS ${q(name)}`;
