@@ -25,13 +25,8 @@ export async function buildProgram(): Promise<Command> {
     .option('-c, --config <file>', 'configuration file (JSON); defaults to the embedded local setup')
     .showHelpAfterError();
   for (const load of commandModules) {
-    try {
-      const mod = (await load()) as { register: (program: Command) => void };
-      mod.register(program);
-    } catch (error) {
-      // A subcommand whose module is not there yet is simply absent from --help.
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    }
+    const mod: { register: (program: Command) => void } = await load();
+    mod.register(program);
   }
   return program;
 }
