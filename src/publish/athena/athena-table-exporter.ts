@@ -35,8 +35,8 @@ export class AthenaTableExporter implements TableExporter {
     const rowCount = Number(count.rows[0]?.row_count ?? 0);
     const statements = athenaUnloadStatements({
       ...input,
-      parquetUri: this.store.uri(parquetPrefix),
-      csvStagingUri: this.store.uri(stagingPrefix),
+      parquetUri: this.prefixUri(parquetPrefix),
+      csvStagingUri: this.prefixUri(stagingPrefix),
     });
     await this.engine.execute(statements.parquet);
     await this.engine.execute(statements.csv);
@@ -73,6 +73,11 @@ export class AthenaTableExporter implements TableExporter {
     await this.store.putStream(`${prefix}${path}`, joined(), { contentType: 'text/csv; charset=utf-8' });
     await this.store.delete(parts);
     return { rowCount, parquet, csv: [{ path, bytes: size, sha256: hash.digest('hex') }] };
+  }
+
+  /** A folder's address: stores address keys, and a key never ends with '/'. */
+  private prefixUri(prefix: string): string {
+    return `${this.store.uri(prefix.replace(/\/$/, ''))}/`;
   }
 
   async dispose(): Promise<void> {

@@ -1,0 +1,145 @@
+import '#tests/functions/fixtures/lambda-process-env.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '#functions/publish.ts';
+import { type AthenaAnswer, fakeAthena, rowsOf } from './fixtures/fake-athena.ts';
+import {
+  auditEntries,
+  buckets,
+  type LambdaWorld,
+  lambdaContext,
+  startLambdaWorld,
+  workgroup,
+} from './fixtures/lambda-world.ts';
+
+let world: LambdaWorld;
+/** The marts that exist in the warehouse, with their columns and rows. */
+const marts: Record<string, { columns: [string, string][]; rows: string[][] }> = {
+  kpi_values: {
+    columns: [
+      ['kpi', 'varchar'],
+      ['value', 'double'],
+    ],
+    rows: [
+      ['first_reply_time_median', '420.0'],
+      ['csat_score', '0.91'],
+    ],
+  },
+  dim_groups: {
+    columns: [
+      ['group_id', 'bigint'],
+      ['name', 'varchar'],
+    ],
+    rows: [['1', 'L1 Frontline']],
+  },
+};
+
+/** What Athena does with an UNLOAD: writes its files under the target prefix (Parquet, or header-less CSV lines). */
+function unload(sql: string): AthenaAnswer {
+  const [, table, uri] = /FROM "(\w+)"\) TO 's3:\/\/([^']+)'/.exec(sql)!;
+  const [bucket, ...rest] = uri!.split('/');
+  const prefix = rest.join('/');
+  const rows = marts[table!]!.rows;
+  const csv = sql.includes("format = 'TEXTFILE'");
+  return {
+    effect: () =>
+      world.put(
+        bucket!,
+        `${prefix}20261123_120000_00001_${csv ? 'csv' : 'parquet'}`,
+        csv ? rows.map((r) => `${r.map((v) => `"${v}"`).join(',')}\n`).join('') : 'PAR1 fake parquet PAR1',
+      ),
+  };
+}
+
+const athena = fakeAthena((sql, parameters) => {
+  if (sql.includes('information_schema.tables')) {
+    const name = parameters[1]?.replaceAll("'", '') ?? '';
+    return rowsOf([['table_type', 'varchar']], name in marts ? [['BASE TABLE']] : []);
+  }
+  const limit0 = /^SELECT \* FROM "(\w+)" LIMIT 0$/.exec(sql);
+  if (limit0) return rowsOf(marts[limit0[1]!]!.columns, []);
+  const count = /^SELECT count\(\*\) AS row_count FROM "(\w+)"$/.exec(sql);
+  if (count) return rowsOf([['row_count', 'bigint']], [[String(marts[count[1]!]!.rows.length)]]);
+  if (sql.startsWith('UNLOAD')) return unload(sql);
+  return undefined;
+});
+
+beforeAll(async () => {
+  world = await startLambdaWorld();
+  world.useEnvironment();
+});
+afterAll(async () => world.close());
+beforeEach(() => athena.install());
+
+describe('the publish handler', () => {
+  it('unloads the marts from Athena into the published bucket, then switches CURRENT.json to them', async () => {
+    // Act
+    const result = await handler(
+      { runId: 'run-pub-1', full: false, dataTests: { passed: true, tests: 65, failures: [] } },
+      lambdaContext('publish'),
+    );
+    // Assess
+    const prefix = 'published/publications/run-pub-1/';
+    expect(result).toEqual({ runId: 'run-pub-1', prefix, tables: 2 });
+    const unloads = athena.executions.filter((e) => e.sql.startsWith('UNLOAD'));
+    expect(unloads).toHaveLength(4);
+    for (const u of unloads) {
+      expect(u.workgroup).toBe(workgroup);
+      expect(u.sql).toContain(`TO 's3://${buckets.published}/${prefix}`);
+    }
+    const keys = await world.keys(buckets.published);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'published/CURRENT.json',
+        `${prefix}manifest.json`,
+        `${prefix}csv/kpi_values.csv`,
+        `${prefix}parquet/kpi_values/20261123_120000_00001_parquet`,
+      ]),
+    );
+    expect(keys.filter((k) => k.includes('_staging/'))).toEqual([]);
+    expect(await world.text(buckets.published, `${prefix}csv/kpi_values.csv`)).toBe(
+      '"kpi","value"\n"first_reply_time_median","420.0"\n"csat_score","0.91"\n',
+    );
+    const pointer = JSON.parse(await world.text(buckets.published, 'published/CURRENT.json'));
+    expect(pointer).toMatchObject({ runId: 'run-pub-1', prefix });
+    const manifest = JSON.parse(await world.text(buckets.published, `${prefix}manifest.json`));
+    expect(manifest).toMatchObject({
+      engine: 'athena',
+      dataTests: { status: 'passed', tests: 65 },
+      dashboard: null,
+    });
+    expect(manifest.missingTables).toContain('kpi_scorecard');
+    expect((await auditEntries(world)).at(-1)).toMatchObject({
+      target: 'run-pub-1',
+      outcome: 'success',
+      details: { stage: 'publish' },
+      counts: { tables: 2 },
+    });
+  });
+
+  it('refuses to publish when the data tests failed, leaving the current publication in place', async () => {
+    // Prepare
+    const before = await world.keys(buckets.published);
+    // Act
+    const outcome = handler(
+      {
+        runId: 'run-pub-2',
+        full: false,
+        dataTests: { passed: false, failures: ['fct_tickets: unique(source, ticket_id)'] },
+      },
+      lambdaContext('publish'),
+    );
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'PublicationRefusedError' });
+    await expect(outcome).rejects.toThrow('fct_tickets: unique(source, ticket_id)');
+    expect(await world.keys(buckets.published)).toEqual(before);
+    expect(athena.executions).toHaveLength(0);
+  });
+
+  it('refuses an event without the data-test gate as InvalidEventError', async () => {
+    // Act
+    const outcome = handler({ runId: 'run-pub-3', full: false } as never, lambdaContext('publish'));
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'InvalidEventError' });
+    await expect(outcome).rejects.toThrow(/dataTests/);
+  });
+});
