@@ -150,6 +150,13 @@ describe('access follows the governance policy', () => {
     });
   });
 
+  it('lets the pipeline role tag the tables it creates (IAM lakeformation:AddLFTagsToResource)', () => {
+    const policies = resources('AWS::IAM::Policy').filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes('PipelineRole'),
+    );
+    expect(JSON.stringify(policies)).toContain('lakeformation:AddLFTagsToResource');
+  });
+
   it('binds each role to its own workgroup only', () => {
     const policies = resources('AWS::IAM::Policy').filter((p) =>
       JSON.stringify(p.Properties.Roles).includes('AccessAnalystRole'),
