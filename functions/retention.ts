@@ -31,6 +31,8 @@ async function retention(event: RunEvent): Promise<RetentionResult> {
     audit,
     runId: event.runId,
     publishedStores: [published],
+    // The catalog to judge is the warehouse database, not Athena's `default`.
+    ...(settings.config.engine.kind === 'athena' ? { schema: settings.config.engine.database } : {}),
     ...(hmacKey ? { hmacKey } : {}),
     onProgress: (line) => logger.info(line),
   });
