@@ -1,4 +1,7 @@
--- materialized: table
+-- materialized: incremental
+-- unique_key: kpi, breakdown, breakdown_value, period_grain, period_start
+-- partition_by: period_month
+-- incremental_strategy: replace_partitions
 -- description: Each KPI with a target per day, week and month: actual, previous period, change, owner, frequency, source, status and attainment on the moving base (mean of the three previous periods), clamped to [0, 150]
 -- test: unique(kpi, breakdown, breakdown_value, period_grain, period_start)
 -- test: accepted_values(status: met, missed, no_data)
@@ -6,10 +9,36 @@ with run as (
   select kpi_version from cfg_run
 ),
 
+-- The months whose KPI values this run recomputed, and the three after each: a period's previous
+-- actual and moving base look up to three periods back (three months for a monthly row).
+changed_months as (
+  select period_month from int_affected_months
+  union
+  select period_month from int_backlog_months
+),
+
+months as (
+  select substr(cast(date_add('month', k.n, cast(c.period_month || '-01' as date)) as varchar), 1, 7) as period_month
+  from changed_months as c
+  cross join (values (0), (1), (2), (3)) as k (n)
+),
+
+-- What those rows read: their own months and the three before each.
+read_months as (
+  select substr(cast(date_add('month', -k.n, cast(m.period_month || '-01' as date)) as varchar), 1, 7) as period_month
+  from months as m
+  cross join (values (0), (1), (2), (3)) as k (n)
+),
+
+values_read as (
+  select * from kpi_values where period_month in (select period_month from read_months)
+),
+
 periods as (
   select distinct period_grain, period_start
-  from kpi_values
+  from values_read
   where kpi = 'ticket_volume' and breakdown = 'overall'
+    and period_month in (select period_month from months)
 ),
 
 targeted as (
@@ -34,7 +63,7 @@ targeted as (
 with_actual as (
   select tg.*, v.value as actual
   from targeted as tg
-  left join kpi_values as v
+  left join values_read as v
     on v.kpi = tg.kpi and v.breakdown = tg.breakdown and v.breakdown_value = tg.breakdown_value
     and v.period_grain = tg.period_grain and v.period_start = tg.period_start
 ),
@@ -66,7 +95,7 @@ history as (
     max(case when p.n = 1 then v.value end) as previous_actual,
     avg(v.value) as base
   from previous_periods as p
-  left join kpi_values as v
+  left join values_read as v
     on v.kpi = p.kpi and v.breakdown = p.breakdown and v.breakdown_value = p.breakdown_value
     and v.period_grain = p.period_grain and v.period_start = p.previous_start
   group by p.kpi, p.breakdown, p.breakdown_value, p.period_grain, p.period_start
@@ -113,6 +142,7 @@ select
     else least(150e0, greatest(0e0, 100 * (j.actual - j.base) / (j.target - j.base)))
   end as attainment,
   j.weight,
-  r.kpi_version
+  r.kpi_version,
+  substr(cast(j.period_start as varchar), 1, 7) as period_month
 from judged as j
 cross join run as r

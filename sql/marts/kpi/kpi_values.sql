@@ -1,4 +1,7 @@
--- materialized: table
+-- materialized: incremental
+-- unique_key: period_grain, period_start, breakdown, breakdown_value, kpi
+-- partition_by: period_month
+-- incremental_strategy: replace_partitions
 -- description: Every KPI of KPIS.md per day, week and month, overall and by channel, priority, VIP tier, language, category and group tier (long form, with numerator and denominator)
 -- test: unique(period_grain, period_start, breakdown, breakdown_value, kpi)
 -- test: not_null(period_grain, period_start, breakdown, breakdown_value, kpi, kpi_version)
@@ -8,6 +11,30 @@ with run as (
   select now_s, kpi_version from cfg_run
 ),
 
+-- The months recomputed this run (whole: a row of a period starting in them), and the months whose
+-- dates they read (a week starting in a month runs up to six days into the next).
+months as (
+  select period_month from int_affected_months
+  union
+  select period_month from int_backlog_months
+),
+
+source_months as (
+  select period_month from months
+  union
+  select substr(cast(date_add('month', 1, cast(period_month || '-01' as date)) as varchar), 1, 7) from months
+),
+
+-- Tickets created in those months, and tickets created earlier that were solved in them: listed as
+-- created months, so the fact's partitions are pruned.
+ticket_months as (
+  select period_month as created_month from source_months
+  union
+  select d.created_month
+  from int_ticket_dates as d
+  inner join source_months as s on s.period_month = substr(cast(d.event_date as varchar), 1, 7)
+),
+
 facts as (
   select
     f.*,
@@ -15,7 +42,7 @@ facts as (
     coalesce(c.is_wallet, false) as is_wallet_category
   from fct_tickets as f
   left join cfg_categories as c on c.category = f.category
-  where not f.is_deleted
+  where not f.is_deleted and f.created_month in (select created_month from ticket_months)
 ),
 
 breakdowns as (
@@ -380,6 +407,7 @@ backlog as (
     b.backlog_age_p90_s
   from backlog_daily as b
   cross join grains as g
+  where b.period_month in (select period_month from source_months)
 ),
 
 backlog_last_day as (
@@ -429,6 +457,8 @@ select
   cast(f.value as double) as value,
   cast(f.numerator as double) as numerator,
   cast(f.denominator as double) as denominator,
-  r.kpi_version
+  r.kpi_version,
+  substr(cast(f.period_start as varchar), 1, 7) as period_month
 from final as f
 cross join run as r
+where substr(cast(f.period_start as varchar), 1, 7) in (select period_month from months)

@@ -1,12 +1,36 @@
--- materialized: table
+-- materialized: incremental
+-- unique_key: agent_id, period_grain, period_start
+-- partition_by: period_month
+-- incremental_strategy: replace_partitions
 -- description: Per human agent per week and month: tickets solved, first reply p50, AHT, CSAT rate, one-touch rate, reopen rate and escalations made
 -- test: unique(agent_id, period_grain, period_start)
-with agents as (
+with months as (
+  select period_month from int_affected_months
+),
+
+-- A week starting in a recomputed month runs up to six days into the next.
+source_months as (
+  select period_month from months
+  union
+  select substr(cast(date_add('month', 1, cast(period_month || '-01' as date)) as varchar), 1, 7) from months
+),
+
+-- Tickets created in those months and tickets created earlier that were solved in them (as created
+-- months, so the fact's partitions are pruned).
+ticket_months as (
+  select period_month as created_month from source_months
+  union
+  select d.created_month
+  from int_ticket_dates as d
+  inner join source_months as s on s.period_month = substr(cast(d.event_date as varchar), 1, 7)
+),
+
+agents as (
   select user_id from int_user_kinds where user_kind = 'agent'
 ),
 
 facts as (
-  select * from fct_tickets where not is_deleted
+  select * from fct_tickets where not is_deleted and created_month in (select created_month from ticket_months)
 ),
 
 observations as (
@@ -56,7 +80,9 @@ select
   avg(case when p.measure = 'one_touch' then p.num end) as one_touch_rate,
   avg(case when p.measure = 'reopen' then p.num end) as reopen_rate,
   cast(sum(case when p.measure = 'escalation' then p.num else 0 end) as bigint) as escalations_made,
-  max(r.kpi_version) as kpi_version
+  max(r.kpi_version) as kpi_version,
+  substr(cast(p.period_start as varchar), 1, 7) as period_month
 from periods as p
 cross join cfg_run as r
+where substr(cast(p.period_start as varchar), 1, 7) in (select period_month from months)
 group by p.agent_id, p.period_grain, p.period_start

@@ -1,18 +1,12 @@
--- materialized: table
+-- materialized: incremental
+-- unique_key: day_date, breakdown, breakdown_value
+-- partition_by: period_month
+-- incremental_strategy: replace_partitions
 -- description: Unsolved, non-deleted tickets at the end of each reporting day (now for the current day), with age p50/p90, overall and by every breakdown
 -- test: unique(day_date, breakdown, breakdown_value)
 -- test: not_null(day_date, backlog_open)
 with run as (
   select now_s, kpi_version from cfg_run
-),
-
-tickets as (
-  select
-    ticket_id, created_s, status, channel, priority, vip_tier, language, category, group_tier
-  from (
-    select f.*, to_unixtime(f.created_at) as created_s from fct_tickets as f
-  ) as f
-  where not is_deleted
 ),
 
 logged as (
@@ -31,14 +25,7 @@ logged as (
   where e.field_name = 'status'
 ),
 
-status_intervals as (
-  select ticket_id, status, from_s, to_s from logged
-  union all
-  select t.ticket_id, t.status, t.created_s, 1e11
-  from tickets as t
-  where not exists (select 1 from logged as l where l.ticket_id = t.ticket_id)
-),
-
+-- Only the months this run can change are recomputed (whole), from the day the history starts.
 days as (
   select
     cast(d.day_date as date) as day_date,
@@ -46,7 +33,52 @@ days as (
   from cfg_reporting_days as d
   cross join run as r
   where d.day_start_s <= r.now_s
-    and d.day_end_s > (select min(created_s) from tickets)
+    and d.day_end_s > (select min(to_unixtime(created_at)) from int_tickets where not is_deleted)
+    and substr(d.day_date, 1, 7) in (select period_month from int_backlog_months)
+),
+
+bounds as (
+  select min(measured_s) as first_s, max(measured_s) as last_s from days
+),
+
+-- Tickets unsolved at some instant between the first and the last day measured, and the months they
+-- were created in (so the fact's partitions are pruned).
+relevant as (
+  select l.ticket_id
+  from logged as l
+  cross join bounds as b
+  where l.status not in ('solved', 'closed', 'deleted') and l.from_s <= b.last_s and l.to_s > b.first_s
+  union
+  select t.ticket_id
+  from int_tickets as t
+  cross join bounds as b
+  where t.status not in ('solved', 'closed', 'deleted')
+    and to_unixtime(t.created_at) <= b.last_s
+    and not exists (select 1 from logged as l where l.ticket_id = t.ticket_id)
+),
+
+relevant_months as (
+  select distinct d.created_month
+  from int_ticket_dates as d
+  inner join relevant as r on r.ticket_id = d.ticket_id
+),
+
+tickets as (
+  select
+    ticket_id, created_s, status, channel, priority, vip_tier, language, category, group_tier
+  from (
+    select f.*, to_unixtime(f.created_at) as created_s from fct_tickets as f
+    where f.created_month in (select created_month from relevant_months)
+  ) as f
+  where not is_deleted and ticket_id in (select ticket_id from relevant)
+),
+
+status_intervals as (
+  select ticket_id, status, from_s, to_s from logged
+  union all
+  select t.ticket_id, t.status, t.created_s, 1e11
+  from tickets as t
+  where not exists (select 1 from logged as l where l.ticket_id = t.ticket_id)
 ),
 
 open_at_day_end as (
@@ -98,13 +130,15 @@ select
   coalesce(a.backlog_open, 0) as backlog_open,
   a.backlog_age_p50_s,
   a.backlog_age_p90_s,
-  r.kpi_version
+  r.kpi_version,
+  substr(cast(o.day_date as varchar), 1, 7) as period_month
 from overall_days as o
 cross join run as r
 left join aggregated as a
   on a.day_date = o.day_date and a.breakdown = o.breakdown and a.breakdown_value = o.breakdown_value
 union all
-select a.day_date, a.breakdown, a.breakdown_value, a.backlog_open, a.backlog_age_p50_s, a.backlog_age_p90_s, r.kpi_version
+select a.day_date, a.breakdown, a.breakdown_value, a.backlog_open, a.backlog_age_p50_s, a.backlog_age_p90_s, r.kpi_version,
+  substr(cast(a.day_date as varchar), 1, 7) as period_month
 from aggregated as a
 cross join run as r
 where a.breakdown <> 'overall'

@@ -1,7 +1,23 @@
--- materialized: table
+-- materialized: incremental
+-- unique_key: period_grain, period_start, category
+-- partition_by: period_month
+-- incremental_strategy: replace_partitions
 -- description: Contact reasons (categories) per week and month: volume, share, first reply and resolution medians, escalation, repeat-contact and CSAT
-with facts as (
-  select * from fct_tickets where not is_deleted
+-- test: unique(period_grain, period_start, category)
+with months as (
+  select period_month from int_affected_months
+),
+
+-- A week starting in a recomputed month runs up to six days into the next.
+source_months as (
+  select period_month from months
+  union
+  select substr(cast(date_add('month', 1, cast(period_month || '-01' as date)) as varchar), 1, 7) from months
+),
+
+facts as (
+  select * from fct_tickets
+  where not is_deleted and created_month in (select period_month from source_months)
 ),
 
 periods as (
@@ -46,7 +62,9 @@ select
   b.repeat_contact_rate_7d,
   b.csat_rate,
   b.avg_sentiment,
-  r.kpi_version
+  r.kpi_version,
+  substr(cast(b.period_start as varchar), 1, 7) as period_month
 from by_reason as b
 cross join cfg_run as r
 left join cfg_categories as c on c.category = b.category
+where substr(cast(b.period_start as varchar), 1, 7) in (select period_month from months)

@@ -1,4 +1,5 @@
--- materialized: table
+-- materialized: incremental
+-- unique_key: rating_id
 -- description: Satisfaction ratings on a 1–5 scale (good = 5, bad = 1) with offer and rating dates in the reporting zone and the rated ticket's breakdowns
 -- test: unique(rating_id)
 -- test: not_null(rating_id, ticket_id)
@@ -21,6 +22,18 @@ with ratings as (
     to_unixtime(r.created_at) as offered_s,
     to_unixtime(r.updated_at) as rated_s
   from int_satisfaction_ratings as r
+  inner join int_affected_tickets as a on a.ticket_id = r.ticket_id
+),
+
+-- The rated tickets' fact rows, read from their created months only.
+ticket_months as (
+  select distinct d.created_month
+  from int_ticket_dates as d
+  inner join int_affected_tickets as a on a.ticket_id = d.ticket_id
+),
+
+tickets as (
+  select * from fct_tickets where created_month in (select created_month from ticket_months)
 )
 
 select
@@ -44,6 +57,6 @@ select
   t.group_tier,
   coalesce(t.is_deleted, false) as is_ticket_deleted
 from ratings as r
-left join fct_tickets as t on t.ticket_id = r.ticket_id
+left join tickets as t on t.ticket_id = r.ticket_id
 inner join cfg_reporting_offsets as oo on r.offered_s >= oo.valid_from_s and r.offered_s < oo.valid_to_s
 inner join cfg_reporting_offsets as orr on r.rated_s >= orr.valid_from_s and r.rated_s < orr.valid_to_s
