@@ -8,6 +8,7 @@ import {
   extractionConfig,
   freshLake,
   HMAC_KEY,
+  landingRows,
   removeLakes,
   simulatorEndpoints,
   startSmallSimulator,
@@ -58,6 +59,12 @@ describe('runExtraction against the simulator', () => {
         expect({ entity, ids: landed[entity] }).toEqual({ entity, ids: truth[entity] });
       expect(landed.child_events).toEqual(children.child_events);
       expect(landed.comments).toEqual(children.comments);
+      // Events repeated at page boundaries are dropped; only the duplicate-record fault leaves copies.
+      if (!faults.duplicateRate) {
+        const events = (await landingRows(store, 'zendesk', 'ticket_events')).map((r) => r.event_id);
+        expect(events.length).toBe(new Set(events).size);
+        expect(manifest.streams.find((s) => s.stream === 'ticket_events')!.pages).toBeGreaterThan(5);
+      }
       const quarantined = manifest.streams.reduce((n, s) => n + s.quarantined, 0);
       if (faults.malformedRate) expect(quarantined).toBeGreaterThan(0);
       else expect(quarantined).toBe(0);

@@ -53,7 +53,12 @@ export function ticketEventsStream(
       for (;;) {
         const { json, exchange } = await client.get(
           PATH,
-          { start_time: state.startTime, include: 'comment_events' },
+          {
+            start_time: state.startTime,
+            include: 'comment_events',
+            // Pages are 1,000 events unless asked for fewer (tests use small pages for many boundaries).
+            per_page: config.perPage < 1000 ? config.perPage : undefined,
+          },
           'incremental',
           context,
         );
