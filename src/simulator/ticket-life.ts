@@ -555,7 +555,12 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
   let reopenedLate = false;
   if (!solvedByBot) {
     const businessDesk = (): boolean => groupByName(humanGroup).businessHours;
-    const atDesk = (ts: number): number => (businessDesk() ? nextBusinessTime(ts) : ts);
+    // Work queued overnight is picked up through the first hour after opening, not all at 09:00:00.
+    const atDesk = (ts: number): number => {
+      if (!businessDesk()) return ts;
+      const open = nextBusinessTime(ts);
+      return open === ts ? ts : open + rng.int(0, 3600);
+    };
     let agent = creatorAgent ?? pickAgent(humanGroup);
     if (!creatorAgent) {
       const assignAt = atDesk(life.now + rng.lognormal(120 * slow, 1));

@@ -221,15 +221,18 @@ export class ZendeskApi implements ApiDialect {
     const withComments = include.includes('comment_events');
     const refs = this.world.auditsFrom(start, now - 60, perPage);
     let page = refs.slice(0, perPage);
-    // A page full of one second would never advance; the real export then returns that whole second.
+    // A page full of one second would never advance: return that whole second (more than
+    // per_page) and start the next page after it.
+    let wholeSecond = false;
     if (page.length === perPage && page[0]?.at === page[page.length - 1]?.at) {
       page = refs.filter((r) => r.at === page[0]?.at);
+      wholeSecond = true;
     }
     const events = page.map((ref) => {
       const { life, audit } = this.world.audit(ref);
       return this.maybeMalformed('ticket_events', audit.id, renderTicketEvent(life, audit, withComments));
     });
-    const endTime = page.length > 0 ? (page[page.length - 1]?.at as number) : start;
+    const endTime = page.length > 0 ? (page[page.length - 1]?.at as number) + (wholeSecond ? 1 : 0) : start;
     const params = new URLSearchParams({ start_time: String(endTime) });
     if (withComments) params.set('include', 'comment_events');
     if (perPage !== 1000) params.set('per_page', String(perPage));

@@ -256,3 +256,24 @@ describe('the Zendesk-compatible ticket desk', () => {
     expect(recent.json.description).toMatch(/older than 1 minute/);
   });
 });
+
+describe('the ticket events export under a burst in one second', () => {
+  it('returns a second holding more than per_page events whole and moves past it', async () => {
+    // Prepare: find the busiest second of a small world
+    const sim = await startSimulator(smallWorld);
+    try {
+      const counts = new Map<number, number>();
+      let page = await zendeskGet(sim, '/api/v2/incremental/ticket_events.json?start_time=0');
+      for (const e of page.json.ticket_events) counts.set(e.timestamp, (counts.get(e.timestamp) ?? 0) + 1);
+      const [busiest, n] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] as [number, number];
+      expect(n).toBeGreaterThan(1);
+      // Act: a page smaller than that second
+      page = await zendeskGet(sim, `/api/v2/incremental/ticket_events.json?start_time=${busiest}&per_page=1`);
+      // Assess
+      expect(page.json.count).toBe(n);
+      expect(page.json.end_time).toBe(busiest + 1);
+    } finally {
+      await sim.close();
+    }
+  });
+});
