@@ -1,0 +1,338 @@
+/**
+ * Benchmark of the real KPI models: simulate N months of the desk, extract and build everything
+ * (full rebuild), then move the simulator's clock one day on, extract that day and build
+ * incrementally. Prints, for both, the run time and the bytes of table data read as Athena would
+ * bill them, and the ratios against the targets (≤ 5 % of the bytes, ≤ 10 % of the time).
+ *
+ *   npx tsx bench/kpi-incremental.ts [--months 6] [--tickets-per-day 100] [--seed 42]
+ *
+ * How bytes are counted (DuckDB reports none; same idea as bench/models-incremental.ts):
+ * - landing: the gzip JSON files the `__new` sources read — every file on the full rebuild, the
+ *   day's files incrementally (exact sizes in the lake), counted once per run;
+ * - curated: after each run every table is exported to Parquet (zstd), split by its partition
+ *   column as the Iceberg table would be. A model is billed once for each table it reads, views
+ *   expanded: the whole table, except month-partitioned tables its SQL prunes by month, which are
+ *   billed the months it read (derived from the partitions the run replaced, as the model's SQL
+ *   derives them). A MERGE also reads its target (the touched partitions; all of an unpartitioned
+ *   one), a replace_partitions MERGE twice (its anti-join and the MERGE). Whole partitions are
+ *   billed, not only the columns read: both runs are over-counted alike.
+ * Extraction time is printed apart; the time ratio is of the transform.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseConfig } from '#src/config/warehouse-config.ts';
+import { DuckDbEngine } from '#src/engines/duckdb/duckdb-engine.ts';
+import { quoteIdentifier, quoteString } from '#src/engines/engine-statements.ts';
+import { runExtraction } from '#src/extract/run-extraction.ts';
+import { buildSeeds } from '#src/kpi/build-seeds.ts';
+import { loadModels, type Model } from '#src/models/load-models.ts';
+import { buildModelGraph } from '#src/models/model-graph.ts';
+import { runTransform, type TransformResult } from '#src/models/run-transform.ts';
+import { startSimulator } from '#src/simulator/start-simulator.ts';
+import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    months: { type: 'string', default: '6' },
+    'tickets-per-day': { type: 'string', default: '100' },
+    seed: { type: 'string', default: '42' },
+  },
+});
+const months = Number(args.months);
+const ticketsPerDay = Number(args['tickets-per-day']);
+const HMAC_KEY = 'bench-hmac-key-0123456789abcdef';
+const DAY_MS = 86_400_000;
+
+const models = loadModels();
+const graph = buildModelGraph(models);
+const byName = new Map<string, Model>(models.map((m) => [m.name, m]));
+
+/** Tables (not views) a model reads, views expanded; landing and seeds left out (billed apart / tiny). */
+function baseTablesRead(name: string, seen = new Set<string>()): Set<string> {
+  const out = new Set<string>();
+  for (const table of graph.reads.get(name)?.tables ?? []) {
+    if (table === name || seen.has(table)) continue;
+    seen.add(table);
+    const model = byName.get(table);
+    if (model?.header.materialized === 'view') for (const t of baseTablesRead(table, seen)) out.add(t);
+    else if (model) out.add(table);
+    else if (table === 'warehouse_runs') out.add(table);
+  }
+  return out;
+}
+
+function dirSize(path: string): number {
+  let total = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    total += entry.isDirectory() ? dirSize(full) : statSync(full).size;
+  }
+  return total;
+}
+
+/** Parquet bytes of every materialised model, per partition ('*' for an unpartitioned table). */
+async function tableBytes(engine: DuckDbEngine, root: string): Promise<Map<string, Map<string, number>>> {
+  const out = new Map<string, Map<string, number>>();
+  const base = join(root, 'parquet');
+  rmSync(base, { recursive: true, force: true });
+  mkdirSync(base, { recursive: true });
+  for (const model of models) {
+    if (model.header.materialized === 'view') continue;
+    const dir = join(base, model.name);
+    const p = model.header.partitionBy;
+    const sizes = new Map<string, number>();
+    if (p) {
+      await engine.execute(
+        `COPY (SELECT * FROM ${quoteIdentifier(model.name)}) TO ${quoteString(dir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${quoteIdentifier(p)}), OVERWRITE_OR_IGNORE)`,
+      );
+      for (const entry of readdirSync(dir)) sizes.set(entry.replace(`${p}=`, ''), dirSize(join(dir, entry)));
+    } else {
+      const file = `${dir}.parquet`;
+      await engine.execute(
+        `COPY (SELECT * FROM ${quoteIdentifier(model.name)}) TO ${quoteString(file)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
+      sizes.set('*', statSync(file).size);
+    }
+    out.set(model.name, sizes);
+  }
+  return out;
+}
+
+const nextMonth = (m: string, n: number) => {
+  const d = new Date(`${m}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + n);
+  return d.toISOString().slice(0, 7);
+};
+
+interface Billing {
+  landing: number;
+  curated: number;
+  perModel: Map<string, number>;
+}
+
+/** The months each month-pruned read of an incremental run covered, as the model SQL derives them. */
+async function prunedReads(
+  engine: DuckDbEngine,
+  result: TransformResult,
+): Promise<Map<string, Map<string, Set<string>>>> {
+  const written = (model: string) => new Set(result.models.find((m) => m.model === model)?.partitions ?? []);
+  const withNext = (set: Set<string>) => new Set([...set, ...[...set].map((m) => nextMonth(m, 1))]);
+  const ticketMonths = async (source: Set<string>) => {
+    if (source.size === 0) return new Set<string>();
+    const list = [...source].map(quoteString).join(', ');
+    const rows = await engine.execute(
+      `SELECT DISTINCT created_month FROM int_ticket_dates WHERE substr(CAST(event_date AS VARCHAR), 1, 7) IN (${list})`,
+    );
+    return new Set([...source, ...rows.rows.map((r) => String(r.created_month))]);
+  };
+  const reads = new Map<string, Map<string, Set<string>>>();
+  const kv = withNext(written('kpi_values'));
+  reads.set(
+    'kpi_values',
+    new Map([
+      ['fct_tickets', await ticketMonths(kv)],
+      ['backlog_daily', kv],
+    ]),
+  );
+  reads.set(
+    'agent_performance',
+    new Map([['fct_tickets', await ticketMonths(withNext(written('agent_performance')))]]),
+  );
+  reads.set('contact_reasons', new Map([['fct_tickets', withNext(written('contact_reasons'))]]));
+  reads.set('ticket_volume_hourly', new Map([['fct_tickets', written('ticket_volume_hourly')]]));
+  const sc = written('kpi_scorecard');
+  reads.set(
+    'kpi_scorecard',
+    new Map([['kpi_values', new Set([...sc].flatMap((m) => [0, 1, 2, 3].map((n) => nextMonth(m, -n))))]]),
+  );
+  // backlog_daily reads the created months of tickets unsolved at some point of its months.
+  const bd = [...written('backlog_daily')].sort();
+  if (bd.length > 0) {
+    const rows = await engine.execute(
+      `SELECT DISTINCT created_month FROM fct_tickets WHERE NOT is_solved OR last_solved_date >= CAST(${quoteString(`${bd[0]}-01`)} AS DATE) OR created_month >= ${quoteString(bd[0] as string)}`,
+    );
+    reads.set(
+      'backlog_daily',
+      new Map([['fct_tickets', new Set(rows.rows.map((r) => String(r.created_month)))]]),
+    );
+  }
+  const affected = await engine.execute(
+    'SELECT DISTINCT d.created_month FROM int_ticket_dates AS d INNER JOIN int_affected_tickets AS a ON a.ticket_id = d.ticket_id',
+  );
+  reads.set(
+    'fct_satisfaction_ratings',
+    new Map([['fct_tickets', new Set(affected.rows.map((r) => String(r.created_month)))]]),
+  );
+  return reads;
+}
+
+function bill(
+  result: TransformResult,
+  sizes: Map<string, Map<string, number>>,
+  pruned: Map<string, Map<string, Set<string>>> | undefined,
+): Billing {
+  const landing = result.landing.reduce((sum, l) => sum + (result.full ? l.totalBytes : l.newBytes), 0);
+  const sum = (table: string, parts?: Iterable<string>) => {
+    const s = sizes.get(table);
+    if (!s) return 0;
+    if (!parts) return [...s.values()].reduce((a, b) => a + b, 0);
+    let total = 0;
+    for (const p of parts) total += s.get(p) ?? 0;
+    return total;
+  };
+  const perModel = new Map<string, number>();
+  for (const m of result.models) {
+    if (m.action === 'view') continue;
+    let bytes = 0;
+    for (const table of baseTablesRead(m.model)) {
+      bytes += sum(table, result.full ? undefined : pruned?.get(m.model)?.get(table));
+    }
+    if (m.action === 'merge') {
+      const header = byName.get(m.model)?.header;
+      const target = header?.partitionBy ? sum(m.model, m.partitions ?? []) : sum(m.model);
+      bytes += header?.incrementalStrategy === 'replace_partitions' ? 2 * target : target;
+    }
+    perModel.set(m.model, bytes);
+  }
+  return { landing, curated: [...perModel.values()].reduce((a, b) => a + b, 0), perModel };
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+
+async function main(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'bench-kpi-'));
+  const startDate = '2026-01-01';
+  // The fast simulator has no rate limits: pacing off, as `warehouse run` does for it.
+  const unpaced = { startDate, requestsPerMinute: 1e6, apiRequestsPerMinute: 1e6 };
+  const config = parseConfig({
+    lake: { kind: 'local', root: join(root, 'lake') },
+    stateDir: join(root, 'state'),
+    sources: {
+      zendesk: unpaced,
+      hubspot: { startDate, requestsPer10s: 1e6, searchRequestsPerSecond: 1e6 },
+    },
+  });
+  const store = new LocalObjectStore(join(root, 'lake'));
+  const days = Math.round(months * 30.4);
+  const historyEnd = new Date(Date.parse(`${startDate}T00:00:00Z`) + days * DAY_MS);
+  const sim = await startSimulator({
+    seed: Number(args.seed),
+    startDate,
+    days: days + 1,
+    ticketsPerDay,
+    fast: true,
+    now: historyEnd.toISOString(),
+  });
+  const endpoints = {
+    zendesk: {
+      baseUrl: sim.zendeskUrl,
+      credentials: { email: sim.credentials.zendeskEmail, token: sim.credentials.zendeskToken },
+    },
+    hubspot: { baseUrl: sim.hubspotUrl, credentials: { token: sim.credentials.hubspotToken } },
+  };
+  const engine = await DuckDbEngine.open({
+    database: join(root, 'warehouse.duckdb'),
+    memoryLimit: '1GB',
+    threads: 2,
+  });
+  const progress =
+    (label: string) =>
+    (event: Parameters<NonNullable<Parameters<typeof runTransform>[0]['onProgress']>>[0]) => {
+      if (event.stage === 'model-done' && event.action !== 'view' && event.seconds > 1) {
+        console.log(`  ${label}: ${event.model} ${event.action} in ${event.seconds.toFixed(1)} s`);
+      }
+    };
+  try {
+    console.log(
+      `simulating ${months} months × ${ticketsPerDay} tickets/day (${days} days) up to ${historyEnd.toISOString()}`,
+    );
+    let t = performance.now();
+    await runExtraction({
+      config,
+      store,
+      runId: 'bench-extract-history',
+      endpoints,
+      hmacKey: HMAC_KEY,
+      now: () => sim.clock.now(),
+    });
+    const extractFull = (performance.now() - t) / 1000;
+    console.log(`  extracted the history in ${extractFull.toFixed(1)} s`);
+    t = performance.now();
+    const fullResult = await runTransform({
+      config,
+      engine,
+      store,
+      runId: 'bench-full',
+      full: true,
+      seeds: buildSeeds(config, { now: sim.clock.now() }),
+      now: sim.clock.now(),
+      onProgress: progress('full'),
+    });
+    const fullSeconds = (performance.now() - t) / 1000;
+    const fullBill = bill(fullResult, await tableBytes(engine, root), undefined);
+
+    sim.clock.advance(DAY_MS);
+    t = performance.now();
+    await runExtraction({
+      config,
+      store,
+      runId: 'bench-extract-day',
+      endpoints,
+      hmacKey: HMAC_KEY,
+      now: () => sim.clock.now(),
+    });
+    const extractDay = (performance.now() - t) / 1000;
+    console.log(`  extracted one more day in ${extractDay.toFixed(1)} s`);
+    t = performance.now();
+    const dayResult = await runTransform({
+      config,
+      engine,
+      store,
+      runId: 'bench-day',
+      seeds: buildSeeds(config, { now: sim.clock.now() }),
+      now: sim.clock.now(),
+      onProgress: progress('day'),
+    });
+    const daySeconds = (performance.now() - t) / 1000;
+    const daySizes = await tableBytes(engine, root);
+    const dayBill = bill(dayResult, daySizes, await prunedReads(engine, dayResult));
+
+    const fullTotal = fullBill.landing + fullBill.curated;
+    const dayTotal = dayBill.landing + dayBill.curated;
+    console.log('');
+    console.log('                   transform   landing read    curated read    total billed');
+    for (const [label, s, b] of [
+      ['full rebuild', fullSeconds, fullBill],
+      ['one more day', daySeconds, dayBill],
+    ] as const) {
+      console.log(
+        `${label.padEnd(16)} ${s.toFixed(2).padStart(8)} s ${mib(b.landing).padStart(14)} ${mib(b.curated).padStart(15)} ${mib(b.landing + b.curated).padStart(15)}`,
+      );
+    }
+    console.log('');
+    console.log('largest curated reads of the day run (model: bytes day / full):');
+    for (const [model, bytes] of [...dayBill.perModel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)) {
+      console.log(
+        `  ${model.padEnd(28)} ${mib(bytes).padStart(12)} / ${mib(fullBill.perModel.get(model) ?? 0)}`,
+      );
+    }
+    const kv = dayResult.models.find((m) => m.model === 'kpi_values');
+    console.log('');
+    console.log(
+      `kpi_values months recomputed: ${kv?.partitions?.join(', ') ?? 'all'} of ${daySizes.get('kpi_values')?.size ?? 0}; ` +
+        `extract ${extractDay.toFixed(1)} s vs ${extractFull.toFixed(1)} s`,
+    );
+    console.log(
+      `incremental day: ${((100 * dayTotal) / fullTotal).toFixed(2)} % of the bytes (target ≤ 5 %), ` +
+        `${((100 * daySeconds) / fullSeconds).toFixed(1)} % of the transform time (target ≤ 10 %)`,
+    );
+  } finally {
+    await engine.close();
+    await sim.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
