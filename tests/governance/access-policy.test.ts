@@ -72,6 +72,8 @@ describe('table classification', () => {
     ['dim_agents', 'fact'],
     ['cfg_sla_policies', 'seed'],
     ['pipeline_runs', 'operational'],
+    ['warehouse_runs', 'operational'],
+    ['landing_watermarks', 'operational'],
     ['something_new', 'unclassified'],
   ])('%s is %s', (table, cls) => {
     expect(classifyTable(table).class).toBe(cls);

@@ -101,6 +101,9 @@ export const factTables: readonly string[] = [
 
 /** Operational metadata tables the engineer reads (run state, manifests, data tests, audit). */
 export const operationalTables: readonly string[] = [
+  // The model runner's run metadata (src/models/run-metadata.ts).
+  'warehouse_runs',
+  'landing_watermarks',
   'pipeline_runs',
   'run_manifests',
   'model_runs',
