@@ -1,22 +1,38 @@
 -- materialized: view
--- description: Tickets whose fct_tickets row must be recomputed this run: changed ones, every other ticket of their customers (repeat contacts and FCR look 7 days around), and every unsolved ticket (durations and SLA statuses run against now)
+-- description: Tickets whose fct_tickets row must be recomputed this run: changed ones, the same customer's tickets within the 7-day windows around them (repeat contacts look 7 days back from creation, FCR 7 days past the last solve), and every unsolved ticket (durations and SLA statuses run against now)
 with changed as (
   select ticket_id from int_changed_tickets
 ),
 
-changed_customers as (
-  select distinct u.customer_key
+changed_contacts as (
+  select distinct u.customer_key, to_unixtime(t.created_at) as created_s
   from changed as c
   inner join int_tickets as t on t.ticket_id = c.ticket_id
   inner join int_user_kinds as u on u.user_id = t.requester_id
   where u.customer_key is not null
 ),
 
-same_customer as (
-  select t.ticket_id
+customer_tickets as (
+  select t.ticket_id, u.customer_key, to_unixtime(t.created_at) as created_s
   from int_tickets as t
   inner join int_user_kinds as u on u.user_id = t.requester_id
-  inner join changed_customers as cc on cc.customer_key = u.customer_key
+  where u.customer_key is not null
+),
+
+-- A changed ticket created at c is a repeat contact for tickets created in (c, c + 7 d] and breaks
+-- the FCR of tickets last solved in [c - 7 d, c): a day of margin on each side.
+same_customer as (
+  select o.ticket_id
+  from customer_tickets as o
+  inner join changed_contacts as c on c.customer_key = o.customer_key
+  where o.created_s between c.created_s - 8 * 86400 and c.created_s + 8 * 86400
+  union
+  select o.ticket_id
+  from customer_tickets as o
+  inner join changed_contacts as c on c.customer_key = o.customer_key
+  inner join int_ticket_events as e on e.ticket_id = o.ticket_id
+  where e.field_name = 'status'
+    and to_unixtime(e.created_at) between c.created_s - 8 * 86400 and c.created_s + 86400
 ),
 
 unsolved as (
