@@ -32,7 +32,7 @@ export interface StreamManifest {
   errorName?: string;
 }
 
-/** What one extraction run did; also written to `state/runs/<runId>/extract-manifest.json`. */
+/** What one extraction run did; also written to the lake at `manifestKey(...)`. */
 export interface ExtractManifest {
   readonly runId: string;
   readonly extractDate: string;
@@ -43,6 +43,13 @@ export interface ExtractManifest {
   readonly streams: StreamManifest[];
 }
 
-export function manifestKey(runId: string): string {
-  return `state/runs/${runId}/extract-manifest.json`;
+/**
+ * `state/runs/<runId>/extract-manifest.json` for a run of every configured source, and
+ * `state/runs/<runId>/extract-manifest.<source>[.<source>].json` when only some were asked for:
+ * the Lambdas extract one source each under the same run id, at the same time, and must not
+ * overwrite each other's manifest.
+ */
+export function manifestKey(runId: string, sources?: readonly string[]): string {
+  const suffix = sources && sources.length > 0 ? `.${[...sources].sort().join('.')}` : '';
+  return `state/runs/${runId}/extract-manifest${suffix}.json`;
 }

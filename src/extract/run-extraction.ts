@@ -161,7 +161,8 @@ export async function runExtraction(options: RunExtractionOptions): Promise<Extr
     : manifest.streams.some((s) => s.status !== 'succeeded')
       ? 'failed'
       : 'succeeded';
-  await store.put(manifestKey(runId.data), `${JSON.stringify(manifest, null, 2)}\n`, {
+  const partial = sources.length < available.length ? sources : undefined;
+  await store.put(manifestKey(runId.data, partial), `${JSON.stringify(manifest, null, 2)}\n`, {
     contentType: 'application/json',
   });
   return manifest;

@@ -73,4 +73,36 @@ describe('runExtraction against the simulator', () => {
       }
     });
   }
+
+  it('waits out 429s as Retry-After says when the connector is set above the source limits, and lands everything', async () => {
+    // Prepare: the simulator enforces 2 searches a second; the connector is told 1,000.
+    sim = await startSmallSimulator(
+      {},
+      {
+        fast: false,
+        rateLimits: {
+          zendeskIncrementalPerMinute: 100_000,
+          zendeskPerMinute: 100_000,
+          hubspotPer10s: 100_000,
+          hubspotSearchPerSecond: 2,
+        },
+      },
+    );
+    const { root, store } = await freshLake();
+    const truth = await truthIds(sim);
+    // Act
+    const manifest = await runExtraction({
+      config: extractionConfig(root, { hubspot: { pageSize: 100, searchRequestsPerSecond: 1000 } }),
+      store,
+      runId: 'run-1',
+      endpoints: simulatorEndpoints(sim),
+      hmacKey: HMAC_KEY,
+    });
+    // Assess
+    const contacts = manifest.streams.find((s) => s.stream === 'contacts')!;
+    expect(contacts.status).toBe('succeeded');
+    expect(contacts.rateLimited).toBeGreaterThan(0);
+    const landed = await extractedIds(store);
+    expect(landed.contacts).toEqual(truth.contacts);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type { SourceEndpoint } from '#src/connectors/connector.ts';
+import { manifestKey } from '#src/extract/extract-manifest.ts';
 import { formatExtractSummary, formatProgressEvent } from '#src/extract/extract-progress.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
@@ -84,7 +85,8 @@ export function register(program: Command): void {
         });
         console.log(`\nextract run ${manifest.runId}: ${manifest.status}`);
         console.log(formatExtractSummary(manifest.streams));
-        console.log(`manifest: ${store.uri(`state/runs/${manifest.runId}/extract-manifest.json`)}`);
+        const partial = opts.source && opts.source.length < configured.length ? opts.source : undefined;
+        console.log(`manifest: ${store.uri(manifestKey(manifest.runId, partial))}`);
         if (manifest.status !== 'succeeded') process.exitCode = 1;
       } finally {
         process.removeListener('SIGINT', stop);
