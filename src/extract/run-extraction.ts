@@ -321,7 +321,8 @@ async function writePage(
       for (const [name, list] of Object.entries(rows) as [LandingStreamName, LandingRow[]][]) {
         const check = landingRowCheck(landingStreams[name]);
         for (const row of list) {
-          const full = { ...row, _run_id: run.runId, _extracted_at: extractedAt };
+          // Rows are fresh objects from the mapping: completed in place rather than copied.
+          const full = Object.assign(row, { _run_id: run.runId, _extracted_at: extractedAt });
           const checked = check(full);
           if (checked.ok) accepted.push([name, full]);
           else reasons.push(`landing ${name}: ${checked.issues}`);
