@@ -186,8 +186,6 @@ async function extractStream(run: StreamRun): Promise<StreamManifest> {
   const { source, stream, emit } = run;
   const started = performance.now();
   const stats = emptyRequestStats();
-  const checkpoint = await run.checkpoints.read(source, stream.name, stream.stateSchema);
-  const before = checkpoint ? stream.resumeState(checkpoint.state) : stream.initialState();
   const manifest: StreamManifest = {
     source,
     stream: stream.name,
@@ -202,23 +200,28 @@ async function extractStream(run: StreamRun): Promise<StreamManifest> {
     bytes: 0,
     bytesWritten: 0,
     durationMs: 0,
-    cursorBefore: checkpoint?.state ?? null,
-    cursorAfter: checkpoint?.state ?? null,
+    cursorBefore: null,
+    cursorAfter: null,
     firstPage: null,
     lastPage: null,
   };
-  emit({ kind: 'stream-start', source, stream: stream.name, cursor: before });
-
-  let pageSeq = checkpoint?.pageSeq ?? 0;
   // Reading stops with the run's signal, or when writing fails (so a prefetched request is not left running).
   const reading = new AbortController();
-  const signal = run.signal ? AbortSignal.any([run.signal, reading.signal]) : reading.signal;
-  const pages = stream.readPages(before, {
-    stats,
-    signal,
-    onRetry: (event) => emit({ ...event, stream: stream.name }),
-  });
+  let pages: AsyncGenerator<ExtractedPage<unknown>> | undefined;
   try {
+    // An unreadable checkpoint fails this stream only, before it reads anything.
+    const checkpoint = await run.checkpoints.read(source, stream.name, stream.stateSchema);
+    const before = checkpoint ? stream.resumeState(checkpoint.state) : stream.initialState();
+    manifest.cursorBefore = checkpoint?.state ?? null;
+    manifest.cursorAfter = checkpoint?.state ?? null;
+    emit({ kind: 'stream-start', source, stream: stream.name, cursor: before });
+    let pageSeq = checkpoint?.pageSeq ?? 0;
+    const signal = run.signal ? AbortSignal.any([run.signal, reading.signal]) : reading.signal;
+    pages = stream.readPages(before, {
+      stats,
+      signal,
+      onRetry: (event) => emit({ ...event, stream: stream.name }),
+    });
     // The next page is fetched while earlier ones are written, and up to WRITE_DEPTH pages are
     // written at once (their fsyncs overlap). Checkpoints still advance strictly in page order,
     // each only after its own page's objects and every earlier checkpoint are durable.
@@ -277,7 +280,7 @@ async function extractStream(run: StreamRun): Promise<StreamManifest> {
     }
   } catch (error) {
     reading.abort();
-    await pages.return(undefined).catch(() => undefined);
+    await pages?.return(undefined).catch(() => undefined);
     manifest.status = run.signal?.aborted ? 'aborted' : 'failed';
     const e = error as Error;
     manifest.errorName = e?.name ?? 'Error';

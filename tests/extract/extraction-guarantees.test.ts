@@ -147,6 +147,31 @@ describe('a stream whose retries run out', () => {
   });
 });
 
+describe('an unreadable checkpoint', () => {
+  it('fails its own stream with CheckpointError, naming the file, and leaves the checkpoint for a person to fix', async () => {
+    // Prepare
+    sim = await startSmallSimulator();
+    const { root, store } = await freshLake();
+    await store.put(CheckpointStore.key('zendesk', 'tickets'), '{"state": {"cursor": 42}, "pageSeq": 3}');
+    // Act
+    const manifest = await runExtraction({
+      config: extractionConfig(root),
+      store,
+      runId: 'r1',
+      endpoints: simulatorEndpoints(sim),
+      hmacKey: HMAC_KEY,
+    });
+    // Assess
+    const tickets = manifest.streams.find((s) => s.stream === 'tickets')!;
+    expect(tickets).toMatchObject({ status: 'failed', errorName: 'CheckpointError', pages: 0 });
+    expect(tickets.error).toContain('state/checkpoints/zendesk/tickets.json');
+    expect(manifest.streams.filter((s) => s.status === 'succeeded')).toHaveLength(6);
+    expect(Buffer.from((await store.get(CheckpointStore.key('zendesk', 'tickets')))!).toString()).toContain(
+      '"cursor": 42',
+    );
+  });
+});
+
 describe('incremental runs', () => {
   it('pick up what changed since the last run, so two runs together hold the whole later window', async () => {
     // Prepare: a first run, then a day passes in the simulated world.

@@ -49,8 +49,9 @@ export class LocalObjectStore implements ObjectStore {
     const target = this.path(key);
     await mkdir(dirname(target), { recursive: true });
     const temp = tempPath(target);
+    const file = createWriteStream(temp);
     try {
-      await pipeline(body, createWriteStream(temp));
+      await pipeline(body, file);
       const handle = await open(temp, 'r+');
       try {
         await handle.sync();
@@ -60,6 +61,8 @@ export class LocalObjectStore implements ObjectStore {
       await rename(temp, target);
       await syncFolder(dirname(target));
     } catch (error) {
+      // The stream may still be opening its file when the source fails: remove it once it is closed.
+      if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
       await rm(temp, { force: true });
       throw error;
     }
