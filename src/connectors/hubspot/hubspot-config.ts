@@ -9,6 +9,10 @@ export const hubspotConfigSchema = z.strictObject({
   baseUrl: z.url().optional(),
   /** Name of the environment variable holding the private-app access token. */
   tokenEnv: z.string().min(1).default('HUBSPOT_ACCESS_TOKEN'),
+  /**
+   * Kept for symmetry with the ticket desk; no stream filters on it today: contacts are a dimension
+   * read whole (then incrementally), and feedback submissions have no modified-since filter.
+   */
   startDate: z.iso.date().default('2026-08-01'),
   streams: z.array(z.enum(hubspotStreamNames)).default([...hubspotStreamNames]),
   /** HubSpot documents 100 requests per 10 s for private apps, and 5 a second for search. */

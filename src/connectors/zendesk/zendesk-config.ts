@@ -18,7 +18,10 @@ export const zendeskConfigSchema = z.strictObject({
   /** Name of the environment variable holding the API token (or an OAuth bearer token). */
   tokenEnv: z.string().min(1).default('ZENDESK_API_TOKEN'),
   authScheme: z.enum(['basic-token', 'bearer']).default('basic-token'),
-  /** First day to extract on an empty checkpoint (UTC, YYYY-MM-DD). */
+  /**
+   * First day of tickets, ticket events and ratings on an empty checkpoint (UTC, YYYY-MM-DD).
+   * Users and groups are dimensions and are read whole whatever their age.
+   */
   startDate: z.iso.date().default('2026-08-01'),
   streams: z.array(z.enum(zendeskStreamNames)).default([...zendeskStreamNames]),
   /** Incremental exports: Zendesk documents 10 requests a minute (30 with the High Volume add-on). */
