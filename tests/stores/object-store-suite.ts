@@ -109,6 +109,22 @@ export function describeObjectStoreContract(name: string, makeStore: () => Promi
       expect(listed).toEqual([7 * 1024 * 1024]);
     });
 
+    it('keeps the previous object whole when a streamed put fails half-way', async () => {
+      // Prepare
+      const store = await makeStore();
+      await store.put('state/x.json', 'old');
+      async function* failing(): AsyncIterable<Uint8Array> {
+        yield new Uint8Array(6 * 1024 * 1024).fill(1);
+        throw new Error('source broke');
+      }
+      // Act
+      const error = await store.putStream('state/x.json', failing()).catch((e: unknown) => e);
+      // Assess
+      expect((error as Error).message).toContain('source broke');
+      expect(Buffer.from((await store.get('state/x.json'))!).toString()).toBe('old');
+      expect(await listKeys(store, 'state/')).toEqual(['state/x.json']);
+    });
+
     it('refuses keys that are absolute or climb out of the lake', async () => {
       const store = await makeStore();
       await expect(store.put('/etc/passwd', 'x')).rejects.toBeInstanceOf(InvalidObjectKeyError);

@@ -63,6 +63,16 @@ export class S3ObjectStore implements ObjectStore {
     body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
     options?: PutOptions,
   ): Promise<void> {
+    // If the body fails, that is the error to report, not the abort of the upload that follows it.
+    let sourceError: unknown;
+    async function* guarded(): AsyncIterable<Uint8Array> {
+      try {
+        for await (const chunk of body as AsyncIterable<Uint8Array>) yield chunk;
+      } catch (error) {
+        sourceError = error;
+        throw error;
+      }
+    }
     const upload = new Upload({
       client: this.client,
       partSize: this.partSize,
@@ -71,12 +81,16 @@ export class S3ObjectStore implements ObjectStore {
       params: {
         Bucket: this.bucket,
         Key: this.fullKey(key),
-        Body: Readable.from(body as AsyncIterable<Uint8Array>),
+        Body: Readable.from(guarded()),
         ContentType: options?.contentType,
         ContentEncoding: options?.contentEncoding,
       },
     });
-    await upload.done();
+    try {
+      await upload.done();
+    } catch (error) {
+      throw sourceError ?? error;
+    }
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
