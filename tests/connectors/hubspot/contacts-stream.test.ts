@@ -12,6 +12,12 @@ import {
   type FixtureContact,
   hubspotSearchFixture,
 } from '#tests/connectors/hubspot/hubspot-search-fixture.ts';
+import {
+  extractionConfig,
+  HMAC_KEY,
+  simulatorEndpoints,
+  startSmallSimulator,
+} from '#tests/extract/extraction-harness.ts';
 
 const START = Date.parse('2026-08-01T00:00:00Z');
 const BULK_AT = Date.parse('2026-08-03T12:00:00Z');
@@ -145,5 +151,34 @@ describe('the HubSpot contacts stream', () => {
     ).toBe(true);
     const pii = await landingRows(store, 'contact_pii');
     expect(pii.map((r) => r.email).sort()).toEqual(contacts.map((c) => c.email).sort());
+  });
+
+  it('reads a bulk import of 10,500 contacts at one instant from the simulator, whose search refuses to page past 10,000', async () => {
+    // Prepare
+    const sim = await startSmallSimulator({}, { days: 1, ticketsPerDay: 5, bulkImportContacts: 10_500 });
+    try {
+      const root = await mkdtemp(join(tmpdir(), 'lake-'));
+      roots.push(root);
+      const store = new LocalObjectStore(root);
+      const config = extractionConfig(root, { hubspot: { pageSize: 200 } });
+      const truth = await sim.truth.idSet('contacts');
+      // Act
+      const manifest = await runExtraction({
+        config,
+        store,
+        runId: 'r1',
+        sources: ['hubspot'],
+        streams: ['contacts'],
+        endpoints: simulatorEndpoints(sim),
+        hmacKey: HMAC_KEY,
+      });
+      // Assess
+      expect(manifest.streams[0]).toMatchObject({ stream: 'contacts', status: 'succeeded' });
+      expect(truth.size).toBeGreaterThan(10_500);
+      const ids = new Set((await landingRows(store, 'contacts')).map((r) => r.contact_id));
+      expect(ids).toEqual(new Set([...truth].map(String)));
+    } finally {
+      await sim.close();
+    }
   });
 });
