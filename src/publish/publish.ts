@@ -155,7 +155,7 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
     const sourceColumns = (await engine.execute(`SELECT * FROM ${quoteIdentifier(spec.name)} LIMIT 0`))
       .columns;
     const withheld = withheldColumns(spec.name, sourceColumns);
-    const partitionBy = sourceColumns.includes(monthPartitionColumn) ? monthPartitionColumn : undefined;
+    const partitionBy = monthPartitionColumn(sourceColumns);
     const columns = sourceColumns.filter((c) => !withheld.includes(c) && c !== partitionBy);
     if (partitionBy) columns.push(partitionBy);
     plans.push({ spec, columns, withheld, partitionBy });

@@ -55,5 +55,13 @@ export function withheldColumns(table: string, columns: readonly string[]): stri
   });
 }
 
-/** Tables partitioned by month carry this column; their Parquet is hive-partitioned by it. */
-export const monthPartitionColumn = 'created_month';
+/**
+ * Tables partitioned by month carry one of these columns (facts by the month a ticket was created,
+ * KPI marts by the month of the period); their Parquet is hive-partitioned by it.
+ */
+export const monthPartitionColumns = ['created_month', 'period_month'] as const;
+
+/** The month column a table's Parquet is partitioned by, if it has one. */
+export function monthPartitionColumn(columns: readonly string[]): string | undefined {
+  return monthPartitionColumns.find((column) => columns.includes(column));
+}

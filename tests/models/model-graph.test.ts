@@ -19,6 +19,7 @@ function model(name: string, sql: string, materialized: 'view' | 'table' | 'incr
     header: {
       materialized,
       uniqueKey: materialized === 'incremental' ? ['id'] : [],
+      incrementalStrategy: 'merge',
       description: 'x',
       tests: [],
       lines: 2,

@@ -26,7 +26,14 @@ function fakeModel(sql: string): Model {
     file: 'marts/m.sql',
     path: '/x',
     layer: 'marts',
-    header: { materialized: 'view', uniqueKey: [], description: 'x', tests: [], lines: 2 },
+    header: {
+      materialized: 'view',
+      uniqueKey: [],
+      incrementalStrategy: 'merge',
+      description: 'x',
+      tests: [],
+      lines: 2,
+    },
     sql,
   };
 }

@@ -157,7 +157,7 @@ export async function createFixtureMarts(engine: QueryEngine, options: FixtureOp
               CAST(round(CASE WHEN k.kpi LIKE '%rate' THEN least(0.999, k.base * (1 + 0.1 * sin(epoch(p.period_start) / 86400 / 5 + k.i + b.j)))
                               ELSE k.base * (1 + 0.15 * sin(epoch(p.period_start) / 86400 / 5 + k.i + b.j)) END, 6) AS DOUBLE) AS value,
               CAST(100 + b.j AS DOUBLE) AS numerator, CAST(120 + k.i AS DOUBLE) AS denominator,
-              'v3' AS kpi_version
+              'v3' AS kpi_version, strftime(p.period_start, '%Y-%m') AS period_month
        FROM fx_periods p CROSS JOIN fx_kpis k CROSS JOIN fx_breakdowns b
        WHERE b.breakdown IN ('overall', 'channel') OR p.period_grain = 'month'`,
     // Targets per KPI, overall or per breakdown cell (first reply: chat ≤ 60 s, email ≤ 4 h), as

@@ -116,6 +116,11 @@ describe('publish', () => {
     const agents = manifest.tables.find((t) => t.name === 'dim_agents');
     expect(agents?.withheldColumns).toEqual(['agent_name', 'email']);
     expect(agents?.columns).toEqual(['agent_id', 'group_name']);
+    // KPI marts are partitioned by the month of their period.
+    const values = manifest.tables.find((t) => t.name === 'kpi_values');
+    expect(values?.partitionBy).toBe('period_month');
+    for (const file of values?.parquet ?? [])
+      expect(file.path).toMatch(/^parquet\/kpi_values\/period_month=\d{4}-\d{2}\/part-\d+\.parquet$/);
     const scorecard = manifest.tables.find((t) => t.name === 'kpi_scorecard');
     expect(scorecard?.partitionBy).toBeNull();
     expect(scorecard?.parquet.map((f) => f.path)).toEqual(['parquet/kpi_scorecard/part-0.parquet']);
