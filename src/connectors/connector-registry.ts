@@ -13,6 +13,21 @@ export class UnknownSourceError extends Error {
 const loaded = new Map<string, Connector>();
 
 /**
+ * Node says a module is missing with an error code; bundlers that expand the template import into
+ * a table of the known folders (esbuild for Lambda, Vite in tests) say it in the message instead.
+ */
+function isMissingModule(error: unknown): boolean {
+  const { code, message } = error as NodeJS.ErrnoException;
+  return (
+    code === 'ERR_MODULE_NOT_FOUND' ||
+    code === 'MODULE_NOT_FOUND' ||
+    /Unknown variable dynamic import|Could not resolve|Cannot find module|not found in bundle/i.test(
+      message ?? '',
+    )
+  );
+}
+
+/**
  * The connector of a source, found by convention: `src/connectors/<source>/<source>-connector.ts`.
  * Adding a source is adding that folder. The template import lets esbuild bundle every connector
  * folder for Lambda without a list to maintain.
@@ -25,8 +40,7 @@ export async function loadConnector(source: string): Promise<Connector> {
   try {
     mod = (await import(`./${source}/${source}-connector.ts`)) as { connector?: Connector };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new UnknownSourceError(source);
+    if (isMissingModule(error)) throw new UnknownSourceError(source);
     throw error;
   }
   if (!mod.connector || mod.connector.source !== source) throw new UnknownSourceError(source);

@@ -44,3 +44,17 @@ describe('warehouse configuration', () => {
     expect(() => loadConfig(file)).toThrow(/bad\.json[\s\S]*not valid JSON/);
   });
 });
+
+describe('sources beyond the bundled connectors', () => {
+  it('accepts a section for another source, for its own connector folder to check', () => {
+    const config = parseConfig({ sources: { freshdesk: { baseUrl: 'https://acme.freshdesk.com' } } });
+    expect(config.sources.freshdesk).toEqual({ baseUrl: 'https://acme.freshdesk.com' });
+    expect(config.sources.zendesk).toBeUndefined();
+  });
+
+  it('still checks the bundled connectors’ sections field by field', () => {
+    expect(() => parseConfig({ sources: { hubspot: { pageSize: 500 } } })).toThrow(
+      /sources\.hubspot\.pageSize/,
+    );
+  });
+});

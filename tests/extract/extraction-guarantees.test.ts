@@ -104,6 +104,24 @@ describe('configuration checked before anything is written', () => {
     expect((noUrl as ConfigError).issues[0]?.path).toBe('sources.hubspot.baseUrl');
     expect(await allFiles(root)).toEqual([]);
   });
+
+  it('names the missing connector folder of a configured source, before any write', async () => {
+    // Prepare: a section for a source nobody wrote a connector for
+    const { root, store } = await freshLake();
+    const base = extractionConfig(root);
+    const config = {
+      ...base,
+      sources: { ...base.sources, intercom: { baseUrl: 'https://acme.intercom.io' } },
+    };
+    // Act
+    const error = await runExtraction({ config, store, runId: 'r1', sources: ['intercom'] }).catch(
+      (e: unknown) => e,
+    );
+    // Assess
+    expect((error as Error).name).toBe('UnknownSourceError');
+    expect((error as Error).message).toContain('src/connectors/intercom/intercom-connector.ts');
+    expect(await allFiles(root)).toEqual([]);
+  });
 });
 
 describe('a stream whose retries run out', () => {
