@@ -32,6 +32,8 @@ table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
 th, td { padding: 4px 8px; border-bottom: 1px solid #e5e8eb; text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 td.wrap { white-space: normal; text-align: left; min-width: 260px; }
+.alert-drivers { color: #8a1c1c; font-weight: 600; }
+.alert-bookkeeping { color: #6b7280; font-size: 11.5px; padding: 2px 0 6px; }
 th { background: #f4f6f8; font-weight: 600; }
 .empty { color: var(--nodata); font-style: italic; }
 .ok { color: var(--met); font-weight: 600; }

@@ -153,6 +153,16 @@ describe('the published dashboard, opened from its file in Chromium', () => {
     expect(text).toContain('alert-0001');
     expect(text).toContain('87.4 %');
     expect(text).not.toContain('alert-0000');
+    // The cells that drive it get a full-width row of their own, never cut off at the table's edge.
+    expect(await page.textContent('#alerts-table .alert-drivers')).toBe(
+      'Driven by: channel=chat; vip_tier=gold',
+    );
+    expect(await page.textContent('#alerts-table .alert-bookkeeping')).toContain('alert alert-0001');
+    expect(await page.getAttribute('#alerts-table tr.alert-detail td', 'colspan')).toBe(
+      String(await page.locator('#alerts-table thead th').count()),
+    );
+    const fits = await page.$eval('#alerts .table-wrap', (wrap) => wrap.scrollWidth <= wrap.clientWidth);
+    expect(fits).toBe(true);
   });
 
   test('redraws the breakdowns for another KPI', async () => {

@@ -198,8 +198,71 @@ function alertsSection(data: DashboardData): HTMLElement {
     return panel;
   }
   panel.classList.add('alerting');
-  panel.append(table(data.alerts, 'alerts-table'));
+  panel.append(alertsTable(data.alerts));
   return panel;
+}
+
+/** What a person reads of an alert at a glance; the rest goes on its detail line. */
+const ALERT_COLUMNS = [
+  'kpi',
+  'status',
+  'raised_at',
+  'actual',
+  'target',
+  'threshold_pp',
+  'window_hours',
+  'cleared_at',
+];
+
+/**
+ * The alerts, one row each, with a full-width detail line beneath: the breakdown cells that drive
+ * the alert (they say which channel or tier broke, so they must never be cut off), then the
+ * bookkeeping (alert id, last evaluation, KPI-definition version).
+ */
+function alertsTable(block: TableBlock): HTMLElement {
+  const index = (column: string) => block.columns.indexOf(column);
+  const kpiIndex = index('kpi');
+  const shown = ALERT_COLUMNS.map(index).filter((i) => i >= 0);
+  const head = el('tr', {}, ...shown.map((i) => el('th', {}, labelOf(block.columns[i] ?? ''))));
+  const body = block.rows.flatMap((row) => {
+    const value = (column: string) => (index(column) >= 0 ? row[index(column)] : null);
+    const cells = shown.map((i) => {
+      const column = block.columns[i] ?? '';
+      const unitName = kpiIndex >= 0 && KPI_VALUE_COLUMNS.has(column) ? String(row[kpiIndex]) : column;
+      return el('td', {}, formatValue(unitName, row[i]));
+    });
+    const drivers = value('drivers');
+    const bookkeeping = [
+      `alert ${String(value('alert_id') ?? '—')}`,
+      value('last_evaluated_at')
+        ? `last evaluated ${formatValue('last_evaluated_at', value('last_evaluated_at'))}`
+        : null,
+      value('evaluations') !== null
+        ? `${formatValue('evaluations', value('evaluations'))} evaluations`
+        : null,
+      value('kpi_version') ? `definitions ${String(value('kpi_version'))}` : null,
+    ].filter((part) => part !== null);
+    return [
+      el('tr', {}, ...cells),
+      el(
+        'tr',
+        { class: 'alert-detail' },
+        el(
+          'td',
+          { class: 'wrap', colspan: String(shown.length) },
+          drivers !== null && drivers !== ''
+            ? el('div', { class: 'alert-drivers' }, `Driven by: ${formatValue('drivers', drivers)}`)
+            : null,
+          el('div', { class: 'alert-bookkeeping' }, bookkeeping.join(' · ')),
+        ),
+      ),
+    ];
+  });
+  return el(
+    'div',
+    { class: 'table-wrap' },
+    el('table', { id: 'alerts-table' }, el('thead', {}, head), el('tbody', {}, ...body)),
+  );
 }
 
 /** Values of a row that measure its KPI (an alert's actual and target) take the KPI's unit. */
@@ -216,7 +279,7 @@ function table(block: TableBlock, id: string): HTMLElement {
         const column = block.columns[i] ?? '';
         const unitName = kpiIndex >= 0 && KPI_VALUE_COLUMNS.has(column) ? String(row[kpiIndex]) : column;
         const text = formatValue(unitName, value);
-        // Long text (an alert's drivers) wraps instead of pushing the table off the page.
+        // Long text wraps instead of pushing the table off the page.
         return el('td', text.length > 40 ? { class: 'wrap' } : {}, text);
       }),
     ),
