@@ -346,7 +346,8 @@ async function main(): Promise<void> {
   } finally {
     await engine.close();
     await sim.close();
-    rmSync(root, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP) console.log(`kept ${root}`);
+    else rmSync(root, { recursive: true, force: true });
   }
 }
 

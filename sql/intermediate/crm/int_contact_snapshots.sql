@@ -1,7 +1,8 @@
 -- materialized: incremental
 -- unique_key: contact_id, valid_from
 -- version_column: extracted_at
--- description: Every version of every CRM contact (VIP tier, KYC level, last trade), accumulated
+-- partition_by: valid_month
+-- description: Every version of every CRM contact (VIP tier, KYC level, last trade), accumulated by the UTC month it starts in
 select
   contact_id,
   customer_key,
@@ -9,5 +10,6 @@ select
   vip_tier,
   kyc_level,
   last_trade_at,
-  extracted_at
+  extracted_at,
+  substr(cast(valid_from as varchar), 1, 7) as valid_month
 from stg_hubspot__contact_snapshots

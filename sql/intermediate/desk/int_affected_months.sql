@@ -1,19 +1,39 @@
--- materialized: view
--- description: Reporting months (YYYY-MM) whose ticket-based mart rows this run can change: the dates affected tickets count on (created, status changes, ratings) and NPS responses that arrived, each with the month its week starts in (a week row lives in its start month)
-with affected_dates as (
-  select d.event_date as anchor_date
-  from int_ticket_dates as d
-  inner join int_affected_tickets as a on a.ticket_id = d.ticket_id
+-- materialized: table
+-- description: Reporting months (YYYY-MM) whose ticket-based mart rows this run can change: the dates affected tickets count on (created, status changes, ratings), NPS responses that arrived, and the 31 days before each new trade (post-contact retention looks 30 days past a solve), each with the month its week starts in (a week row lives in its start month)
+with offsets as (
+  select valid_from_s, valid_to_s, offset_s from cfg_reporting_offsets
+),
+
+instants as (
+  select i.created_s as at_s
+  from int_ticket_index as i
+  inner join int_affected_tickets as a on a.ticket_id = i.ticket_id
+  union
+  select s.changed_s
+  from int_status_changes as s
+  inner join int_affected_tickets as a on a.ticket_id = s.ticket_id
+  union
+  select to_unixtime(submitted_at) from stg_hubspot__survey_responses where submitted_at is not null
+),
+
+trades as (
+  select distinct to_unixtime(last_trade_at) as trade_s
+  from stg_hubspot__contact_snapshots
+  where last_trade_at is not null
+),
+
+affected_dates as (
+  select cast(from_unixtime(i.at_s + o.offset_s) as date) as anchor_date
+  from instants as i
+  inner join offsets as o on i.at_s >= o.valid_from_s and i.at_s < o.valid_to_s
   union
   select r.rating_date
   from int_rating_dates as r
   inner join int_affected_tickets as a on a.ticket_id = r.ticket_id
   union
-  select cast(from_unixtime(to_unixtime(s.submitted_at) + o.offset_s) as date)
-  from stg_hubspot__survey_responses as s
-  inner join cfg_reporting_offsets as o
-    on to_unixtime(s.submitted_at) >= o.valid_from_s and to_unixtime(s.submitted_at) < o.valid_to_s
-  where s.submitted_at is not null
+  select cast(d.day_date as date)
+  from cfg_reporting_days as d
+  inner join trades as t on d.day_end_s > t.trade_s - 31 * 86400 and d.day_start_s <= t.trade_s
 )
 
 select substr(cast(anchor_date as varchar), 1, 7) as period_month

@@ -1,22 +1,20 @@
--- materialized: view
--- description: Tickets whose fct_tickets row must be recomputed this run: changed ones, the same customer's tickets within the 7-day windows around them (repeat contacts look 7 days back from creation, FCR 7 days past the last solve), and every unsolved ticket (durations and SLA statuses run against now)
+-- materialized: table
+-- description: Tickets whose fct_tickets row must be recomputed this run, with their created months: changed ones, the same customer's tickets within the 7-day windows around them (repeat contacts look 7 days back from creation, FCR 7 days past the last solve), and every unsolved ticket (durations and SLA statuses run against now)
 with changed as (
   select ticket_id from int_changed_tickets
 ),
 
-changed_contacts as (
-  select distinct u.customer_key, to_unixtime(t.created_at) as created_s
-  from changed as c
-  inner join int_tickets as t on t.ticket_id = c.ticket_id
-  inner join int_user_kinds as u on u.user_id = t.requester_id
+customer_tickets as (
+  select i.ticket_id, u.customer_key, i.created_s
+  from int_ticket_index as i
+  inner join int_user_kinds as u on u.user_id = i.requester_id
   where u.customer_key is not null
 ),
 
-customer_tickets as (
-  select t.ticket_id, u.customer_key, to_unixtime(t.created_at) as created_s
-  from int_tickets as t
-  inner join int_user_kinds as u on u.user_id = t.requester_id
-  where u.customer_key is not null
+changed_contacts as (
+  select distinct t.customer_key, t.created_s
+  from changed as c
+  inner join customer_tickets as t on t.ticket_id = c.ticket_id
 ),
 
 -- A changed ticket created at c is a repeat contact for tickets created in (c, c + 7 d] and breaks
@@ -30,19 +28,22 @@ same_customer as (
   select o.ticket_id
   from customer_tickets as o
   inner join changed_contacts as c on c.customer_key = o.customer_key
-  inner join int_ticket_events as e on e.ticket_id = o.ticket_id
-  where e.field_name = 'status'
-    and to_unixtime(e.created_at) between c.created_s - 8 * 86400 and c.created_s + 86400
+  inner join int_status_changes as s on s.ticket_id = o.ticket_id
+  where s.changed_s between c.created_s - 8 * 86400 and c.created_s + 86400
 ),
 
 unsolved as (
-  select ticket_id
-  from int_tickets
-  where status not in ('solved', 'closed') and not is_deleted
+  select ticket_id from int_ticket_index where is_open
+),
+
+affected as (
+  select ticket_id from changed
+  union
+  select ticket_id from same_customer
+  union
+  select ticket_id from unsolved
 )
 
-select ticket_id from changed
-union
-select ticket_id from same_customer
-union
-select ticket_id from unsolved
+select a.ticket_id, i.created_month, i.created_month_utc
+from affected as a
+inner join int_ticket_index as i on i.ticket_id = a.ticket_id

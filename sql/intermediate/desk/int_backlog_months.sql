@@ -1,4 +1,4 @@
--- materialized: view
+-- materialized: table
 -- description: Reporting months (YYYY-MM) whose end-of-day backlog this run can change: from the earliest creation among changed tickets (their status or breakdowns moved) and from the previous run's now (days it measured before their end) up to now, each with the month its week starts in
 with run as (
   select now_s from cfg_run
@@ -12,9 +12,9 @@ previous_run as (
 ),
 
 starts as (
-  select min(to_unixtime(t.created_at)) as from_s
-  from int_tickets as t
-  inner join int_changed_tickets as c on c.ticket_id = t.ticket_id
+  select min(i.created_s) as from_s
+  from int_ticket_index as i
+  inner join int_changed_tickets as c on c.ticket_id = i.ticket_id
   union all
   select from_s from previous_run
 ),

@@ -1,5 +1,5 @@
--- materialized: view
--- description: Tickets touched by the rows that arrived in this run (ticket, event, comment, rating, sentiment), or whose VIP tier at creation or post-contact retention a new CRM version of their customer can change
+-- materialized: table
+-- description: Tickets touched by the rows that arrived in this run (ticket, event, comment, rating, sentiment), or whose VIP tier at creation a new CRM version of their customer can change (built each run from the new staging rows; a new trade changes no ticket row, only the retention of the months it looks back on: see int_affected_months)
 with changed as (
   select ticket_id from stg_zendesk__tickets
   union
@@ -12,22 +12,21 @@ with changed as (
   select ticket_id from stg_nlp__comment_sentiment
 ),
 
--- A new CRM version changes the VIP tier of tickets created from its valid_from on, and the
--- retention of tickets solved in the 30 days before its last trade (a day of margin).
+-- A new CRM version changes the VIP tier at creation of its customer's tickets created from its
+-- valid_from on (a second of margin).
+new_versions as (
+  select customer_key, min(to_unixtime(valid_from)) as from_s
+  from stg_hubspot__contact_snapshots
+  where customer_key is not null
+  group by customer_key
+),
+
 crm_changed as (
-  select t.ticket_id
-  from stg_hubspot__contact_snapshots as s
-  inner join int_user_kinds as u on u.customer_key = s.customer_key
-  inner join int_tickets as t on t.requester_id = u.user_id
-  where t.created_at >= s.valid_from
-  union
-  select t.ticket_id
-  from stg_hubspot__contact_snapshots as s
-  inner join int_user_kinds as u on u.customer_key = s.customer_key
-  inner join int_tickets as t on t.requester_id = u.user_id
-  inner join int_ticket_events as e on e.ticket_id = t.ticket_id
-  where e.field_name = 'status'
-    and to_unixtime(e.created_at) between to_unixtime(s.last_trade_at) - 31 * 86400 and to_unixtime(s.last_trade_at)
+  select i.ticket_id
+  from new_versions as v
+  inner join int_user_kinds as u on u.customer_key = v.customer_key
+  inner join int_ticket_index as i on i.requester_id = u.user_id
+  where i.created_s >= v.from_s - 1
 )
 
 select ticket_id from changed

@@ -13,6 +13,7 @@ with comments as (
   from int_comments as c
   inner join int_affected_tickets as a on a.ticket_id = c.ticket_id
   left join int_user_kinds as k on k.user_id = c.author_id
+  where c.event_month in (select event_month from int_affected_event_months)
 ),
 
 -- The opening comment of a ticket an agent (or bot) created is the request, not a reply to it:

@@ -35,7 +35,8 @@ messages as (
   inner join int_affected_tickets as a on a.ticket_id = s.ticket_id
   inner join int_comments as c on c.comment_id = s.comment_id
   left join int_user_kinds as k on k.user_id = c.author_id
-  where c.is_public and coalesce(k.user_kind, 'end_user') = 'end_user'
+  where c.event_month in (select event_month from int_affected_event_months)
+    and c.is_public and coalesce(k.user_kind, 'end_user') = 'end_user'
 ),
 
 sentiment as (

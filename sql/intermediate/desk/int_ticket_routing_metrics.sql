@@ -4,6 +4,7 @@ with tickets as (
   select t.ticket_id, t.group_id, t.assignee_id, t.created_at
   from int_tickets as t
   inner join int_affected_tickets as a on a.ticket_id = t.ticket_id
+  where t.created_month in (select created_month from int_affected_tickets)
 ),
 
 logged as (
@@ -18,7 +19,8 @@ logged as (
     try_cast(e.value as bigint) as value_id
   from int_ticket_events as e
   inner join tickets as t on t.ticket_id = e.ticket_id
-  where e.field_name in ('group_id', 'assignee_id')
+  where e.event_month in (select event_month from int_affected_event_months)
+    and e.field_name in ('group_id', 'assignee_id')
 ),
 
 -- Without a logged history, the current group / assignee is taken as set at creation.

@@ -4,6 +4,7 @@ with tickets as (
   select t.ticket_id, t.status, t.created_at
   from int_tickets as t
   inner join int_affected_tickets as a on a.ticket_id = t.ticket_id
+  where t.created_month in (select created_month from int_affected_tickets)
 ),
 
 logged as (
@@ -15,7 +16,8 @@ logged as (
     e.value as status
   from int_ticket_events as e
   inner join tickets as t on t.ticket_id = e.ticket_id
-  where e.field_name = 'status'
+  where e.event_month in (select event_month from int_affected_event_months)
+    and e.field_name = 'status'
 ),
 
 -- A ticket whose status history is missing is taken to have held its current status since creation.

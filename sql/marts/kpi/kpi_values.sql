@@ -31,8 +31,23 @@ ticket_months as (
   select period_month as created_month from source_months
   union
   select d.created_month
-  from int_ticket_dates as d
-  inner join source_months as s on s.period_month = substr(cast(d.event_date as varchar), 1, 7)
+  from int_ticket_status_months as d
+  inner join source_months as s on s.period_month = d.status_month
+),
+
+-- Trades that can retain a customer whose ticket was solved in those months: up to 30 days (and
+-- a reporting offset) after the solve, so from the month before to two months after.
+trade_months as (
+  select substr(cast(date_add('month', k.n, cast(s.period_month || '-01' as date)) as varchar), 1, 7)
+    as trade_month
+  from source_months as s
+  cross join (values (-1), (0), (1), (2)) as k (n)
+),
+
+trades as (
+  select customer_key, last_trade_at
+  from int_customer_trades
+  where trade_month in (select trade_month from trade_months)
 ),
 
 facts as (
@@ -344,7 +359,7 @@ solved_customers as (
         and to_unixtime(v.last_trade_at) <= to_unixtime(f.last_solved_at) + 30 * 86400 then 1 else 0
     end) as is_retained
   from facts as f
-  left join int_customer_versions as v on v.customer_key = f.customer_key
+  left join trades as v on v.customer_key = f.customer_key
   where f.is_solved and f.customer_key is not null
   group by f.ticket_id, f.customer_key, f.last_solved_date, f.channel, f.priority, f.vip_tier, f.language,
     f.category, f.group_tier

@@ -1,4 +1,4 @@
--- materialized: table
+-- materialized: view
 -- description: Weighted mean of the scorecard attainments per day, week and month (weights from the KPI catalogue)
 select
   s.period_grain,

@@ -21,8 +21,8 @@ ticket_months as (
   select period_month as created_month from source_months
   union
   select d.created_month
-  from int_ticket_dates as d
-  inner join source_months as s on s.period_month = substr(cast(d.event_date as varchar), 1, 7)
+  from int_ticket_status_months as d
+  inner join source_months as s on s.period_month = d.status_month
 ),
 
 agents as (

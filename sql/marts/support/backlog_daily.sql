@@ -12,17 +12,13 @@ with run as (
 logged as (
   select
     e.ticket_id,
-    e.value as status,
-    to_unixtime(e.created_at) as from_s,
+    e.status,
+    e.changed_s as from_s,
     coalesce(
-      to_unixtime(lead(e.created_at) over (
-        partition by e.ticket_id
-        order by e.created_at, case when e.event_type = 'Create' then 0 else 1 end, e.event_id
-      )),
+      lead(e.changed_s) over (partition by e.ticket_id order by e.changed_s, e.event_order, e.event_id),
       1e11
     ) as to_s
-  from int_ticket_events as e
-  where e.field_name = 'status'
+  from int_status_changes as e
 ),
 
 -- Only the months this run can change are recomputed (whole), from the day the history starts.
@@ -33,7 +29,7 @@ days as (
   from cfg_reporting_days as d
   cross join run as r
   where d.day_start_s <= r.now_s
-    and d.day_end_s > (select min(to_unixtime(created_at)) from int_tickets where not is_deleted)
+    and d.day_end_s > (select min(created_s) from int_ticket_index where not is_deleted)
     and substr(d.day_date, 1, 7) in (select period_month from int_backlog_months)
 ),
 
@@ -50,17 +46,17 @@ relevant as (
   where l.status not in ('solved', 'closed', 'deleted') and l.from_s <= b.last_s and l.to_s > b.first_s
   union
   select t.ticket_id
-  from int_tickets as t
+  from int_ticket_index as t
   cross join bounds as b
-  where t.status not in ('solved', 'closed', 'deleted')
-    and to_unixtime(t.created_at) <= b.last_s
+  where t.is_open
+    and t.created_s <= b.last_s
     and not exists (select 1 from logged as l where l.ticket_id = t.ticket_id)
 ),
 
 relevant_months as (
-  select distinct d.created_month
-  from int_ticket_dates as d
-  inner join relevant as r on r.ticket_id = d.ticket_id
+  select distinct i.created_month
+  from int_ticket_index as i
+  inner join relevant as r on r.ticket_id = i.ticket_id
 ),
 
 tickets as (

@@ -1,4 +1,4 @@
--- materialized: table
+-- materialized: view
 -- description: Customer versions from the CRM history (slowly changing): VIP tier, KYC level and last trade valid from valid_from until valid_to
 -- test: unique(contact_id, valid_from)
 -- test: not_null(customer_key, valid_from)

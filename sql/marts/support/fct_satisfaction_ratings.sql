@@ -27,9 +27,7 @@ with ratings as (
 
 -- The rated tickets' fact rows, read from their created months only.
 ticket_months as (
-  select distinct d.created_month
-  from int_ticket_dates as d
-  inner join int_affected_tickets as a on a.ticket_id = d.ticket_id
+  select distinct created_month from int_affected_tickets
 ),
 
 tickets as (

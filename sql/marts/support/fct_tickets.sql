@@ -34,6 +34,7 @@ tickets as (
   from int_tickets as t
   inner join int_affected_tickets as a on a.ticket_id = t.ticket_id
   left join int_user_kinds as u on u.user_id = t.requester_id
+  where t.created_month in (select created_month from int_affected_tickets)
 ),
 
 normalised as (
@@ -57,12 +58,18 @@ normalised as (
   from tickets as t
 ),
 
-vip_at_creation as (
-  select t.ticket_id, max(v.vip_tier) as vip_tier
+-- Each contact of the customer holds, at creation, the tier of its latest VIP point before it.
+contact_tier_at_creation as (
+  select t.ticket_id, p.contact_id, max_by(p.vip_tier, p.valid_from_s) as vip_tier
   from tickets as t
-  inner join int_customer_versions as v
-    on v.customer_key = t.customer_key and t.created_s >= v.valid_from_s and t.created_s < v.valid_to_s
-  group by t.ticket_id
+  inner join int_customer_vip_points as p on p.customer_key = t.customer_key and p.valid_from_s <= t.created_s
+  group by t.ticket_id, p.contact_id
+),
+
+vip_at_creation as (
+  select ticket_id, max(vip_tier) as vip_tier
+  from contact_tier_at_creation
+  group by ticket_id
 ),
 
 measured as (
@@ -110,10 +117,10 @@ measured as (
 ),
 
 customer_tickets as (
-  select t.ticket_id, u.customer_key, to_unixtime(t.created_at) as created_s
-  from int_tickets as t
-  inner join int_user_kinds as u on u.user_id = t.requester_id
-  where not t.is_deleted and u.customer_key is not null
+  select i.ticket_id, u.customer_key, i.created_s
+  from int_ticket_index as i
+  inner join int_user_kinds as u on u.user_id = i.requester_id
+  where not i.is_deleted and u.customer_key is not null
 ),
 
 -- Repeat contacts look back from created_at; first-contact resolution looks 7 days past the last solve.

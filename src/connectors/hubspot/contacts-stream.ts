@@ -28,6 +28,13 @@ export const contactsStateSchema = z.strictObject({
   modifiedMs: z.number().int(),
   /** Decimal object id, or "none". */
   idAfter: z.string().regex(/^(-?\d+|none)$/),
+  /**
+   * While a pass is under way: the instant its versions are landed from. A pass stopped half-way
+   * resumes from this, not from its checkpoint: a contact it had not reached yet may hold versions
+   * from before the checkpoint (it was modified again since) that no run has landed. Absent once
+   * a pass has read to the end.
+   */
+  versionsFromMs: z.number().int().optional(),
 });
 export type ContactsState = z.infer<typeof contactsStateSchema>;
 const NONE = 'none';
@@ -89,7 +96,7 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
     return { hits, exchange };
   }
 
-  async function withHistory(
+  async function readHistory(
     hits: readonly SearchHit[],
     context: StreamContext,
   ): Promise<{ records: ContactWithHistory[]; exchanges: RawExchange[] }> {
@@ -132,16 +139,27 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
     cursorField,
     landingStreams: ['contacts', 'contact_snapshots', 'contact_pii'],
     stateSchema: contactsStateSchema,
-    initialState: () => ({ modifiedMs: startMs, idAfter: NONE }),
+    initialState: () => ({ modifiedMs: startMs, idAfter: NONE, versionsFromMs: startMs }),
     resumeState(checkpoint) {
-      if (config.lookbackMinutes === 0) return checkpoint;
+      const modifiedMs =
+        config.lookbackMinutes === 0
+          ? checkpoint.modifiedMs
+          : Math.max(startMs, checkpoint.modifiedMs - config.lookbackMinutes * 60_000);
       return {
-        modifiedMs: Math.max(startMs, checkpoint.modifiedMs - config.lookbackMinutes * 60_000),
-        idAfter: '-1',
+        modifiedMs,
+        idAfter: config.lookbackMinutes === 0 ? checkpoint.idAfter : '-1',
+        versionsFromMs: Math.min(modifiedMs, checkpoint.versionsFromMs ?? modifiedMs),
       };
     },
     async *readPages(start, context): AsyncGenerator<ExtractedPage<ContactsState>> {
-      let state = start;
+      // Versions from this instant on are landed; older ones were landed by the runs before (each
+      // version starts at a change of the contact, which moved its lastmodifieddate past it then).
+      const versionsFromMs = start.versionsFromMs ?? start.modifiedMs;
+      let state: ContactsState = { ...start, versionsFromMs };
+      const withHistory = async (hits: readonly SearchHit[], ctx: StreamContext) => {
+        const read = await readHistory(hits, ctx);
+        return { ...read, records: read.records.map((r) => ({ ...r, versionsFromMs })) };
+      };
       for (;;) {
         if (state.idAfter !== NONE) {
           // Drain the instant state.modifiedMs by keyset on the id, then go past it.
@@ -164,8 +182,8 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
           const done = hits.length < limit;
           const { records, exchanges } = await withHistory(hits, context);
           state = done
-            ? { modifiedMs: state.modifiedMs + 1, idAfter: NONE }
-            : { modifiedMs: state.modifiedMs, idAfter: lastId };
+            ? { modifiedMs: state.modifiedMs + 1, idAfter: NONE, versionsFromMs }
+            : { modifiedMs: state.modifiedMs, idAfter: lastId, versionsFromMs };
           yield { exchanges: [exchange, ...exchanges], records, state };
           continue;
         }
@@ -187,16 +205,17 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
         const full = hits.length >= limit;
         const { records, exchanges } = await withHistory(hits, context);
         if (!full) {
-          // The end for now: the next run starts at the latest instant seen (its ties are read again).
+          // The end for now: the next run starts at the latest instant seen (its ties are read again),
+          // and lands the versions from there. Written even without records: it closes the pass.
           state = { modifiedMs: pageMax, idAfter: NONE };
-          if (hits.length > 0) yield { exchanges: [exchange, ...exchanges], records, state };
+          yield { exchanges: [exchange, ...exchanges], records, state };
           return;
         }
         // A full page of one instant cannot move the filter on: drain that instant by id next.
         state =
           pageMax === state.modifiedMs
-            ? { modifiedMs: pageMax, idAfter: '-1' }
-            : { modifiedMs: pageMax, idAfter: NONE };
+            ? { modifiedMs: pageMax, idAfter: '-1', versionsFromMs }
+            : { modifiedMs: pageMax, idAfter: NONE, versionsFromMs };
         yield { exchanges: [exchange, ...exchanges], records, state };
       }
     },

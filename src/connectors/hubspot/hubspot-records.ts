@@ -35,6 +35,11 @@ export type HubspotContactHistory = z.infer<typeof hubspotContactHistorySchema>;
 export interface ContactWithHistory {
   readonly contact: unknown;
   readonly history: unknown;
+  /**
+   * Versions starting before this instant (epoch ms) were landed by earlier runs and are left out,
+   * so a run lands what changed rather than every changed contact's whole history. Absent: all.
+   */
+  readonly versionsFromMs?: number;
 }
 
 export const hubspotFeedbackSubmissionSchema = z.looseObject({
@@ -121,7 +126,9 @@ export function contactToLandingRows(
       },
     ],
     contact_snapshots: history
-      ? snapshotsFromHistory(contact.id, key, history, config)
+      ? snapshotsFromHistory(contact.id, key, history, config).filter(
+          (row) => record.versionsFromMs === undefined || Date.parse(row.valid_from) >= record.versionsFromMs,
+        )
       : // Without history (the contact vanished between search and batch read) the current state is one version.
         [{ contact_id: contact.id, customer_key: key, valid_from: updatedAt, ...current }],
   };
@@ -141,7 +148,7 @@ export function snapshotsFromHistory(
   key: string | null,
   history: HubspotContactHistory,
   config: HubspotConfig,
-): Record<string, unknown>[] {
+): (Record<string, unknown> & { valid_from: string })[] {
   const tracked = [
     ['vip_tier', config.properties.vipTier],
     ['kyc_level', config.properties.kycLevel],
@@ -159,7 +166,7 @@ export function snapshotsFromHistory(
   }
   changes.sort((a, b) => a.at - b.at);
   const state: Record<string, string | null> = { vip_tier: null, kyc_level: null, last_trade_at: null };
-  const rows: Record<string, unknown>[] = [];
+  const rows: (Record<string, unknown> & { valid_from: string })[] = [];
   for (let i = 0; i < changes.length; i += 1) {
     const change = changes[i]!;
     state[change.column] =
