@@ -111,61 +111,87 @@ interface Billing {
   landing: number;
   curated: number;
   perModel: Map<string, number>;
+  /** Incremental runs: bytes billed per table read (summed over the models reading it). */
+  readBytes: Map<string, number>;
 }
 
-/** The months each month-pruned read of an incremental run covered, as the model SQL derives them. */
+/**
+ * The partitions each pruned read of an incremental run covered, derived as the model SQL derives
+ * them (its `partition in (select … from <per-run table>)` filters), from the per-run tables, which
+ * still hold this run's values. A model reading a partitioned table without such a filter is billed
+ * the whole table.
+ */
 async function prunedReads(
   engine: DuckDbEngine,
   result: TransformResult,
 ): Promise<Map<string, Map<string, Set<string>>>> {
+  const list = async (sql: string) =>
+    new Set((await engine.execute(sql)).rows.map((r) => String(r.m)).filter((m) => m !== 'null'));
+  const inList = (set: Set<string>) =>
+    set.size === 0 ? "('')" : `(${[...set].map(quoteString).join(', ')})`;
+  const union = (...sets: Set<string>[]) => new Set(sets.flatMap((x) => [...x]));
+  const withNext = (set: Set<string>) => union(set, new Set([...set].map((m) => nextMonth(m, 1))));
+  const shifted = (set: Set<string>, shifts: number[]) =>
+    new Set([...set].flatMap((m) => shifts.map((n) => nextMonth(m, n))));
+  const ticketMonths = async (source: Set<string>) =>
+    union(
+      source,
+      await list(
+        `SELECT DISTINCT created_month AS m FROM int_ticket_status_months WHERE status_month IN ${inList(source)}`,
+      ),
+    );
   const written = (model: string) => new Set(result.models.find((m) => m.model === model)?.partitions ?? []);
-  const withNext = (set: Set<string>) => new Set([...set, ...[...set].map((m) => nextMonth(m, 1))]);
-  const ticketMonths = async (source: Set<string>) => {
-    if (source.size === 0) return new Set<string>();
-    const list = [...source].map(quoteString).join(', ');
-    const rows = await engine.execute(
-      `SELECT DISTINCT created_month FROM int_ticket_dates WHERE substr(CAST(event_date AS VARCHAR), 1, 7) IN (${list})`,
-    );
-    return new Set([...source, ...rows.rows.map((r) => String(r.created_month))]);
-  };
-  const reads = new Map<string, Map<string, Set<string>>>();
-  const kv = withNext(written('kpi_values'));
-  reads.set(
-    'kpi_values',
-    new Map([
-      ['fct_tickets', await ticketMonths(kv)],
-      ['backlog_daily', kv],
-    ]),
-  );
-  reads.set(
-    'agent_performance',
-    new Map([['fct_tickets', await ticketMonths(withNext(written('agent_performance')))]]),
-  );
-  reads.set('contact_reasons', new Map([['fct_tickets', withNext(written('contact_reasons'))]]));
-  reads.set('ticket_volume_hourly', new Map([['fct_tickets', written('ticket_volume_hourly')]]));
-  const sc = written('kpi_scorecard');
-  reads.set(
-    'kpi_scorecard',
-    new Map([['kpi_values', new Set([...sc].flatMap((m) => [0, 1, 2, 3].map((n) => nextMonth(m, -n))))]]),
-  );
-  // backlog_daily reads the created months of tickets unsolved at some point of its months.
-  const bd = [...written('backlog_daily')].sort();
-  if (bd.length > 0) {
-    const rows = await engine.execute(
-      `SELECT DISTINCT created_month FROM fct_tickets WHERE NOT is_solved OR last_solved_date >= CAST(${quoteString(`${bd[0]}-01`)} AS DATE) OR created_month >= ${quoteString(bd[0] as string)}`,
-    );
-    reads.set(
-      'backlog_daily',
-      new Map([['fct_tickets', new Set(rows.rows.map((r) => String(r.created_month)))]]),
-    );
-  }
-  const affected = await engine.execute(
-    'SELECT DISTINCT d.created_month FROM int_ticket_dates AS d INNER JOIN int_affected_tickets AS a ON a.ticket_id = d.ticket_id',
-  );
-  reads.set(
-    'fct_satisfaction_ratings',
-    new Map([['fct_tickets', new Set(affected.rows.map((r) => String(r.created_month)))]]),
-  );
+
+  const affectedMonths = await list('SELECT period_month AS m FROM int_affected_months');
+  const backlogMonths = await list('SELECT period_month AS m FROM int_backlog_months');
+  const affectedCreated = await list('SELECT DISTINCT created_month AS m FROM int_affected_tickets');
+  const eventMonths = await list('SELECT event_month AS m FROM int_affected_event_months');
+  const kvSource = withNext(union(affectedMonths, backlogMonths));
+  const apSource = withNext(affectedMonths);
+  const scorecardMonths = shifted(union(affectedMonths, backlogMonths), [0, 1, 2, 3]);
+  // backlog_daily: tickets open at some instant of the days it measures, by created month.
+  const backlogRelevant = await list(`
+    WITH run AS (SELECT now_s FROM cfg_run),
+    logged AS (
+      SELECT ticket_id, status, changed_s AS from_s,
+        coalesce(lead(changed_s) OVER (PARTITION BY ticket_id ORDER BY changed_s, event_order, event_id), 1e11) AS to_s
+      FROM int_status_changes),
+    days AS (
+      SELECT least(CAST(d.day_end_s AS DOUBLE), r.now_s) AS measured_s FROM cfg_reporting_days AS d CROSS JOIN run AS r
+      WHERE d.day_start_s <= r.now_s AND substr(d.day_date, 1, 7) IN (SELECT period_month FROM int_backlog_months)),
+    bounds AS (SELECT min(measured_s) AS first_s, max(measured_s) AS last_s FROM days),
+    relevant AS (
+      SELECT l.ticket_id FROM logged AS l CROSS JOIN bounds AS b
+      WHERE l.status NOT IN ('solved', 'closed', 'deleted') AND l.from_s <= b.last_s AND l.to_s > b.first_s
+      UNION
+      SELECT ticket_id FROM int_ticket_index WHERE is_open)
+    SELECT DISTINCT i.created_month AS m FROM int_ticket_index AS i INNER JOIN relevant AS r ON r.ticket_id = i.ticket_id`);
+
+  const reads = new Map<string, Map<string, Set<string>>>([
+    ['int_customer_vip_points', new Map([['int_contact_snapshots', written('int_contact_snapshots')]])],
+    [
+      'fct_tickets',
+      new Map([
+        ['int_tickets', affectedCreated],
+        ['int_ticket_events', eventMonths],
+        ['int_comments', eventMonths],
+      ]),
+    ],
+    ['fct_satisfaction_ratings', new Map([['fct_tickets', affectedCreated]])],
+    [
+      'kpi_values',
+      new Map([
+        ['fct_tickets', await ticketMonths(kvSource)],
+        ['backlog_daily', kvSource],
+        ['int_customer_trades', shifted(kvSource, [-1, 0, 1, 2])],
+      ]),
+    ],
+    ['agent_performance', new Map([['fct_tickets', await ticketMonths(apSource)]])],
+    ['contact_reasons', new Map([['fct_tickets', apSource]])],
+    ['ticket_volume_hourly', new Map([['fct_tickets', affectedMonths]])],
+    ['kpi_scorecard', new Map([['kpi_values', shifted(scorecardMonths, [0, -1, -2, -3])]])],
+    ['backlog_daily', new Map([['fct_tickets', backlogRelevant]])],
+  ]);
   return reads;
 }
 
@@ -184,20 +210,25 @@ function bill(
     return total;
   };
   const perModel = new Map<string, number>();
+  const readBytes = new Map<string, number>();
   for (const m of result.models) {
     if (m.action === 'view') continue;
     let bytes = 0;
     for (const table of baseTablesRead(m.model)) {
-      bytes += sum(table, result.full ? undefined : pruned?.get(m.model)?.get(table));
+      const bytesOfTable = sum(table, result.full ? undefined : pruned?.get(m.model)?.get(table));
+      bytes += bytesOfTable;
+      if (!result.full) readBytes.set(table, (readBytes.get(table) ?? 0) + bytesOfTable);
     }
     if (m.action === 'merge') {
       const header = byName.get(m.model)?.header;
       const target = header?.partitionBy ? sum(m.model, m.partitions ?? []) : sum(m.model);
-      bytes += header?.incrementalStrategy === 'replace_partitions' ? 2 * target : target;
+      const merged = header?.incrementalStrategy === 'replace_partitions' ? 2 * target : target;
+      bytes += merged;
+      readBytes.set(`${m.model} (merge target)`, (readBytes.get(`${m.model} (merge target)`) ?? 0) + merged);
     }
     perModel.set(m.model, bytes);
   }
-  return { landing, curated: [...perModel.values()].reduce((a, b) => a + b, 0), perModel };
+  return { landing, curated: [...perModel.values()].reduce((a, b) => a + b, 0), perModel, readBytes };
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
@@ -332,6 +363,11 @@ async function main(): Promise<void> {
       console.log(
         `  ${model.padEnd(28)} ${mib(bytes).padStart(12)} / ${mib(fullBill.perModel.get(model) ?? 0)}`,
       );
+    }
+    console.log('');
+    console.log('largest tables read by the day run (bytes summed over the models reading them):');
+    for (const [table, bytes] of [...dayBill.readBytes.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
+      console.log(`  ${table.padEnd(40)} ${mib(bytes).padStart(12)}`);
     }
     const kv = dayResult.models.find((m) => m.model === 'kpi_values');
     console.log('');

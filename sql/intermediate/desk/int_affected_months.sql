@@ -1,5 +1,5 @@
 -- materialized: table
--- description: Reporting months (YYYY-MM) whose ticket-based mart rows this run can change: the dates affected tickets count on (created, status changes, ratings), NPS responses that arrived, and the 31 days before each new trade (post-contact retention looks 30 days past a solve), each with the month its week starts in (a week row lives in its start month)
+-- description: Reporting months (YYYY-MM) whose ticket-based mart rows this run can change: the dates affected tickets count on (created, status changes, ratings), NPS responses that arrived, and the 31 days before each trade first recorded in this run (post-contact retention looks 30 days past a solve), each with the month its week starts in (a week row lives in its start month)
 with offsets as (
   select valid_from_s, valid_to_s, offset_s from cfg_reporting_offsets
 ),
@@ -16,10 +16,22 @@ instants as (
   select to_unixtime(submitted_at) from stg_hubspot__survey_responses where submitted_at is not null
 ),
 
-trades as (
-  select distinct to_unixtime(last_trade_at) as trade_s
+-- Trades first recorded by a version of this run (a version repeating an older trade, as a VIP
+-- change does, retains no one new).
+new_trades as (
+  select customer_key, last_trade_at, min(to_unixtime(valid_from)) as valid_from_s
   from stg_hubspot__contact_snapshots
-  where last_trade_at is not null
+  where customer_key is not null and last_trade_at is not null
+  group by customer_key, last_trade_at
+),
+
+trades as (
+  select distinct to_unixtime(t.last_trade_at) as trade_s
+  from int_customer_trades as t
+  inner join new_trades as n
+    on n.customer_key = t.customer_key and n.last_trade_at = t.last_trade_at
+    and n.valid_from_s = t.first_valid_from_s
+  where t.trade_month in (select substr(cast(last_trade_at as varchar), 1, 7) from new_trades)
 ),
 
 affected_dates as (
