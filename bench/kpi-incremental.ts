@@ -146,6 +146,9 @@ async function prunedReads(
   const backlogMonths = await list('SELECT period_month AS m FROM int_backlog_months');
   const affectedCreated = await list('SELECT DISTINCT created_month AS m FROM int_affected_tickets');
   const eventMonths = await list('SELECT event_month AS m FROM int_affected_event_months');
+  const fcrMonths = await list(`SELECT event_month AS m FROM int_event_months WHERE event_month >= (
+      SELECT substr(CAST(to_timestamp(min(i.created_s) - 8 * 86400) AS VARCHAR), 1, 7)
+      FROM int_changed_tickets AS c INNER JOIN int_ticket_index AS i ON i.ticket_id = c.ticket_id)`);
   const kvSource = withNext(union(affectedMonths, backlogMonths));
   const apSource = withNext(affectedMonths);
   const scorecardMonths = shifted(union(affectedMonths, backlogMonths), [0, 1, 2, 3]);
@@ -178,6 +181,8 @@ async function prunedReads(
       ]),
     ],
     ['fct_satisfaction_ratings', new Map([['fct_tickets', affectedCreated]])],
+    ['int_affected_months', new Map([['int_status_changes', eventMonths]])],
+    ['int_affected_tickets', new Map([['int_status_changes', fcrMonths]])],
     [
       'kpi_values',
       new Map([

@@ -12,6 +12,7 @@ instants as (
   select s.changed_s
   from int_status_changes as s
   inner join int_affected_tickets as a on a.ticket_id = s.ticket_id
+  where s.event_month in (select event_month from int_affected_event_months)
   union
   select to_unixtime(submitted_at) from stg_hubspot__survey_responses where submitted_at is not null
 ),

@@ -30,6 +30,12 @@ same_customer as (
   inner join changed_contacts as c on c.customer_key = o.customer_key
   inner join int_status_changes as s on s.ticket_id = o.ticket_id
   where s.changed_s between c.created_s - 8 * 86400 and c.created_s + 86400
+    and s.event_month in (
+      select event_month from int_event_months
+      where event_month >= (
+        select substr(cast(from_unixtime(min(created_s) - 8 * 86400) as varchar), 1, 7) from changed_contacts
+      )
+    )
 ),
 
 unsolved as (
