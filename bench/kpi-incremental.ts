@@ -182,6 +182,7 @@ async function prunedReads(
     ],
     ['fct_satisfaction_ratings', new Map([['fct_tickets', affectedCreated]])],
     ['int_affected_months', new Map([['int_status_changes', eventMonths]])],
+    ['int_ticket_status_months', new Map([['int_status_changes', eventMonths]])],
     ['int_affected_tickets', new Map([['int_status_changes', fcrMonths]])],
     [
       'kpi_values',
