@@ -8,11 +8,12 @@ instants as (
   select i.created_s as at_s
   from int_ticket_index as i
   inner join int_affected_tickets as a on a.ticket_id = i.ticket_id
+  where a.moves_kpis
   union
   select s.changed_s
   from int_status_changes as s
   inner join int_affected_tickets as a on a.ticket_id = s.ticket_id
-  where s.event_month in (select event_month from int_affected_event_months)
+  where a.moves_kpis and s.event_month in (select event_month from int_affected_event_months)
   union
   select to_unixtime(submitted_at) from stg_hubspot__survey_responses where submitted_at is not null
 ),
@@ -43,6 +44,7 @@ affected_dates as (
   select r.rating_date
   from int_rating_dates as r
   inner join int_affected_tickets as a on a.ticket_id = r.ticket_id
+  where a.moves_kpis
   union
   select cast(d.day_date as date)
   from cfg_reporting_days as d

@@ -1,7 +1,7 @@
 -- materialized: table
--- description: Tickets whose fct_tickets row must be recomputed this run, with their created months: changed ones, the same customer's tickets within the 7-day windows around them (repeat contacts look 7 days back from creation, FCR 7 days past the last solve), and every unsolved ticket (durations and SLA statuses run against now)
+-- description: Tickets whose fct_tickets row must be recomputed this run, with their created months: changed ones, the same customer's tickets within the 7-day windows around them (repeat contacts look 7 days back from creation, FCR 7 days past the last solve), and every unsolved ticket (durations and SLA statuses run against now); moves_kpis is false for a ticket only recomputed for a change that moves no KPI (solved → closed)
 with changed as (
-  select ticket_id from int_changed_tickets
+  select ticket_id, moves_kpis from int_changed_tickets
 ),
 
 customer_tickets as (
@@ -15,6 +15,7 @@ changed_contacts as (
   select distinct t.customer_key, t.created_s
   from changed as c
   inner join customer_tickets as t on t.ticket_id = c.ticket_id
+  where c.moves_kpis
 ),
 
 -- A changed ticket created at c is a repeat contact for tickets created in (c, c + 7 d] and breaks
@@ -43,13 +44,17 @@ unsolved as (
 ),
 
 affected as (
-  select ticket_id from changed
-  union
-  select ticket_id from same_customer
-  union
-  select ticket_id from unsolved
+  select ticket_id, moves_kpis from changed
+  union all
+  select ticket_id, true from same_customer
+  union all
+  select ticket_id, true from unsolved
+),
+
+merged as (
+  select ticket_id, bool_or(moves_kpis) as moves_kpis from affected group by ticket_id
 )
 
-select a.ticket_id, i.created_month, i.created_month_utc
-from affected as a
+select a.ticket_id, i.created_month, i.created_month_utc, a.moves_kpis
+from merged as a
 inner join int_ticket_index as i on i.ticket_id = a.ticket_id
