@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearSecretCache } from '#functions/common/load-secrets.ts';
 import { handler } from '#functions/extract.ts';
+import { manifestKey } from '#src/extract/extract-manifest.ts';
 import { type RunningSimulator, startSimulator } from '#src/simulator/start-simulator.ts';
 import {
   auditEntries,
@@ -82,7 +83,7 @@ describe('the extract handler', () => {
     expect(await world.keys(buckets.raw, 'raw/zendesk/tickets/')).not.toHaveLength(0);
     expect(await world.keys(buckets.raw, 'landing/hubspot/')).toEqual([]);
     expect([...(await checkpoints('zendesk')).keys()]).toContain('state/checkpoints/zendesk/tickets.json');
-    const manifest = JSON.parse(await world.text(buckets.raw, 'state/runs/run-ex-1/extract-manifest.json'));
+    const manifest = JSON.parse(await world.text(buckets.raw, manifestKey('run-ex-1', ['zendesk'])));
     expect(manifest.status).toBe('succeeded');
     expect((await auditEntries(world)).at(-1)).toMatchObject({
       target: 'run-ex-1',
@@ -105,7 +106,7 @@ describe('the extract handler', () => {
     expect(before.size).toBeGreaterThan(0);
     expect(await checkpoints('zendesk')).toEqual(before);
     expect(await world.keys(buckets.raw, 'landing/')).toEqual(landingBefore);
-    const manifest = JSON.parse(await world.text(buckets.raw, 'state/runs/run-ex-2/extract-manifest.json'));
+    const manifest = JSON.parse(await world.text(buckets.raw, manifestKey('run-ex-2', ['zendesk'])));
     expect(manifest.status).toBe('aborted');
   });
 
