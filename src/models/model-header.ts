@@ -6,6 +6,8 @@ export type Materialization = 'view' | 'table' | 'incremental';
  * How an incremental model's delta lands: `merge` upserts on the unique key; `replace_partitions`
  * makes every partition present in the delta hold exactly the delta's rows (rows of those
  * partitions the delta no longer has are deleted), for marts recomputed whole month by month.
+ * On a full refresh such a model keeps the partitions the refresh no longer produces (aggregates of
+ * periods whose source rows retention deleted), unless its columns changed.
  */
 export type IncrementalStrategy = 'merge' | 'replace_partitions';
 

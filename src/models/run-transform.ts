@@ -299,7 +299,14 @@ async function buildModel(
     return { ...base, action: 'view', rows: null, statements: list.length, bytesScanned: bytes };
   }
 
-  if (header.materialized === 'table' || context.full || existing !== 'table') {
+  // A partition-replacing model keeps, on a full refresh, the partitions the refresh no longer
+  // produces: KPI aggregates of periods whose source rows retention has deleted are kept (with the
+  // KPI version they were computed with), as the spec requires. A change of columns still rebuilds.
+  const keepsHistory =
+    header.materialized === 'incremental' &&
+    header.incrementalStrategy === 'replace_partitions' &&
+    existing === 'table';
+  const rebuild = async (): Promise<Omit<ModelRunResult, 'seconds'>> => {
     const list = statements.replaceTable({
       name,
       sql: asSubquery(model),
@@ -315,7 +322,9 @@ async function buildModel(
       statements: list.length,
       bytesScanned: bytes,
     };
-  }
+  };
+  if (header.materialized === 'table' || existing !== 'table' || (context.full && !keepsHistory))
+    return rebuild();
 
   // Incremental: materialise what this run changed, then MERGE it, partition batch by partition batch.
   const deltaName = `${name}__delta`;
@@ -336,6 +345,13 @@ async function buildModel(
     );
     if (duplicates.rows.length > 0) throw new IncrementalKeyError(name, header.uniqueKey, duplicates.rows);
     const described = await engine.execute(`SELECT * FROM ${q(deltaName)} LIMIT 0`, { signal });
+    if (context.full) {
+      const current = await engine.execute(`SELECT * FROM ${q(name)} LIMIT 0`, { signal });
+      const same =
+        current.columns.length === described.columns.length &&
+        current.columns.every((column, i) => column === described.columns[i]);
+      if (!same) return await rebuild();
+    }
     const rows = await countRows(engine, deltaName, signal);
     let partitions: string[] | undefined;
     if (header.partitionBy) {

@@ -138,6 +138,100 @@ describe('incremental_strategy: replace_partitions', () => {
     ]);
   }, 60_000);
 
+  it('keeps, on a full refresh, the partitions whose sources retention deleted, and recomputes the rest', async () => {
+    // Prepare: January and February built, then retention removes January from landing and curated
+    world = await worldWith({
+      'intermediate/latest_tickets.sql': LATEST.replace(
+        'select ticket_id, status, generated_timestamp',
+        'select ticket_id, status, created_at, generated_timestamp',
+      ),
+      'marts/status_counts.sql': COUNTS,
+    });
+    const run = (id: string, full = false) =>
+      runTransform({
+        engine: world!.engine,
+        store: world!.store,
+        runId: id,
+        modelsDir: world!.modelsDir,
+        full,
+      });
+    await world.land('tickets', '2026-01-05', 'x1', [
+      ticketRow({ ticket_id: 1, created_at: '2026-01-05T10:00:00Z', status: 'solved' }),
+    ]);
+    await world.land('tickets', '2026-02-05', 'x2', [
+      ticketRow({ ticket_id: 2, created_at: '2026-02-05T10:00:00Z', status: 'open' }),
+    ]);
+    await run('r1');
+    const january: string[] = [];
+    for await (const object of world.store.list('landing/zendesk/tickets/dt=2026-01-05/'))
+      january.push(object.key);
+    expect(january.length).toBeGreaterThan(0);
+    await world.store.delete(january);
+    await world.engine.execute(
+      `DELETE FROM latest_tickets WHERE created_at < TIMESTAMP '2026-02-01 00:00:00'`,
+    );
+    await world.land('tickets', '2026-02-06', 'x3', [
+      ticketRow({
+        ticket_id: 2,
+        created_at: '2026-02-05T10:00:00Z',
+        updated_at: '2026-02-06T10:00:00Z',
+        status: 'solved',
+      }),
+    ]);
+
+    // Act: a full refresh (as after a change of KPI definitions)
+    const result = await run('r2', true);
+
+    // Assess: January's aggregate is kept, February recomputed from what remains
+    expect(result.models.find((m) => m.model === 'latest_tickets')?.action).toBe('rebuild');
+    expect(result.models.find((m) => m.model === 'status_counts')).toMatchObject({
+      action: 'merge',
+      partitions: ['2026-02'],
+    });
+    const rows = (
+      await world.engine.execute('SELECT created_month, status, tickets FROM status_counts ORDER BY 1, 2')
+    ).rows;
+    expect(rows).toEqual([
+      { created_month: '2026-01', status: 'solved', tickets: 1 },
+      { created_month: '2026-02', status: 'solved', tickets: 1 },
+    ]);
+  }, 60_000);
+
+  it('rebuilds the whole table on a full refresh when its columns changed', async () => {
+    // Prepare
+    world = await worldWith({
+      'intermediate/latest_tickets.sql': LATEST.replace(
+        'select ticket_id, status, generated_timestamp',
+        'select ticket_id, status, created_at, generated_timestamp',
+      ),
+      'marts/status_counts.sql': COUNTS,
+    });
+    const run = (id: string, full = false) =>
+      runTransform({
+        engine: world!.engine,
+        store: world!.store,
+        runId: id,
+        modelsDir: world!.modelsDir,
+        full,
+      });
+    await world.land('tickets', '2026-01-05', 'x1', [
+      ticketRow({ ticket_id: 1, created_at: '2026-01-05T10:00:00Z', status: 'open' }),
+    ]);
+    await run('r1');
+    writeFileSync(
+      join(world.modelsDir, 'marts/status_counts.sql'),
+      COUNTS.replace('count(*) as tickets', 'count(*) as tickets, max(t.ticket_id) as last_ticket_id'),
+    );
+
+    // Act
+    const result = await run('r2', true);
+
+    // Assess
+    expect(result.models.find((m) => m.model === 'status_counts')?.action).toBe('rebuild');
+    const columns = (await world.engine.execute('SELECT * FROM status_counts LIMIT 0')).columns;
+    expect(columns).toContain('last_ticket_id');
+  }, 60_000);
+
   it('renders one atomic MERGE that deletes the rows the delta lacks, for both engines', () => {
     // Prepare
     const input = {
