@@ -197,13 +197,14 @@ describe('the DuckDB session', () => {
   });
 
   it.each(DUCKDB_SPECIAL_FORMS.map((f) => [f]))('evaluates the special form %s', async (name) => {
-    const call: Record<string, string> = {
-      coalesce: 'coalesce(NULL, 2)',
-      if: 'if(false, 1, 2)',
-      current_timestamp: 'CAST(current_timestamp AS VARCHAR) IS NOT NULL',
-      localtimestamp: 'CAST(localtimestamp AS VARCHAR) IS NOT NULL',
-      try_cast: "try_cast('x' AS BIGINT) IS NULL",
+    const call: Record<string, [sql: string, expected: unknown]> = {
+      coalesce: ['coalesce(NULL, 2)', 2],
+      if: ['if(false, 1, 2)', 2],
+      current_timestamp: ['CAST(current_timestamp AS VARCHAR) IS NOT NULL', true],
+      localtimestamp: ['CAST(localtimestamp AS VARCHAR) IS NOT NULL', true],
+      try_cast: ["try_cast('x' AS BIGINT) IS NULL", true],
     };
-    expect(await value(call[name] ?? 'NULL')).toBeTruthy();
+    const [sql, expected] = call[name] ?? [`'no case for ${name}'`, 'a case for every special form'];
+    expect(await value(sql)).toBe(expected);
   });
 });
