@@ -8,7 +8,7 @@ import { HMAC_KEY, simulatorEndpoints, startSmallSimulator } from '#tests/extrac
 import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
 
 /*
- * A small simulated period (5 days, ~30 tickets a day) served over HTTP, extracted, analysed and
+ * A simulated quarter (August to October, a few tickets a day and the market-crash days) served over HTTP, extracted, analysed and
  * modelled exactly as the pipeline does; the facts are then compared with what the simulator knows
  * about its own world.
  */
@@ -21,7 +21,7 @@ const iso = (value: unknown) =>
   value === null || value === undefined ? null : new Date(String(value)).toISOString();
 
 beforeAll(async () => {
-  sim = await startSmallSimulator({}, { days: 5, ticketsPerDay: 30, seed: 11 });
+  sim = await startSmallSimulator({}, { days: 92, ticketsPerDay: 4, seed: 11 });
   world = await createKpiWorld();
   await runExtraction({
     config: world.config,
@@ -29,7 +29,7 @@ beforeAll(async () => {
     runId: 'extract-1',
     endpoints: simulatorEndpoints(sim),
     hmacKey: HMAC_KEY,
-    now: () => new Date('2026-08-06T00:00:00Z'),
+    now: () => sim.clock.now(),
   });
   await runSentimentStage({ config: world.config, store: world.store, runId: 'nlp-1', now: sim.clock.now() });
   await world.transform(sim.clock.now().toISOString());
@@ -102,6 +102,22 @@ describe('KPIs on a simulated period agree with the simulator', () => {
     const right = scored.filter((m) => label(scores.get(m.commentId)!) === m.sentiment).length;
     expect(scored.length / messages.length).toBeGreaterThan(0.95);
     expect(right / scored.length).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('computes the monthly escalation rate of the quarter from the true escalations', async () => {
+    const rows = await world.query(
+      "select cast(period_start as varchar) as month, numerator, denominator from kpi_values where kpi = 'escalation_rate' and period_grain = 'month' and breakdown = 'overall' order by 1",
+    );
+    const created = truth.filter((t) => !t.isDeleted && facts.has(t.ticketId));
+    const months = [...new Set(created.map((t) => new Date(t.createdAt).toISOString().slice(0, 7)))].sort();
+    expect(months).toEqual(['2026-08', '2026-09', '2026-10']);
+    expect(rows.map((r) => String(r.month).slice(0, 7))).toEqual(months);
+    for (const month of months) {
+      const inMonth = created.filter((t) => new Date(t.createdAt).toISOString().startsWith(month));
+      const row = rows.find((r) => String(r.month).startsWith(month))!;
+      expect(Number(row.denominator), month).toBe(inMonth.length);
+      expect(Number(row.numerator), month).toBe(inMonth.filter((t) => t.isEscalated).length);
+    }
   });
 
   it('computes the daily first reply time from the true first replies', async () => {
