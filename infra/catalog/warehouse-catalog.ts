@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
+import { workgroupName } from '#src/governance/access/access-policy.ts';
 import {
   type LandingStream,
   landingPrefix,
@@ -113,7 +114,7 @@ export class WarehouseCatalog extends Construct {
     const workgroups = {} as Record<WorkgroupRole, athena.CfnWorkGroup>;
     for (const role of workgroupRoles) {
       workgroups[role] = new athena.CfnWorkGroup(this, `Workgroup-${role}`, {
-        name: `${props.workgroupPrefix}-${role}`,
+        name: workgroupName(props.workgroupPrefix, role),
         description: `Support KPI warehouse: queries of the ${role} role`,
         state: 'ENABLED',
         recursiveDeleteOption: true,

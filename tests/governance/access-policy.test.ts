@@ -13,6 +13,8 @@ describe('the access policy rendered for the AWS deployment', () => {
       ['compliance', 'warehouse-compliance'],
       ['pipeline', 'warehouse-pipeline'],
     ]);
+    const deployed = renderAccessPolicy(undefined, { workgroupPrefix: 'support-kpi' });
+    expect(deployed.roles.find((r) => r.role === 'analyst')?.workgroup).toBe('support-kpi-analyst');
   });
 
   it('grants the analyst the KPI marts and facts but no landing stream and no restricted table', () => {

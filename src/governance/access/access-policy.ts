@@ -37,8 +37,14 @@ export interface RolePolicy {
   /** Column classes this role reads. */
   readonly columns: readonly ColumnClass[];
   readonly mayExport: boolean;
-  /** Athena workgroup the deployment creates for the role. */
-  readonly workgroup: string;
+}
+
+/**
+ * The Athena workgroup of a role: `<prefix>-<role>`. The deployment names its workgroups with this
+ * (prefix = the deployment's name), so the policy and the stack cannot disagree.
+ */
+export function workgroupName(prefix: string, role: Role): string {
+  return `${prefix}-${role}`;
 }
 
 export const rolePolicies: Readonly<Record<Role, RolePolicy>> = {
@@ -47,7 +53,6 @@ export const rolePolicies: Readonly<Record<Role, RolePolicy>> = {
     classes: ['kpi_mart', 'fact', 'seed'],
     columns: [],
     mayExport: false,
-    workgroup: 'warehouse-analyst',
   },
   engineer: {
     description:
@@ -55,21 +60,18 @@ export const rolePolicies: Readonly<Record<Role, RolePolicy>> = {
     classes: ['kpi_mart', 'fact', 'seed', 'model', 'landing', 'operational'],
     columns: [],
     mayExport: false,
-    workgroup: 'warehouse-engineer',
   },
   compliance: {
     description: 'reads everything retained, including personal data and message text, and may export it',
     classes: ['kpi_mart', 'fact', 'seed', 'model', 'landing', 'operational', 'restricted', 'unclassified'],
     columns: ['personal', 'text'],
     mayExport: true,
-    workgroup: 'warehouse-compliance',
   },
   pipeline: {
     description: "the pipeline's own identity: builds every layer",
     classes: ['kpi_mart', 'fact', 'seed', 'model', 'landing', 'operational', 'restricted', 'unclassified'],
     columns: ['personal', 'text'],
     mayExport: false,
-    workgroup: 'warehouse-pipeline',
   },
 };
 
@@ -233,7 +235,9 @@ export interface RenderedAccessPolicy {
  */
 export function renderAccessPolicy(
   tables: Readonly<Record<string, readonly string[]>> = defaultPolicyTables(),
+  options: { readonly workgroupPrefix?: string } = {},
 ): RenderedAccessPolicy {
+  const workgroupPrefix = options.workgroupPrefix ?? 'warehouse';
   const names = Object.keys(tables).sort();
   const roles = (Object.keys(rolePolicies) as Role[]).map((role): RenderedRoleGrants => {
     const granted: { table: string; class: TableClass; excludedColumns: string[] }[] = [];
@@ -253,7 +257,7 @@ export function renderAccessPolicy(
     const policy = rolePolicies[role];
     return {
       role,
-      workgroup: policy.workgroup,
+      workgroup: workgroupName(workgroupPrefix, role),
       description: policy.description,
       mayExport: policy.mayExport,
       tables: granted,
