@@ -145,6 +145,8 @@ async function prunedReads(
   const affectedMonths = await list('SELECT period_month AS m FROM int_affected_months');
   const backlogMonths = await list('SELECT period_month AS m FROM int_backlog_months');
   const affectedCreated = await list('SELECT DISTINCT created_month AS m FROM int_affected_tickets');
+  // Ratings by their ticket's created month, plus those that landed before their ticket.
+  const ratingMonths = union(affectedCreated, new Set(['0000-00']));
   const eventMonths = await list('SELECT event_month AS m FROM int_affected_event_months');
   const fcrMonths = await list(`SELECT event_month AS m FROM int_event_months WHERE event_month >= (
       SELECT substr(CAST(to_timestamp(min(i.created_s) - 8 * 86400) AS VARCHAR), 1, 7)
@@ -178,9 +180,16 @@ async function prunedReads(
         ['int_tickets', affectedCreated],
         ['int_ticket_events', eventMonths],
         ['int_comments', eventMonths],
+        ['int_satisfaction_ratings', ratingMonths],
       ]),
     ],
-    ['fct_satisfaction_ratings', new Map([['fct_tickets', affectedCreated]])],
+    [
+      'fct_satisfaction_ratings',
+      new Map([
+        ['fct_tickets', affectedCreated],
+        ['int_satisfaction_ratings', ratingMonths],
+      ]),
+    ],
     ['int_affected_months', new Map([['int_status_changes', eventMonths]])],
     ['int_ticket_status_months', new Map([['int_status_changes', eventMonths]])],
     ['int_affected_tickets', new Map([['int_status_changes', fcrMonths]])],

@@ -14,6 +14,7 @@ with ratings as (
     row_number() over (partition by r.ticket_id order by r.updated_at desc, r.rating_id desc) as recency
   from int_satisfaction_ratings as r
   inner join int_affected_tickets as a on a.ticket_id = r.ticket_id
+  where r.created_month in (select created_month from int_affected_tickets union select '0000-00')
 ),
 
 csat as (

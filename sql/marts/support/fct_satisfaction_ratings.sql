@@ -20,9 +20,14 @@ with ratings as (
     r.created_at as offered_at,
     r.updated_at as rated_at,
     to_unixtime(r.created_at) as offered_s,
-    to_unixtime(r.updated_at) as rated_s
+    to_unixtime(r.updated_at) as rated_s,
+    -- a rating that landed before its ticket keeps a stale copy in '0000-00': the latest copy wins
+    row_number() over (
+      partition by r.rating_id order by r.updated_at desc, r.created_month desc
+    ) as recency
   from int_satisfaction_ratings as r
   inner join int_affected_tickets as a on a.ticket_id = r.ticket_id
+  where r.created_month in (select created_month from int_affected_tickets union select '0000-00')
 ),
 
 -- The rated tickets' fact rows, read from their created months only.
@@ -58,3 +63,4 @@ from ratings as r
 left join tickets as t on t.ticket_id = r.ticket_id
 inner join cfg_reporting_offsets as oo on r.offered_s >= oo.valid_from_s and r.offered_s < oo.valid_to_s
 inner join cfg_reporting_offsets as orr on r.rated_s >= orr.valid_from_s and r.rated_s < orr.valid_to_s
+where r.recency = 1
