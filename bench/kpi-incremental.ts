@@ -190,6 +190,7 @@ async function prunedReads(
         ['int_satisfaction_ratings', ratingMonths],
       ]),
     ],
+    ['int_rating_months', new Map([['fct_satisfaction_ratings', affectedCreated]])],
     ['int_affected_months', new Map([['int_status_changes', eventMonths]])],
     ['int_ticket_status_months', new Map([['int_status_changes', eventMonths]])],
     ['int_affected_tickets', new Map([['int_status_changes', fcrMonths]])],
@@ -199,6 +200,12 @@ async function prunedReads(
         ['fct_tickets', await ticketMonths(kvSource)],
         ['backlog_daily', kvSource],
         ['int_customer_trades', shifted(kvSource, [-1, 0, 1, 2])],
+        [
+          'fct_satisfaction_ratings',
+          await list(
+            `SELECT DISTINCT created_month AS m FROM int_rating_months WHERE rating_month IN ${inList(kvSource)}`,
+          ),
+        ],
       ]),
     ],
     ['agent_performance', new Map([['fct_tickets', await ticketMonths(apSource)]])],

@@ -13,8 +13,9 @@ import {
 /*
  * Satisfaction ratings are stored by their ticket's created month. A rating that lands before its
  * ticket has no month yet; it must still count once its ticket arrives, and a later version of it
- * (now stored in the ticket's month) must replace it, not add a second rating. Three incremental
- * runs end equal to a full rebuild at the same now.
+ * (now stored in the ticket's month) must replace it, not add a second rating. A February ticket's
+ * rating rated in March still counts when a later run recomputes March only (the rating lives in
+ * February's partition). Four incremental runs end equal to a full rebuild at the same now.
  */
 const TABLES = ['fct_satisfaction_ratings', 'fct_tickets', 'kpi_values', 'kpi_scorecard'];
 const AGENT = 201;
@@ -23,6 +24,7 @@ let world: KpiWorld;
 const incremental = new Map<string, string[]>();
 const rebuilt = new Map<string, string[]>();
 let ratingsAfterTicket: Row[] = [];
+let lastRunMonths: readonly string[] = [];
 
 async function snapshot(table: string): Promise<string[]> {
   const rows: Row[] = await world.query(`select * from ${table}`);
@@ -50,7 +52,12 @@ beforeAll(async () => {
   await world.land('groups', groupRows(), 'extract-1');
   await world.land(
     'users',
-    [userRow({ user_id: 101 }), userRow({ user_id: 102 }), userRow({ user_id: AGENT, role: 'agent' })],
+    [
+      userRow({ user_id: 101 }),
+      userRow({ user_id: 102 }),
+      userRow({ user_id: 104 }),
+      userRow({ user_id: AGENT, role: 'agent' }),
+    ],
     'extract-1',
   );
   await world.land(
@@ -116,7 +123,8 @@ beforeAll(async () => {
   ratingsAfterTicket = await world.query(
     'select rating_id, is_offered, channel from fct_satisfaction_ratings',
   );
-  // Act: run 3 — the customer rates: a newer version of the same rating
+  // Act: run 3 — both customers rate in March: a newer version of rating 7, and rating 8 of the
+  // February ticket (offered in February)
   await world.land(
     'satisfaction_ratings',
     [
@@ -127,12 +135,28 @@ beforeAll(async () => {
         created_at: '2026-03-03T09:00:00Z',
         updated_at: '2026-03-06T12:00:00Z',
       }),
+      ratingRow({
+        rating_id: 8,
+        ticket_id: 1,
+        score: 'bad',
+        created_at: '2026-02-03T10:00:00Z',
+        updated_at: '2026-03-06T13:00:00Z',
+      }),
     ],
     'extract-3',
   );
   await world.transform('2026-03-07T00:00:00Z');
+  // Act: run 4 — a new March ticket of another customer: March is recomputed, February is not
+  await world.land(
+    'tickets',
+    [ticketRow({ ticket_id: 4, requester_id: 104, created_at: '2026-03-09T09:00:00Z' })],
+    'extract-4',
+  );
+  await world.land('ticket_events', statusEvents(4, [['2026-03-09T09:00:00Z', 'new']]), 'extract-4');
+  const result = await world.transform('2026-03-10T00:00:00Z');
+  lastRunMonths = result.models.find((m) => m.model === 'kpi_values')?.partitions ?? [];
   for (const table of TABLES) incremental.set(table, await snapshot(table));
-  await world.transform('2026-03-07T00:00:00Z', { full: true });
+  await world.transform('2026-03-10T00:00:00Z', { full: true });
   for (const table of TABLES) rebuilt.set(table, await snapshot(table));
 }, 120_000);
 
@@ -150,12 +174,27 @@ describe('a rating that lands before its ticket', () => {
 
   it('is replaced by its later version, not counted twice', async () => {
     // Assess
-    const ratings = await world.query('select rating_id, csat_score from fct_satisfaction_ratings');
-    expect(ratings.map((r) => [Number(r.rating_id), Number(r.csat_score)])).toEqual([[7, 5]]);
+    const ratings = await world.query(
+      'select rating_id, csat_score from fct_satisfaction_ratings order by rating_id',
+    );
+    expect(ratings.map((r) => [Number(r.rating_id), Number(r.csat_score)])).toEqual([
+      [7, 5],
+      [8, 1],
+    ]);
+  });
+
+  it('recomputes March and not February in the last run', () => {
+    // Assess
+    expect(lastRunMonths).toContain('2026-03');
+    expect(lastRunMonths).not.toContain('2026-02');
+  });
+
+  it('counts in March both ratings rated in March, also the February ticket rating', async () => {
+    // Assess
     const [csat] = await world.query(
       "select value, denominator from kpi_values where kpi = 'csat_rate' and period_grain = 'month' and period_start = date '2026-03-01' and breakdown = 'overall'",
     );
-    expect(Number(csat?.denominator)).toBe(1);
+    expect([Number(csat?.value), Number(csat?.denominator)]).toEqual([0.5, 2]);
   });
 
   it.each(TABLES)('leaves %s equal to a full rebuild', (table) => {

@@ -35,6 +35,13 @@ ticket_months as (
   inner join source_months as s on s.period_month = d.status_month
 ),
 
+-- Ratings offered or rated in those months, listed as their tickets' created months.
+rating_months as (
+  select d.created_month
+  from int_rating_months as d
+  inner join source_months as s on s.period_month = d.rating_month
+),
+
 -- Trades that can retain a customer whose ticket was solved in those months: up to 30 days (and
 -- a reporting offset) after the solve, so from the month before to two months after.
 trade_months as (
@@ -224,7 +231,8 @@ rating_cells as (
   from fct_satisfaction_ratings as r
   cross join (values ('csat_rate'), ('csat_response_rate')) as k (kpi)
   cross join breakdowns as b
-  where not r.is_ticket_deleted
+  where r.created_month in (select created_month from rating_months)
+    and not r.is_ticket_deleted
     and r.channel is not null
     and ((k.kpi = 'csat_rate' and r.is_rated) or (k.kpi = 'csat_response_rate' and r.is_offered))
 ),

@@ -1,6 +1,7 @@
 -- materialized: incremental
 -- unique_key: rating_id
--- description: Satisfaction ratings on a 1–5 scale (good = 5, bad = 1) with offer and rating dates in the reporting zone and the rated ticket's breakdowns
+-- partition_by: created_month
+-- description: Satisfaction ratings on a 1–5 scale (good = 5, bad = 1) with offer and rating dates in the reporting zone and the rated ticket's breakdowns, by the rated ticket's created month
 -- test: unique(rating_id)
 -- test: not_null(rating_id, ticket_id)
 -- test: accepted_values(csat_score: 1, 2, 3, 4, 5)
@@ -21,6 +22,7 @@ with ratings as (
     r.updated_at as rated_at,
     to_unixtime(r.created_at) as offered_s,
     to_unixtime(r.updated_at) as rated_s,
+    a.created_month,
     -- a rating that landed before its ticket keeps a stale copy in '0000-00': the latest copy wins
     row_number() over (
       partition by r.rating_id order by r.updated_at desc, r.created_month desc
@@ -58,7 +60,8 @@ select
   t.language,
   t.category,
   t.group_tier,
-  coalesce(t.is_deleted, false) as is_ticket_deleted
+  coalesce(t.is_deleted, false) as is_ticket_deleted,
+  r.created_month
 from ratings as r
 left join tickets as t on t.ticket_id = r.ticket_id
 inner join cfg_reporting_offsets as oo on r.offered_s >= oo.valid_from_s and r.offered_s < oo.valid_to_s
