@@ -61,18 +61,24 @@ export function newRunId(date = new Date()): string {
 
 const KPI_VERSION_KEY = 'state/kpi-version.json';
 
-/** Audit a change of the KPI definitions (catalogue, targets, SLA policies, SQL) since the last run. */
-async function auditKpiVersion(
+/** The KPI version the models were last built with, or undefined before the first build. */
+async function builtKpiVersion(store: ObjectStore): Promise<string | undefined> {
+  const bytes = await store.get(KPI_VERSION_KEY);
+  return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as { version: string }).version : undefined;
+}
+
+/**
+ * Record and audit that the models are now built with `version`. Called only after the transform
+ * succeeded: if the rebuild for new definitions fails, the next run still sees the change and
+ * rebuilds again, rather than leaving months computed with the old definitions behind.
+ */
+async function recordKpiVersion(
   store: ObjectStore,
   audit: AuditLog,
   runId: string,
   version: string,
-): Promise<{ changed: boolean; first: boolean }> {
-  const previousBytes = await store.get(KPI_VERSION_KEY);
-  const previous = previousBytes
-    ? (JSON.parse(Buffer.from(previousBytes).toString('utf8')) as { version: string }).version
-    : undefined;
-  if (previous === version) return { changed: false, first: false };
+  previous: string | undefined,
+): Promise<void> {
   await audit.append({
     role: 'pipeline',
     action: 'kpi_definition.change',
@@ -81,7 +87,6 @@ async function auditKpiVersion(
     details: { run_id: runId, previous_version: previous ?? null },
   });
   await store.put(KPI_VERSION_KEY, JSON.stringify({ version, since_run: runId }));
-  return { changed: true, first: previous === undefined };
 }
 
 /**
@@ -114,10 +119,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     return await audit.record(
       { role: 'pipeline', action: 'pipeline.run', target: runId, details: { kpi_version: version } },
       async () => {
-        const definitions = await auditKpiVersion(store, audit, runId, version);
+        const previousVersion = await builtKpiVersion(store);
+        const definitionsChanged = previousVersion !== version;
         // Numbers already published were computed with the old definitions: recompute all of them.
-        const rebuild = options.full === true || (definitions.changed && !definitions.first);
-        if (definitions.changed && !definitions.first)
+        const newDefinitions = definitionsChanged && previousVersion !== undefined;
+        const rebuild = options.full === true || newDefinitions;
+        if (newDefinitions)
           log(
             `transform: KPI definitions changed (now ${version}); rebuilding every model from all landing rows`,
           );
@@ -180,6 +187,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
             }),
           (t) => ({ models: t.models.length }),
         );
+        if (definitionsChanged) await recordKpiVersion(store, audit, runId, version, previousVersion);
 
         const dataTests = await stage(
           'data-tests',
@@ -234,7 +242,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           usedSimulator: simulated !== undefined,
           extract,
           sentiment,
-          rebuiltForNewDefinitions: rebuild && options.full !== true,
+          rebuiltForNewDefinitions: newDefinitions,
           transform,
           dataTests,
           alerts,

@@ -16,20 +16,22 @@ import { createObjectStore } from '#src/stores/create-object-store.ts';
  * everything, the second finds nothing new and must neither lose nor double a ticket.
  */
 let dir: string;
+let input: Record<string, unknown>;
 let config: WarehouseConfig;
 let first: PipelineResult;
 let second: PipelineResult;
 const lines: string[] = [];
+const env = { WAREHOUSE_HMAC_KEY: 'test-key-for-the-pipeline-only' };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
-  config = parseConfig({
+  input = {
     lake: { kind: 'local', root: join(dir, 'lake') },
     engine: { kind: 'duckdb', database: join(dir, 'warehouse.duckdb'), memoryLimit: '1GB', threads: 1 },
     stateDir: join(dir, 'state'),
     simulator: { seed: 7, startDate: '2026-08-01', days: 6, ticketsPerDay: 40 },
-  });
-  const env = { WAREHOUSE_HMAC_KEY: 'test-key-for-the-pipeline-only' };
+  };
+  config = parseConfig(input);
   first = await runPipeline({ config, runId: 'run-1', env, log: (line) => lines.push(line) });
   second = await runPipeline({ config, runId: 'run-2', env, log: (line) => lines.push(line) });
 }, 300_000);
@@ -107,4 +109,35 @@ describe('the local pipeline on the embedded default', () => {
     const configured = new Set(['lake', 'state', 'warehouse.duckdb', 'warehouse.duckdb.wal']);
     expect(readdirSync(dir).filter((entry) => !configured.has(entry))).toEqual([]);
   });
+});
+
+describe('a change of KPI definitions', () => {
+  it('is recorded only once its rebuild succeeded, so a failed rebuild is retried by the next run', async () => {
+    // Prepare: a new FCR target changes the definitions' version
+    const changed = parseConfig({ ...input, kpis: { catalogue: { fcr_rate: { weight: 3 } } } });
+    const interrupted = new AbortController();
+    interrupted.abort(new Error('interrupted'));
+
+    // Act: the first run with the new definitions is stopped; the next one completes
+    const failed = await runPipeline({
+      config: changed,
+      runId: 'run-3',
+      env,
+      signal: interrupted.signal,
+    }).catch((error: unknown) => error as Error);
+    const retried = await runPipeline({ config: changed, runId: 'run-4', env });
+
+    // Assess
+    expect(failed).toBeInstanceOf(Error);
+    expect(retried.kpiVersion).not.toBe(first.kpiVersion);
+    expect(retried.rebuiltForNewDefinitions).toBe(true);
+    expect(retried.transform.full).toBe(true);
+    const audit = createAuditLog(config);
+    const changes: AuditEntry[] = [];
+    for await (const e of audit.entries()) if (e.action === 'kpi_definition.change') changes.push(e);
+    expect(changes.map((e) => [e.target, e.details?.run_id])).toEqual([
+      [first.kpiVersion, 'run-1'],
+      [retried.kpiVersion, 'run-4'],
+    ]);
+  }, 300_000);
 });
