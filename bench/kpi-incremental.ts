@@ -172,6 +172,21 @@ async function prunedReads(
       SELECT ticket_id FROM int_ticket_index WHERE is_open)
     SELECT DISTINCT i.created_month AS m FROM int_ticket_index AS i INNER JOIN relevant AS r ON r.ticket_id = i.ticket_id`);
 
+  // backlog_daily: status changes from the earliest creation month of the tickets whose intervals
+  // can reach the days it measures.
+  const backlogStatusMonths = await list(`
+    WITH run AS (SELECT now_s FROM cfg_run),
+    days AS (
+      SELECT least(CAST(d.day_end_s AS DOUBLE), r.now_s) AS measured_s FROM cfg_reporting_days AS d CROSS JOIN run AS r
+      WHERE d.day_start_s <= r.now_s AND substr(d.day_date, 1, 7) IN (SELECT period_month FROM int_backlog_months)),
+    candidates AS (
+      SELECT ticket_id FROM int_status_changes
+      WHERE event_month >= (SELECT substr(CAST(to_timestamp(min(measured_s) - 86400) AS VARCHAR), 1, 7) FROM days)
+      UNION SELECT ticket_id FROM int_ticket_log_status WHERE last_status NOT IN ('solved', 'closed', 'deleted')
+      UNION SELECT ticket_id FROM int_ticket_index WHERE is_open)
+    SELECT DISTINCT event_month AS m FROM int_status_changes
+    WHERE event_month >= (SELECT min(i.created_month_utc) FROM int_ticket_index AS i INNER JOIN candidates AS c ON c.ticket_id = i.ticket_id)`);
+
   const reads = new Map<string, Map<string, Set<string>>>([
     ['int_customer_vip_points', new Map([['int_contact_snapshots', written('int_contact_snapshots')]])],
     [
@@ -212,7 +227,14 @@ async function prunedReads(
     ['contact_reasons', new Map([['fct_tickets', apSource]])],
     ['ticket_volume_hourly', new Map([['fct_tickets', affectedMonths]])],
     ['kpi_scorecard', new Map([['kpi_values', shifted(scorecardMonths, [0, -1, -2, -3])]])],
-    ['backlog_daily', new Map([['fct_tickets', backlogRelevant]])],
+    [
+      'backlog_daily',
+      new Map([
+        ['fct_tickets', backlogRelevant],
+        ['int_status_changes', backlogStatusMonths],
+      ]),
+    ],
+    ['int_ticket_log_status', new Map([['int_status_changes', eventMonths]])],
   ]);
   return reads;
 }

@@ -9,18 +9,6 @@ with run as (
   select now_s, kpi_version from cfg_run
 ),
 
-logged as (
-  select
-    e.ticket_id,
-    e.status,
-    e.changed_s as from_s,
-    coalesce(
-      lead(e.changed_s) over (partition by e.ticket_id order by e.changed_s, e.event_order, e.event_id),
-      1e11
-    ) as to_s
-  from int_status_changes as e
-),
-
 -- Only the months this run can change are recomputed (whole), from the day the history starts.
 days as (
   select
@@ -35,6 +23,38 @@ days as (
 
 bounds as (
   select min(measured_s) as first_s, max(measured_s) as last_s from days
+),
+
+-- A status interval reaching past the first day measured ends at a change from that day's UTC month
+-- on, or is its ticket's last one; open tickets by their row are added so a ticket whose log and row
+-- disagree is judged on its whole log. Their status changes are read from the earliest creation
+-- month among them (a change is never before its ticket's creation month).
+candidates as (
+  select e.ticket_id
+  from int_status_changes as e
+  where e.event_month >= (select substr(cast(from_unixtime(first_s - 86400) as varchar), 1, 7) from bounds)
+  union
+  select ticket_id from int_ticket_log_status where last_status not in ('solved', 'closed', 'deleted')
+  union
+  select ticket_id from int_ticket_index where is_open
+),
+
+logged as (
+  select
+    e.ticket_id,
+    e.status,
+    e.changed_s as from_s,
+    coalesce(
+      lead(e.changed_s) over (partition by e.ticket_id order by e.changed_s, e.event_order, e.event_id),
+      1e11
+    ) as to_s
+  from int_status_changes as e
+  where e.event_month >= (
+      select min(i.created_month_utc)
+      from int_ticket_index as i
+      inner join candidates as c on c.ticket_id = i.ticket_id
+    )
+    and e.ticket_id in (select ticket_id from candidates)
 ),
 
 -- Tickets unsolved at some instant between the first and the last day measured, and the months they

@@ -1,0 +1,19 @@
+-- materialized: incremental
+-- unique_key: ticket_id
+-- description: Each ticket's latest logged status and when it was set (its open-ended status interval), from the affected tickets' status changes; lets backlog_daily find the tickets left open before the days it measures without reading every status change
+with ranked as (
+  select
+    s.ticket_id,
+    s.status,
+    s.changed_s,
+    row_number() over (
+      partition by s.ticket_id order by s.changed_s desc, s.event_order desc, s.event_id desc
+    ) as recency
+  from int_status_changes as s
+  inner join int_affected_tickets as a on a.ticket_id = s.ticket_id
+  where s.event_month in (select event_month from int_affected_event_months)
+)
+
+select ticket_id, status as last_status, changed_s as last_changed_s
+from ranked
+where recency = 1
