@@ -5,9 +5,8 @@ with offsets as (
 ),
 
 instants as (
-  select i.created_s as at_s
-  from int_ticket_index as i
-  inner join int_affected_tickets as a on a.ticket_id = i.ticket_id
+  select a.created_s as at_s
+  from int_affected_tickets as a
   where a.moves_kpis
   union
   select s.changed_s

@@ -1,5 +1,5 @@
 -- materialized: table
--- description: Tickets whose fct_tickets row must be recomputed this run, with their created months: changed ones, the same customer's tickets within the 7-day windows around them (repeat contacts look 7 days back from creation, FCR 7 days past the last solve), and every unsolved ticket (durations and SLA statuses run against now); moves_kpis is false for a ticket only recomputed for a change that moves no KPI (solved → closed)
+-- description: Tickets whose fct_tickets row must be recomputed this run, with their creation and created months (so per-run readers need not read the ticket index): changed ones, the same customer's tickets within the 7-day windows around them (repeat contacts look 7 days back from creation, FCR 7 days past the last solve), and every unsolved ticket (durations and SLA statuses run against now); moves_kpis is false for a ticket only recomputed for a change that moves no KPI (solved → closed)
 with changed as (
   select ticket_id, moves_kpis from int_changed_tickets
 ),
@@ -55,6 +55,6 @@ merged as (
   select ticket_id, bool_or(moves_kpis) as moves_kpis from affected group by ticket_id
 )
 
-select a.ticket_id, i.created_month, i.created_month_utc, a.moves_kpis
+select a.ticket_id, i.created_month, i.created_month_utc, i.created_s, a.moves_kpis
 from merged as a
 inner join int_ticket_index as i on i.ticket_id = a.ticket_id

@@ -12,9 +12,9 @@ previous_run as (
 ),
 
 starts as (
-  select min(i.created_s) as from_s
-  from int_ticket_index as i
-  inner join int_changed_tickets as c on c.ticket_id = i.ticket_id
+  select min(a.created_s) as from_s
+  from int_affected_tickets as a
+  inner join int_changed_tickets as c on c.ticket_id = a.ticket_id
   where c.moves_kpis
   union all
   select from_s from previous_run
