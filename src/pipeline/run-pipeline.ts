@@ -14,6 +14,7 @@ import { runSentimentStage, type SentimentStageResult } from '#src/kpi/sentiment
 import { type DataTestReport, runDataTests } from '#src/models/run-data-tests.ts';
 import { runTransform, type TransformResult } from '#src/models/run-transform.ts';
 import { startEmbeddedSimulator } from '#src/pipeline/embedded-simulator.ts';
+import { newRunId } from '#src/pipeline/run-id.ts';
 import { type PublicationResult, publish } from '#src/publish/publish.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
@@ -49,14 +50,6 @@ export interface PipelineResult {
   /** The latest period of each KPI at its review frequency, as `kpi_scorecard` holds it. */
   readonly scorecard: ScorecardSummary;
   readonly seconds: number;
-}
-
-/** A run id that sorts by time and is safe in object keys: `2026-11-23T06-00-00Z`. */
-export function newRunId(date = new Date()): string {
-  return date
-    .toISOString()
-    .replace(/\.\d+Z$/, 'Z')
-    .replace(/:/g, '-');
 }
 
 const KPI_VERSION_KEY = 'state/kpi-version.json';

@@ -3,6 +3,7 @@ import { loadConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import { kpiVersion } from '#src/kpi/catalogue/kpi-version.ts';
 import { runDataTests } from '#src/models/run-data-tests.ts';
+import { newRunId } from '#src/pipeline/run-id.ts';
 import { type DataTestGate, publish } from '#src/publish/publish.ts';
 import { formatPublicationSummary, printPublishProgress } from '#src/publish/publish-progress.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
@@ -35,12 +36,7 @@ export function register(program: Command): void {
       const config = loadConfig(program.opts<{ config?: string }>().config);
       const store = createObjectStore(config.lake);
       const engine = await createQueryEngine(config, store);
-      const runId =
-        flags.runId ??
-        `publish-${new Date()
-          .toISOString()
-          .replace(/\.\d+Z$/, 'Z')
-          .replace(/:/g, '-')}`;
+      const runId = flags.runId ?? `publish-${newRunId()}`;
       try {
         let dataTests: DataTestGate;
         if (flags.skipDataTests !== undefined) {
