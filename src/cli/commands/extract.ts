@@ -1,45 +1,11 @@
 import type { Command } from 'commander';
-import { loadConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
-import type { SourceEndpoint } from '#src/connectors/connector.ts';
+import { loadConfig } from '#src/config/warehouse-config.ts';
 import { manifestKey } from '#src/extract/extract-manifest.ts';
 import { formatExtractSummary, formatProgressEvent } from '#src/extract/extract-progress.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
+import { startEmbeddedSimulator } from '#src/pipeline/embedded-simulator.ts';
+import { newRunId } from '#src/pipeline/run-id.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
-
-/** A run id that sorts by time and is safe in object keys. */
-export function newRunId(date = new Date()): string {
-  return date
-    .toISOString()
-    .replace(/\.\d+Z$/, 'Z')
-    .replace(/:/g, '-');
-}
-
-/** Sources without a baseUrl are served by the bundled simulator, started for this command. */
-async function simulatorEndpoints(
-  config: WarehouseConfig,
-  sources: readonly string[],
-): Promise<{ endpoints: Record<string, SourceEndpoint>; close: () => Promise<void> } | undefined> {
-  const needs = sources.filter(
-    (s) => (config.sources as Record<string, { baseUrl?: string } | undefined>)[s]?.baseUrl === undefined,
-  );
-  if (needs.length === 0) return undefined;
-  const { startSimulator } = await import('#src/simulator/start-simulator.ts');
-  const sim = await startSimulator(config.simulator);
-  console.log(
-    `extract: no baseUrl for ${needs.join(', ')}: using the bundled simulator (${sim.zendeskUrl}, ${sim.hubspotUrl})`,
-  );
-  const endpoints: Record<string, SourceEndpoint> = {};
-  if (needs.includes('zendesk')) {
-    endpoints.zendesk = {
-      baseUrl: sim.zendeskUrl,
-      credentials: { email: sim.credentials.zendeskEmail, token: sim.credentials.zendeskToken },
-    };
-  }
-  if (needs.includes('hubspot')) {
-    endpoints.hubspot = { baseUrl: sim.hubspotUrl, credentials: { token: sim.credentials.hubspotToken } };
-  }
-  return { endpoints, close: () => sim.close() };
-}
 
 export function register(program: Command): void {
   program
@@ -58,10 +24,11 @@ export function register(program: Command): void {
         .filter(([, section]) => section)
         .map(([name]) => name);
       const sources = opts.source ?? configured;
-      const simulator = await simulatorEndpoints(
+      const simulator = await startEmbeddedSimulator(
         config,
         sources.filter((s) => configured.includes(s)),
       );
+      if (simulator) console.log(`extract: ${simulator.description}`);
       const controller = new AbortController();
       const stop = () => {
         console.log('extract: stopping at the next checkpoint (Ctrl-C again to quit at once)');
@@ -71,7 +38,7 @@ export function register(program: Command): void {
       process.once('SIGINT', stop);
       try {
         const manifest = await runExtraction({
-          config,
+          config: simulator?.config ?? config,
           store,
           runId: opts.runId ?? newRunId(),
           sources: opts.source,
