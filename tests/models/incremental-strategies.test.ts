@@ -50,13 +50,27 @@ async function worldWith(models: Record<string, string>): Promise<LandingWorld> 
   return w;
 }
 
+/** The latest-tickets state (with creation time) and the month counts mart over it. */
+function countsWorld(): Promise<LandingWorld> {
+  return worldWith({
+    'intermediate/latest_tickets.sql': LATEST.replace(
+      'select ticket_id, status, generated_timestamp',
+      'select ticket_id, status, created_at, generated_timestamp',
+    ),
+    'marts/status_counts.sql': COUNTS,
+  });
+}
+
+function transform(w: LandingWorld, runId: string, full = false) {
+  return runTransform({ engine: w.engine, store: w.store, runId, modelsDir: w.modelsDir, full });
+}
+
 describe('version_column', () => {
   it('keeps the newer version when an older one lands in a later run, and takes a newer one', async () => {
     // Prepare
     world = await worldWith({ 'intermediate/latest_tickets.sql': LATEST });
     const at = (h: number) => `2026-01-01T${String(h).padStart(2, '0')}:00:00Z`;
-    const run = (id: string) =>
-      runTransform({ engine: world!.engine, store: world!.store, runId: id, modelsDir: world!.modelsDir });
+    const run = (id: string) => transform(world!, id);
     const status = async () =>
       (await world!.engine.execute('SELECT status FROM latest_tickets WHERE ticket_id = 1')).rows[0]?.status;
     // Act + Assess: version 2, then version 1 late, then version 3
@@ -100,15 +114,8 @@ describe('version_column', () => {
 describe('incremental_strategy: replace_partitions', () => {
   it('drops the cells a recomputed partition no longer has and leaves other partitions alone', async () => {
     // Prepare: a mart over the whole state of the touched months
-    world = await worldWith({
-      'intermediate/latest_tickets.sql': LATEST.replace(
-        'select ticket_id, status, generated_timestamp',
-        'select ticket_id, status, created_at, generated_timestamp',
-      ),
-      'marts/status_counts.sql': COUNTS,
-    });
-    const run = (id: string) =>
-      runTransform({ engine: world!.engine, store: world!.store, runId: id, modelsDir: world!.modelsDir });
+    world = await countsWorld();
+    const run = (id: string, full = false) => transform(world!, id, full);
     const rows = async () =>
       (await world!.engine.execute('SELECT created_month, status, tickets FROM status_counts ORDER BY 1, 2'))
         .rows;
@@ -140,21 +147,8 @@ describe('incremental_strategy: replace_partitions', () => {
 
   it('keeps, on a full refresh, the partitions whose sources retention deleted, and recomputes the rest', async () => {
     // Prepare: January and February built, then retention removes January from landing and curated
-    world = await worldWith({
-      'intermediate/latest_tickets.sql': LATEST.replace(
-        'select ticket_id, status, generated_timestamp',
-        'select ticket_id, status, created_at, generated_timestamp',
-      ),
-      'marts/status_counts.sql': COUNTS,
-    });
-    const run = (id: string, full = false) =>
-      runTransform({
-        engine: world!.engine,
-        store: world!.store,
-        runId: id,
-        modelsDir: world!.modelsDir,
-        full,
-      });
+    world = await countsWorld();
+    const run = (id: string, full = false) => transform(world!, id, full);
     await world.land('tickets', '2026-01-05', 'x1', [
       ticketRow({ ticket_id: 1, created_at: '2026-01-05T10:00:00Z', status: 'solved' }),
     ]);
@@ -199,21 +193,8 @@ describe('incremental_strategy: replace_partitions', () => {
 
   it('rebuilds the whole table on a full refresh when its columns changed', async () => {
     // Prepare
-    world = await worldWith({
-      'intermediate/latest_tickets.sql': LATEST.replace(
-        'select ticket_id, status, generated_timestamp',
-        'select ticket_id, status, created_at, generated_timestamp',
-      ),
-      'marts/status_counts.sql': COUNTS,
-    });
-    const run = (id: string, full = false) =>
-      runTransform({
-        engine: world!.engine,
-        store: world!.store,
-        runId: id,
-        modelsDir: world!.modelsDir,
-        full,
-      });
+    world = await countsWorld();
+    const run = (id: string, full = false) => transform(world!, id, full);
     await world.land('tickets', '2026-01-05', 'x1', [
       ticketRow({ ticket_id: 1, created_at: '2026-01-05T10:00:00Z', status: 'open' }),
     ]);
