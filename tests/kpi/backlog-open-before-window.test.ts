@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Row } from '#src/engines/query-engine.ts';
-import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
+import { createKpiWorld, type KpiWorld, tableSnapshot } from '#tests/kpi/helpers/kpi-world.ts';
 import { groupRows, statusEvents, ticketRow, userRow } from '#tests/kpi/helpers/landing-rows.ts';
 
 /*
@@ -17,25 +16,7 @@ let backlogMonths: readonly string[] = [];
 const incremental = new Map<string, string[]>();
 const rebuilt = new Map<string, string[]>();
 
-async function snapshot(table: string): Promise<string[]> {
-  const rows: Row[] = await world.query(`select * from ${table}`);
-  const text = (v: unknown) =>
-    typeof v === 'number' && !Number.isInteger(v)
-      ? v.toPrecision(9)
-      : v instanceof Date
-        ? v.toISOString()
-        : typeof v === 'bigint'
-          ? v.toString()
-          : JSON.stringify(v);
-  return rows
-    .map((r) =>
-      Object.keys(r)
-        .sort()
-        .map((k) => `${k}=${text(r[k])}`)
-        .join(' '),
-    )
-    .sort();
-}
+const snapshot = (table: string) => tableSnapshot(world, table);
 
 beforeAll(async () => {
   world = await createKpiWorld();

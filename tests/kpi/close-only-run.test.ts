@@ -1,9 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Row } from '#src/engines/query-engine.ts';
 import type { TransformResult } from '#src/models/run-transform.ts';
-import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
+import { createKpiWorld, type KpiWorld, tableSnapshot } from '#tests/kpi/helpers/kpi-world.ts';
 import {
   commentRow,
   eventRow,
@@ -45,25 +44,7 @@ let closeOnly: RunOutcome;
 let closeWithReply: RunOutcome;
 
 /** Rows as sorted text lines, doubles to 9 significant digits (sums may add in another order). */
-async function snapshot(table: string): Promise<string[]> {
-  const rows: Row[] = await world.query(`select * from ${table}`);
-  const text = (v: unknown) =>
-    typeof v === 'number' && !Number.isInteger(v)
-      ? v.toPrecision(9)
-      : v instanceof Date
-        ? v.toISOString()
-        : typeof v === 'bigint'
-          ? v.toString()
-          : JSON.stringify(v);
-  return rows
-    .map((r) =>
-      Object.keys(r)
-        .sort()
-        .map((k) => `${k}=${text(r[k])}`)
-        .join(' '),
-    )
-    .sort();
-}
+const snapshot = (table: string) => tableSnapshot(world, table);
 
 interface SolvedTicket {
   readonly id: number;

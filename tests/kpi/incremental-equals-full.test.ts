@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Row } from '#src/engines/query-engine.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
 import type { RunningSimulator } from '#src/simulator/start-simulator.ts';
 import { HMAC_KEY, simulatorEndpoints, startSmallSimulator } from '#tests/extract/extraction-harness.ts';
-import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
+import { createKpiWorld, type KpiWorld, tableSnapshot } from '#tests/kpi/helpers/kpi-world.ts';
 
 /*
  * Property of the KPI models: a simulated desk extracted and transformed run by run (each run only
@@ -42,25 +41,7 @@ const rebuilt = new Map<string, string[]>();
 const merges = new Map<string, readonly string[]>();
 
 /** Rows as sorted text lines, doubles to 9 significant digits (sums may add in another order). */
-async function snapshot(table: string): Promise<string[]> {
-  const rows: Row[] = await world.query(`select * from ${table}`);
-  const text = (v: unknown) =>
-    typeof v === 'number' && !Number.isInteger(v)
-      ? v.toPrecision(9)
-      : v instanceof Date
-        ? v.toISOString()
-        : typeof v === 'bigint'
-          ? v.toString()
-          : JSON.stringify(v);
-  return rows
-    .map((r) =>
-      Object.keys(r)
-        .sort()
-        .map((k) => `${k}=${text(r[k])}`)
-        .join(' '),
-    )
-    .sort();
-}
+const snapshot = (table: string) => tableSnapshot(world, table);
 
 beforeAll(async () => {
   sim = await startSmallSimulator({}, { days: 40, ticketsPerDay: 8, seed: 23, now: RUN_AT[0] });

@@ -70,3 +70,27 @@ export async function createKpiWorld(configInput: Record<string, unknown> = {}):
     },
   };
 }
+
+/**
+ * A table as sorted text lines, values normalised (doubles to 9 significant digits), so an
+ * incremental build and a full rebuild can be compared table by table.
+ */
+export async function tableSnapshot(world: KpiWorld, table: string): Promise<string[]> {
+  const rows: Row[] = await world.query(`select * from ${table}`);
+  const text = (v: unknown) =>
+    typeof v === 'number' && !Number.isInteger(v)
+      ? v.toPrecision(9)
+      : v instanceof Date
+        ? v.toISOString()
+        : typeof v === 'bigint'
+          ? v.toString()
+          : JSON.stringify(v);
+  return rows
+    .map((r) =>
+      Object.keys(r)
+        .sort()
+        .map((k) => `${k}=${text(r[k])}`)
+        .join(' '),
+    )
+    .sort();
+}
