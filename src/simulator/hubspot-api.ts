@@ -1,7 +1,6 @@
 import type { ApiDialect, ApiRequest, ApiResponse, RateLimitRule } from './api-server.ts';
 import type { ContactState, CrmWorld, FeedbackSubmission } from './crm-world.ts';
-import { isMalformed, type MalformedEntity, malform } from './malformed-records.ts';
-import { hashUnit } from './prng.ts';
+import { maybeDuplicate, maybeMalformed } from './malformed-records.ts';
 import type { SimulatedWorld } from './simulated-world.ts';
 import type { SimulatorConfig } from './simulator-config.ts';
 import { contactIdBase } from './world-people.ts';
@@ -173,24 +172,6 @@ export class HubspotApi implements ApiDialect {
     return null;
   }
 
-  private maybeMalformed(
-    entity: MalformedEntity,
-    id: number,
-    record: Record<string, unknown>,
-  ): Record<string, unknown> {
-    return isMalformed(this.config.seed, this.config.faults.malformedRate, entity, id)
-      ? malform(this.config.seed, entity, id, record)
-      : record;
-  }
-
-  private maybeDuplicate<T>(page: T[], pageKey: string): T[] {
-    const rate = this.config.faults.duplicateRate;
-    if (rate <= 0 || page.length === 0 || hashUnit(this.config.seed, 'duplicate', pageKey) >= rate)
-      return page;
-    const at = Math.floor(hashUnit(this.config.seed, 'duplicate-at', pageKey) * page.length);
-    return [...page.slice(0, at + 1), page[at] as T, ...page.slice(at + 1)];
-  }
-
   private renderContact(
     c: ContactState,
     properties: readonly string[],
@@ -221,7 +202,7 @@ export class HubspotApi implements ApiDialect {
         ]),
       );
     }
-    return this.maybeMalformed('contacts', c.id, record);
+    return maybeMalformed(this.config, 'contacts', c.id, record);
   }
 
   private search(body: unknown): ApiResponse {
@@ -317,7 +298,7 @@ export class HubspotApi implements ApiDialect {
       status: 200,
       body: {
         total: selected.length,
-        results: this.maybeDuplicate(results, `search:${JSON.stringify(b)}`),
+        results: maybeDuplicate(this.config, results, `search:${JSON.stringify(b)}`),
         paging: next,
       },
     };
@@ -396,7 +377,7 @@ export class HubspotApi implements ApiDialect {
     props.hs_createdate = iso;
     props.hs_lastmodifieddate = iso;
     props.hs_object_id = String(f.id);
-    return this.maybeMalformed('feedback_submissions', f.id, {
+    return maybeMalformed(this.config, 'feedback_submissions', f.id, {
       id: String(f.id),
       properties: props,
       createdAt: iso,
@@ -437,7 +418,7 @@ export class HubspotApi implements ApiDialect {
         : {};
     return {
       status: 200,
-      body: { results: this.maybeDuplicate(results, `feedback:${after}:${limit}`), paging },
+      body: { results: maybeDuplicate(this.config, results, `feedback:${after}:${limit}`), paging },
     };
   }
 }

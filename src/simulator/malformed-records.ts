@@ -1,4 +1,5 @@
 import { hashUnit } from './prng.ts';
+import type { SimulatorConfig } from './simulator-config.ts';
 
 export type MalformedEntity =
   | 'tickets'
@@ -48,4 +49,24 @@ export function malform(
       else copy.updated_at = 'not a date';
   }
   return copy;
+}
+
+/** Malformed-record fault: the record as served, broken the same way on every read when it is one of the malformed. */
+export function maybeMalformed(
+  config: SimulatorConfig,
+  entity: MalformedEntity,
+  id: number,
+  record: Record<string, unknown>,
+): Record<string, unknown> {
+  return isMalformed(config.seed, config.faults.malformedRate, entity, id)
+    ? malform(config.seed, entity, id, record)
+    : record;
+}
+
+/** Duplicate-record fault: one record of the page repeated right after itself. */
+export function maybeDuplicate<T>(config: SimulatorConfig, page: T[], pageKey: string): T[] {
+  const rate = config.faults.duplicateRate;
+  if (rate <= 0 || page.length === 0 || hashUnit(config.seed, 'duplicate', pageKey) >= rate) return page;
+  const at = Math.floor(hashUnit(config.seed, 'duplicate-at', pageKey) * page.length);
+  return [...page.slice(0, at + 1), page[at] as T, ...page.slice(at + 1)];
 }

@@ -1,6 +1,5 @@
 import type { ApiDialect, ApiRequest, ApiResponse } from './api-server.ts';
-import { isMalformed, type MalformedEntity, malform } from './malformed-records.ts';
-import { hashUnit } from './prng.ts';
+import { maybeDuplicate, maybeMalformed } from './malformed-records.ts';
 import type { SimulatedWorld } from './simulated-world.ts';
 import type { SimulatorConfig } from './simulator-config.ts';
 import { groups } from './world-catalog.ts';
@@ -125,25 +124,6 @@ export class ZendeskApi implements ApiDialect {
     }
   }
 
-  private maybeMalformed(
-    entity: MalformedEntity,
-    id: number,
-    record: Record<string, unknown>,
-  ): Record<string, unknown> {
-    return isMalformed(this.config.seed, this.config.faults.malformedRate, entity, id)
-      ? malform(this.config.seed, entity, id, record)
-      : record;
-  }
-
-  /** Duplicate-record fault: one record of the page repeated right after itself. */
-  private maybeDuplicate<T>(page: T[], pageKey: string): T[] {
-    const rate = this.config.faults.duplicateRate;
-    if (rate <= 0 || page.length === 0 || hashUnit(this.config.seed, 'duplicate', pageKey) >= rate)
-      return page;
-    const at = Math.floor(hashUnit(this.config.seed, 'duplicate-at', pageKey) * page.length);
-    return [...page.slice(0, at + 1), page[at] as T, ...page.slice(at + 1)];
-  }
-
   /** Start of an incremental export: start_time or cursor, never within the last minute. */
   private exportStart(q: URLSearchParams, now: number): { ts: number; id: number } | ApiResponse {
     const cursor = q.get('cursor');
@@ -189,7 +169,7 @@ export class ZendeskApi implements ApiDialect {
       const state = this.world.ticketState(life, now);
       if (excludeDeleted && state.status === 'deleted') continue;
       tickets.push(
-        this.maybeMalformed('tickets', life.id, renderTicket(this.base, life, state, life.rating)),
+        maybeMalformed(this.config, 'tickets', life.id, renderTicket(this.base, life, state, life.rating)),
       );
     }
     const last = page[page.length - 1];
@@ -198,7 +178,7 @@ export class ZendeskApi implements ApiDialect {
     return {
       status: 200,
       body: {
-        tickets: this.maybeDuplicate(tickets, `tickets:${after}`),
+        tickets: maybeDuplicate(this.config, tickets, `tickets:${after}`),
         after_url: `${endpoint}?cursor=${encodeURIComponent(after)}${perPage !== 1000 ? `&per_page=${perPage}` : ''}`,
         before_url: null,
         after_cursor: after,
@@ -230,7 +210,12 @@ export class ZendeskApi implements ApiDialect {
     }
     const events = page.map((ref) => {
       const { life, audit } = this.world.audit(ref);
-      return this.maybeMalformed('ticket_events', audit.id, renderTicketEvent(life, audit, withComments));
+      return maybeMalformed(
+        this.config,
+        'ticket_events',
+        audit.id,
+        renderTicketEvent(life, audit, withComments),
+      );
     });
     const endTime = page.length > 0 ? (page[page.length - 1]?.at as number) + (wholeSecond ? 1 : 0) : start;
     const params = new URLSearchParams({ start_time: String(endTime) });
@@ -239,7 +224,7 @@ export class ZendeskApi implements ApiDialect {
     return {
       status: 200,
       body: {
-        ticket_events: this.maybeDuplicate(events, `events:${start}:${perPage}`),
+        ticket_events: maybeDuplicate(this.config, events, `events:${start}:${perPage}`),
         next_page: `${this.base}/api/v2/incremental/ticket_events.json?${params}`,
         count: events.length,
         end_time: endTime,
@@ -266,7 +251,7 @@ export class ZendeskApi implements ApiDialect {
         more = true;
         break;
       }
-      out.push(this.maybeMalformed('users', s.id, renderStaffUser(this.base, s)));
+      out.push(maybeMalformed(this.config, 'users', s.id, renderStaffUser(this.base, s)));
       lastKey = { ts: s.createdAt, id: s.id };
     }
     if (!more) {
@@ -286,7 +271,7 @@ export class ZendeskApi implements ApiDialect {
           break;
         }
         const c = people.customer(k);
-        out.push(this.maybeMalformed('users', c.userId, renderCustomerUser(this.base, c)));
+        out.push(maybeMalformed(this.config, 'users', c.userId, renderCustomerUser(this.base, c)));
         lastKey = { ts: createdAt, id: c.userId };
       }
     }
@@ -294,7 +279,7 @@ export class ZendeskApi implements ApiDialect {
     return {
       status: 200,
       body: {
-        users: this.maybeDuplicate(out, `users:${cursor}`),
+        users: maybeDuplicate(this.config, out, `users:${cursor}`),
         after_url: `${this.base}/api/v2/incremental/users/cursor.json?cursor=${encodeURIComponent(cursor)}`,
         before_url: null,
         after_cursor: cursor,
@@ -385,7 +370,8 @@ export class ZendeskApi implements ApiDialect {
     const page = refs.slice(0, p.size);
     const records = page.map((ref) => {
       const life = this.world.life(ref.day, ref.index);
-      return this.maybeMalformed(
+      return maybeMalformed(
+        this.config,
         'satisfaction_ratings',
         life.id,
         renderRating(this.base, life, now) as Record<string, unknown>,
@@ -397,7 +383,7 @@ export class ZendeskApi implements ApiDialect {
     const extra = `${startTime !== null ? `&start_time=${startTime}` : ''}${endTime !== null ? `&end_time=${endTime}` : ''}`;
     return this.listBody(
       'satisfaction_ratings',
-      this.maybeDuplicate(records, `ratings:${p.after ?? startTime}`),
+      maybeDuplicate(this.config, records, `ratings:${p.after ?? startTime}`),
       '/api/v2/satisfaction_ratings.json',
       p.size,
       more,
