@@ -1,4 +1,4 @@
-import type { AuditEntry } from './audit-entry.ts';
+import { type AuditEntry, auditEntrySchema } from './audit-entry.ts';
 
 /** One stored entry as written, before it is parsed: verify must see tampered text as it is. */
 export interface StoredAuditRecord {
@@ -56,4 +56,17 @@ export class AuditAppendTimeoutError extends Error {
         'Another writer holds it; if none is running, remove the stale lock file and retry.',
     );
   }
+}
+
+/** One stored entry, parsed and checked; `location` (file:line or object key) names it in the error. */
+export function parseStoredEntry(location: string, text: string): AuditEntry {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AuditLogCorruptError(location, `not JSON: ${(error as Error).message}`);
+  }
+  const parsed = auditEntrySchema.safeParse(json);
+  if (!parsed.success) throw new AuditLogCorruptError(location, parsed.error.issues[0]?.message ?? 'invalid');
+  return parsed.data;
 }

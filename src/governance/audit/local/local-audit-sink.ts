@@ -3,12 +3,13 @@ import { link, mkdir, open, readdir, readFile, rename, rm, stat, truncate } from
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AuditEntry, auditEntrySchema } from '#src/governance/audit/audit-entry.ts';
+import type { AuditEntry } from '#src/governance/audit/audit-entry.ts';
 import {
   AuditAppendTimeoutError,
   type AuditHead,
   AuditLogCorruptError,
   type AuditSink,
+  parseStoredEntry,
   type StoredAuditRecord,
 } from '#src/governance/audit/audit-sink.ts';
 
@@ -129,16 +130,7 @@ export class LocalAuditSink implements AuditSink {
     const lastLine = lines.at(-1);
     if (lastLine === undefined) return { segment, lines: 0 };
     const location = `${path}:${lines.length}`;
-    let json: unknown;
-    try {
-      json = JSON.parse(lastLine);
-    } catch (error) {
-      throw new AuditLogCorruptError(location, `not JSON: ${(error as Error).message}`);
-    }
-    const parsed = auditEntrySchema.safeParse(json);
-    if (!parsed.success)
-      throw new AuditLogCorruptError(location, parsed.error.issues[0]?.message ?? 'invalid');
-    return { last: parsed.data, segment, lines: lines.length };
+    return { last: parseStoredEntry(location, lastLine), segment, lines: lines.length };
   }
 
   private async writeHead(head: AuditHead): Promise<void> {

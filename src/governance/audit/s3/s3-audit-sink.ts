@@ -8,12 +8,13 @@ import {
   type S3ClientConfig,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { type AuditEntry, auditEntrySchema } from '#src/governance/audit/audit-entry.ts';
+import type { AuditEntry } from '#src/governance/audit/audit-entry.ts';
 import {
   AuditAppendTimeoutError,
   type AuditHead,
   AuditLogCorruptError,
   type AuditSink,
+  parseStoredEntry,
   type StoredAuditRecord,
 } from '#src/governance/audit/audit-sink.ts';
 
@@ -128,12 +129,12 @@ export class S3AuditSink implements AuditSink {
       if (last) last = { key: last.key, text: (await this.getText(last.key)) ?? '' };
     }
     if (!last) return undefined;
-    let entry = parseEntry(last.key, last.text);
+    let entry = parseStoredEntry(last.key, last.text);
     for (;;) {
       const nextKey = this.entryKey(entry.seq + 1);
       const text = await this.getText(nextKey);
       if (text === undefined) return entry;
-      entry = parseEntry(nextKey, text);
+      entry = parseStoredEntry(nextKey, text);
     }
   }
 
@@ -163,18 +164,6 @@ export class S3AuditSink implements AuditSink {
       throw error;
     }
   }
-}
-
-function parseEntry(key: string, text: string): AuditEntry {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new AuditLogCorruptError(key, `not JSON: ${(error as Error).message}`);
-  }
-  const parsed = auditEntrySchema.safeParse(json);
-  if (!parsed.success) throw new AuditLogCorruptError(key, parsed.error.issues[0]?.message ?? 'invalid');
-  return parsed.data;
 }
 
 /** 412 PreconditionFailed: the seq is taken. 409 ConditionalRequestConflict: a concurrent write to it. */
