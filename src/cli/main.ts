@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ConfigError } from '#src/config/warehouse-config.ts';
+import { AccessDeniedError } from '#src/governance/access/check-statement.ts';
 
 /**
  * The `warehouse` command. Each subcommand lives in `commands/<name>.ts` and exports
@@ -39,6 +40,13 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) {
       console.error(error.message);
       process.exitCode = 2;
+      return;
+    }
+    // query and export audit every refusal before it reaches here.
+    if (error instanceof AccessDeniedError) {
+      console.error(error.message);
+      console.error('The refusal was written to the audit log.');
+      process.exitCode = 4;
       return;
     }
     console.error(`warehouse: ${(error as Error).stack ?? String(error)}`);

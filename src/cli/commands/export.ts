@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
-import { AccessDeniedError } from '#src/governance/access/check-statement.ts';
 import { roleSchema } from '#src/governance/access/role.ts';
 import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
 import { exportCompliance } from '#src/governance/export/export-compliance.ts';
@@ -61,11 +60,6 @@ export function register(program: Command): void {
             `exported ${result.totals.rows} rows from ${result.totals.tables} tables into ${result.totals.files} files; ` +
               `manifest with checksums: ${result.manifest}; audited in ${audit.location}`,
           );
-        } catch (error) {
-          if (!(error instanceof AccessDeniedError)) throw error;
-          console.error(error.message);
-          console.error('The refusal was written to the audit log.');
-          process.exitCode = 4;
         } finally {
           await engine.close();
         }

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { loadConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import type { Row } from '#src/engines/query-engine.ts';
-import { AccessDeniedError } from '#src/governance/access/check-statement.ts';
 import { roleSchema } from '#src/governance/access/role.ts';
 import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
 import { runQueryAsRole } from '#src/governance/query/run-query-as-role.ts';
@@ -45,11 +44,6 @@ export function register(program: Command): void {
           console.error(
             `${result.rows.length} rows; audited (statement sha256 ${result.statementHash.slice(0, 12)}…)`,
           );
-      } catch (error) {
-        if (!(error instanceof AccessDeniedError)) throw error;
-        console.error(error.message);
-        console.error('The refusal was written to the audit log.');
-        process.exitCode = 4;
       } finally {
         await engine.close();
       }
