@@ -1,18 +1,35 @@
 -- materialized: table
--- description: Reporting months (YYYY-MM) whose ticket-based mart rows this run can change: the dates affected tickets count on (created, status changes, ratings), NPS responses that arrived, and the 31 days before each trade first recorded in this run (post-contact retention looks 30 days past a solve), each with the month its week starts in (a week row lives in its start month)
+-- description: Reporting months (YYYY-MM) whose ticket-based mart rows this run can change: the dates affected tickets count on (created, status changes, ratings; only the solves of a ticket whose FCR alone can move), NPS responses that arrived, and the 31 days before each trade first recorded in this run (post-contact retention looks 30 days past a solve), each with the month its week starts in (a week row lives in its start month)
 with offsets as (
   select valid_from_s, valid_to_s, offset_s from cfg_reporting_offsets
+),
+
+-- A ticket whose FCR alone can move counts on its last solve: the solved or closed changes after
+-- its last unsolved status.
+fcr_only_changes as (
+  select
+    s.changed_s,
+    s.status,
+    max(case when s.status not in ('solved', 'closed') then s.changed_s end) over (partition by s.ticket_id)
+      as last_unsolved_s
+  from int_status_changes as s
+  inner join int_affected_tickets as a on a.ticket_id = s.ticket_id
+  where a.moves_kpis and not a.moves_created and s.event_month in (select event_month from int_affected_event_months)
 ),
 
 instants as (
   select a.created_s as at_s
   from int_affected_tickets as a
-  where a.moves_kpis
+  where a.moves_created
   union
   select s.changed_s
   from int_status_changes as s
   inner join int_affected_tickets as a on a.ticket_id = s.ticket_id
-  where a.moves_kpis and s.event_month in (select event_month from int_affected_event_months)
+  where a.moves_kpis and a.moves_created and s.event_month in (select event_month from int_affected_event_months)
+  union
+  select changed_s
+  from fcr_only_changes
+  where status in ('solved', 'closed') and changed_s >= coalesce(last_unsolved_s, 0)
   union
   select to_unixtime(submitted_at) from stg_hubspot__survey_responses where submitted_at is not null
 ),
@@ -43,7 +60,7 @@ affected_dates as (
   select r.rating_date
   from int_rating_dates as r
   inner join int_affected_tickets as a on a.ticket_id = r.ticket_id
-  where a.moves_kpis
+  where a.moves_created
   union
   select cast(d.day_date as date)
   from cfg_reporting_days as d
