@@ -27,6 +27,7 @@ crm_changed as (
   inner join int_user_kinds as u on u.customer_key = v.customer_key
   inner join int_ticket_index as i on i.requester_id = u.user_id
   where i.created_s >= v.from_s - 1
+    and i.created_month_utc >= (select substr(cast(from_unixtime(min(from_s) - 1) as varchar), 1, 7) from new_versions)
 ),
 
 -- Solved → closed alters only the ticket's status column: solved means solved or closed, the solve

@@ -1,7 +1,8 @@
 -- materialized: incremental
 -- unique_key: ticket_id
 -- version_column: generated_timestamp
--- description: A narrow line per ticket (requester, creation, created months, open or not), read whole where a run must find tickets by id or by customer without reading the month-partitioned ticket state
+-- partition_by: created_month_utc
+-- description: A narrow line per ticket (requester, creation, created months, open or not), by the UTC month it was created in; readers find the months holding the tickets they look for in int_ticket_months
 select
   t.ticket_id,
   t.requester_id,

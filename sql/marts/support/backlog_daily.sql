@@ -17,12 +17,19 @@ days as (
   from cfg_reporting_days as d
   cross join run as r
   where d.day_start_s <= r.now_s
-    and d.day_end_s > (select min(created_s) from int_ticket_index where not is_deleted)
+    and d.day_end_s > (select min(first_created_s) from int_ticket_months)
     and substr(d.day_date, 1, 7) in (select period_month from int_backlog_months)
 ),
 
 bounds as (
   select min(measured_s) as first_s, max(measured_s) as last_s from days
+),
+
+-- Open tickets by their row, from the index months that hold any.
+open_tickets as (
+  select ticket_id, created_s
+  from int_ticket_index
+  where is_open and created_month_utc in (select created_month_utc from int_ticket_months where open_tickets > 0)
 ),
 
 -- A status interval reaching past the first day measured ends at a change from that day's UTC month
@@ -36,7 +43,7 @@ candidates as (
   union
   select ticket_id from int_ticket_log_status where last_status not in ('solved', 'closed', 'deleted')
   union
-  select ticket_id from int_ticket_index where is_open
+  select ticket_id from open_tickets
 ),
 
 logged as (
@@ -50,9 +57,9 @@ logged as (
     ) as to_s
   from int_status_changes as e
   where e.event_month >= (
-      select min(i.created_month_utc)
-      from int_ticket_index as i
-      inner join candidates as c on c.ticket_id = i.ticket_id
+      select min(m.created_month_utc)
+      from int_ticket_months as m
+      inner join candidates as c on c.ticket_id between m.min_ticket_id and m.max_ticket_id
     )
     and e.ticket_id in (select ticket_id from candidates)
 ),
@@ -66,10 +73,9 @@ relevant as (
   where l.status not in ('solved', 'closed', 'deleted') and l.from_s <= b.last_s and l.to_s > b.first_s
   union
   select t.ticket_id
-  from int_ticket_index as t
+  from open_tickets as t
   cross join bounds as b
-  where t.is_open
-    and t.created_s <= b.last_s
+  where t.created_s <= b.last_s
     and not exists (select 1 from logged as l where l.ticket_id = t.ticket_id)
 ),
 
@@ -77,6 +83,11 @@ relevant_months as (
   select distinct i.created_month
   from int_ticket_index as i
   inner join relevant as r on r.ticket_id = i.ticket_id
+  where i.created_month_utc in (
+    select m.created_month_utc
+    from int_ticket_months as m
+    inner join relevant as r on r.ticket_id between m.min_ticket_id and m.max_ticket_id
+  )
 ),
 
 tickets as (

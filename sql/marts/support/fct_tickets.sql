@@ -116,11 +116,16 @@ measured as (
   left join int_ticket_feedback_metrics as f on f.ticket_id = n.ticket_id
 ),
 
+-- The recomputed tickets' neighbours were created from 7 days before the earliest of them on.
 customer_tickets as (
   select i.ticket_id, u.customer_key, i.created_s
   from int_ticket_index as i
   inner join int_user_kinds as u on u.user_id = i.requester_id
-  where not i.is_deleted and u.customer_key is not null
+  where not i.is_deleted
+    and u.customer_key is not null
+    and i.created_month_utc >= (
+      select substr(cast(from_unixtime(min(created_s) - 8 * 86400) as varchar), 1, 7) from int_affected_tickets
+    )
 ),
 
 -- Repeat contacts look back from created_at; first-contact resolution looks 7 days past the last solve.
