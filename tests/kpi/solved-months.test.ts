@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKpiWorld, type KpiWorld, tableSnapshot } from '#tests/kpi/helpers/kpi-world.ts';
+import { commentRow, groupRows, statusEvents, ticketRow, userRow } from '#tests/kpi/helpers/landing-rows.ts';
+
+/*
+ * A recomputed month reads the facts of the tickets solved in it, wherever they were created:
+ * int_ticket_status_months pairs each creation month with the months its tickets were solved in.
+ * Ticket 1 is created in January and solved on 3 February (run 1). Run 2 brings only a February
+ * ticket of another customer, so February is recomputed and January is not; February's resolution
+ * KPIs must still count ticket 1.
+ */
+const AGENT = 201;
+const MARTS = ['kpi_values', 'agent_performance'];
+
+let world: KpiWorld;
+let recomputed: readonly string[] = [];
+let pairs: string[] = [];
+let februarySolves: number;
+const incremental = new Map<string, string[]>();
+const rebuilt = new Map<string, string[]>();
+
+function solvedTicket(id: number, requester: number, createdAt: string, repliedAt: string, solvedAt: string) {
+  return {
+    ticket: ticketRow({
+      ticket_id: id,
+      requester_id: requester,
+      assignee_id: AGENT,
+      created_at: createdAt,
+      updated_at: solvedAt,
+      status: 'solved',
+    }),
+    events: statusEvents(id, [
+      [createdAt, 'new'],
+      [repliedAt, 'open'],
+      [solvedAt, 'solved'],
+    ]),
+    comments: [
+      commentRow({ ticket_id: id, author_id: requester, created_at: createdAt }),
+      commentRow({ ticket_id: id, author_id: AGENT, created_at: repliedAt }),
+    ],
+  };
+}
+
+async function landTicket(t: ReturnType<typeof solvedTicket>, runId: string): Promise<void> {
+  await world.land('tickets', [t.ticket], runId);
+  await world.land('ticket_events', t.events, runId);
+  await world.land('comments', t.comments, runId);
+}
+
+beforeAll(async () => {
+  world = await createKpiWorld();
+  // Prepare: run 1 — a January ticket solved in February
+  await world.land('groups', groupRows(), 'extract-1');
+  await world.land(
+    'users',
+    [userRow({ user_id: 101 }), userRow({ user_id: 102 }), userRow({ user_id: AGENT, role: 'agent' })],
+    'extract-1',
+  );
+  await landTicket(
+    solvedTicket(1, 101, '2026-01-20T09:00:00Z', '2026-01-20T10:00:00Z', '2026-02-03T09:00:00Z'),
+    'extract-1',
+  );
+  await world.transform('2026-02-10T00:00:00Z');
+  // Act: run 2 — a February ticket of another customer
+  await landTicket(
+    solvedTicket(2, 102, '2026-02-17T09:00:00Z', '2026-02-17T09:30:00Z', '2026-02-18T09:00:00Z'),
+    'extract-2',
+  );
+  const result = await world.transform('2026-02-20T00:00:00Z');
+  recomputed = result.models.find((m) => m.model === 'kpi_values')?.partitions ?? [];
+  pairs = (await world.query('select created_month, status_month from int_ticket_status_months')).map(
+    (r) => `${r.created_month}→${r.status_month}`,
+  );
+  const [solves] = await world.query(
+    "select denominator from kpi_values where kpi = 'reopen_rate' and period_grain = 'month' and period_start = date '2026-02-01' and breakdown = 'overall'",
+  );
+  februarySolves = Number(solves?.denominator);
+  for (const table of MARTS) incremental.set(table, await tableSnapshot(world, table));
+  await world.transform('2026-02-20T00:00:00Z', { full: true });
+  for (const table of MARTS) rebuilt.set(table, await tableSnapshot(world, table));
+}, 120_000);
+
+afterAll(async () => {
+  await world?.close();
+});
+
+describe('a run that recomputes February but not January', () => {
+  it('recomputes February only', () => {
+    // Assess
+    expect(recomputed).toEqual(['2026-02']);
+  });
+
+  it('pairs January with the February solve, and with no month it was only opened in', () => {
+    // Assess
+    expect(pairs).toContain('2026-01→2026-02');
+    expect(pairs).not.toContain('2026-01→2026-01');
+  });
+
+  it('counts the January ticket among February’s solves', () => {
+    // Assess
+    expect(februarySolves).toBe(2);
+  });
+
+  it.each(MARTS)('leaves %s equal to a full rebuild', (table) => {
+    // Assess
+    expect(incremental.get(table)).toEqual(rebuilt.get(table));
+  });
+});
