@@ -179,8 +179,10 @@ export function mergeStatement(input: MergeInput): string {
 
 /**
  * Replace whole partitions in one MERGE (Trino has no `WHEN NOT MATCHED BY SOURCE`): the source is
- * the delta's rows plus, marked for deletion, the target's rows of those partitions whose key the
- * delta lacks. Both engines run the same text; the unique key must not be NULL (checked by the runner).
+ * the delta's rows plus, marked for deletion, the keys of the target's rows of those partitions that
+ * the delta lacks (their other columns NULL: a deleted row needs only its key, and Athena bills only
+ * the columns a query reads). Both engines run the same text; the unique key must not be NULL
+ * (checked by the runner).
  */
 export function replacePartitionsStatement(
   input: MergeInput & { readonly partitionBy: string; readonly partitions: readonly string[] },
@@ -194,7 +196,7 @@ export function replacePartitionsStatement(
     uniqueKey.map((k) => `${left}.${q(k)} = ${right}.${q(k)}`);
   const source =
     `(SELECT ${list}, FALSE AS ${marker} FROM ${q(deltaName)} WHERE ${q(partitionBy)} IN (${inList}) ` +
-    `UNION ALL SELECT ${columns.map((c) => `o.${q(c)}`).join(', ')}, TRUE AS ${marker} FROM ${q(target)} AS o ` +
+    `UNION ALL SELECT ${columns.map((c) => (uniqueKey.includes(c) ? `o.${q(c)}` : 'NULL')).join(', ')}, TRUE AS ${marker} FROM ${q(target)} AS o ` +
     `WHERE o.${q(partitionBy)} IN (${inList}) AND NOT EXISTS (SELECT 1 FROM ${q(deltaName)} AS d WHERE ` +
     `${keyMatch('d', 'o').join(' AND ')}))`;
   const on = [...keyMatch('t', 's'), `t.${q(partitionBy)} IN (${inList})`];

@@ -232,6 +232,8 @@ describe('incremental_strategy: replace_partitions', () => {
     for (const text of texts) {
       expect(text).toMatch(/^MERGE INTO "m" AS t USING \(SELECT "k", "month", "n", FALSE AS "__replaced"/);
       expect(text).toContain(`WHERE o."month" IN ('2026-01') AND NOT EXISTS`);
+      // Rows to delete carry only their key: the target's other columns are not read.
+      expect(text).toContain('UNION ALL SELECT o."k", o."month", NULL, TRUE AS "__replaced" FROM "m" AS o');
       expect(text).toContain('WHEN MATCHED AND s."__replaced" THEN DELETE');
       expect(text).toContain('WHEN NOT MATCHED AND NOT s."__replaced" THEN INSERT');
     }
