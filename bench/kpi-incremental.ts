@@ -16,8 +16,9 @@
  *   expanded: the whole table, except month-partitioned tables its SQL prunes by month, which are
  *   billed the months it read (derived from the partitions the run replaced, as the model's SQL
  *   derives them). A MERGE also reads its target (the touched partitions; all of an unpartitioned
- *   one), a replace_partitions MERGE twice (its anti-join and the MERGE). Whole partitions are
- *   billed, not only the columns read: both runs are over-counted alike.
+ *   one), a replace_partitions MERGE twice (its anti-join and the MERGE), but only the columns its
+ *   statement names (unique key, partition and version columns: the Parquet column chunks). Models
+ *   are billed whole partitions, not only the columns they read: both runs are over-counted alike.
  * Extraction time is printed apart; the time ratio is of the transform. BENCH_DEBUG=1 prints what the
  * day changed (changed / unsolved / affected tickets, staging rows per stream).
  */
@@ -114,6 +115,33 @@ async function tableBytes(engine: DuckDbEngine, root: string): Promise<Map<strin
       sizes.set('*', statSync(file).size);
     }
     out.set(model.name, sizes);
+  }
+  return out;
+}
+
+/** Per table, partition and column: compressed bytes of the column chunks tableBytes just wrote. */
+type ColumnBytes = Map<string, Map<string, Map<string, number>>>;
+
+async function columnBytes(engine: DuckDbEngine, root: string): Promise<ColumnBytes> {
+  const out: ColumnBytes = new Map();
+  const base = join(root, 'parquet');
+  for (const model of models) {
+    if (model.header.materialized === 'view') continue;
+    const p = model.header.partitionBy;
+    const glob = p ? join(base, model.name, '**', '*.parquet') : join(base, `${model.name}.parquet`);
+    const rows = (
+      await engine.execute(
+        `SELECT file_name, path_in_schema AS col, sum(total_compressed_size) AS bytes FROM parquet_metadata(${quoteString(glob)}) GROUP BY ALL`,
+      )
+    ).rows;
+    const byPartition = new Map<string, Map<string, number>>();
+    for (const r of rows) {
+      const partition = p ? (String(r.file_name).match(new RegExp(`${p}=([^/]+)`))?.[1] ?? '?') : '*';
+      const cols = byPartition.get(partition) ?? new Map<string, number>();
+      cols.set(String(r.col), (cols.get(String(r.col)) ?? 0) + Number(r.bytes));
+      byPartition.set(partition, cols);
+    }
+    out.set(model.name, byPartition);
   }
   return out;
 }
@@ -299,6 +327,7 @@ async function prunedReads(
 function bill(
   result: TransformResult,
   sizes: Map<string, Map<string, number>>,
+  columns: ColumnBytes,
   pruned: Map<string, Map<string, Set<string>>> | undefined,
 ): Billing {
   // Every model scanning a staging view scans its landing files again (Athena bills each query).
@@ -327,8 +356,15 @@ function bill(
       if (!result.full) readBytes.set(table, (readBytes.get(table) ?? 0) + bytesOfTable);
     }
     if (m.action === 'merge') {
+      // A MERGE reads of its target only the columns it names: the unique key, the partition
+      // column and the version column (replace_partitions twice: its anti-join and the MERGE).
       const header = byName.get(m.model)?.header;
-      const target = header?.partitionBy ? sum(m.model, m.partitions ?? []) : sum(m.model);
+      const named = new Set([...(header?.uniqueKey ?? []), header?.partitionBy, header?.versionColumn]);
+      const parts = header?.partitionBy ? (m.partitions ?? []) : ['*'];
+      let target = 0;
+      for (const part of parts) {
+        for (const [col, b] of columns.get(m.model)?.get(part) ?? []) if (named.has(col)) target += b;
+      }
       const merged = header?.incrementalStrategy === 'replace_partitions' ? 2 * target : target;
       bytes += merged;
       readBytes.set(`${m.model} (merge target)`, (readBytes.get(`${m.model} (merge target)`) ?? 0) + merged);
@@ -410,7 +446,12 @@ async function main(): Promise<void> {
       onProgress: progress('full'),
     });
     const fullSeconds = (performance.now() - t) / 1000;
-    const fullBill = bill(fullResult, await tableBytes(engine, root), undefined);
+    const fullBill = bill(
+      fullResult,
+      await tableBytes(engine, root),
+      await columnBytes(engine, root),
+      undefined,
+    );
 
     /** Moves the simulator's clock one day on, extracts that day and builds it incrementally. */
     const oneDay = async (n: number) => {
@@ -442,7 +483,7 @@ async function main(): Promise<void> {
         result,
         seconds,
         sizes,
-        billed: bill(result, sizes, await prunedReads(engine, result)),
+        billed: bill(result, sizes, await columnBytes(engine, root), await prunedReads(engine, result)),
       };
     };
     const first = await oneDay(1);
