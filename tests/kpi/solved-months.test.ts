@@ -1,13 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKpiWorld, type KpiWorld, tableSnapshot } from '#tests/kpi/helpers/kpi-world.ts';
-import { commentRow, groupRows, statusEvents, ticketRow, userRow } from '#tests/kpi/helpers/landing-rows.ts';
+import {
+  commentRow,
+  groupRows,
+  ratingRow,
+  statusEvents,
+  ticketRow,
+  userRow,
+} from '#tests/kpi/helpers/landing-rows.ts';
 
 /*
  * A recomputed month reads the facts of the tickets solved in it, wherever they were created:
  * int_ticket_status_months pairs each creation month with the months its tickets were solved in.
  * Ticket 1 is created in January and solved on 3 February (run 1). Run 2 brings only a February
  * ticket of another customer, so February is recomputed and January is not; February's resolution
- * KPIs must still count ticket 1.
+ * KPIs must still count ticket 1, and the agent's February CSAT its rating (given on 4 February).
  */
 const AGENT = 201;
 const MARTS = ['kpi_values', 'agent_performance'];
@@ -16,6 +23,7 @@ let world: KpiWorld;
 let recomputed: readonly string[] = [];
 let pairs: string[] = [];
 let februarySolves: number;
+let agentCsat: unknown;
 const incremental = new Map<string, string[]>();
 const rebuilt = new Map<string, string[]>();
 
@@ -60,6 +68,20 @@ beforeAll(async () => {
     solvedTicket(1, 101, '2026-01-20T09:00:00Z', '2026-01-20T10:00:00Z', '2026-02-03T09:00:00Z'),
     'extract-1',
   );
+  await world.land(
+    'satisfaction_ratings',
+    [
+      ratingRow({
+        rating_id: 900,
+        ticket_id: 1,
+        requester_id: 101,
+        assignee_id: AGENT,
+        score: 'bad',
+        created_at: '2026-02-04T09:00:00Z',
+      }),
+    ],
+    'extract-1',
+  );
   await world.transform('2026-02-10T00:00:00Z');
   // Act: run 2 — a February ticket of another customer
   await landTicket(
@@ -75,6 +97,10 @@ beforeAll(async () => {
     "select denominator from kpi_values where kpi = 'reopen_rate' and period_grain = 'month' and period_start = date '2026-02-01' and breakdown = 'overall'",
   );
   februarySolves = Number(solves?.denominator);
+  const [agent] = await world.query(
+    `select csat_rate from agent_performance where agent_id = ${AGENT} and period_grain = 'month' and period_start = date '2026-02-01'`,
+  );
+  agentCsat = agent?.csat_rate;
   for (const table of MARTS) incremental.set(table, await tableSnapshot(world, table));
   await world.transform('2026-02-20T00:00:00Z', { full: true });
   for (const table of MARTS) rebuilt.set(table, await tableSnapshot(world, table));
@@ -99,6 +125,11 @@ describe('a run that recomputes February but not January', () => {
   it('counts the January ticket among February’s solves', () => {
     // Assess
     expect(februarySolves).toBe(2);
+  });
+
+  it('rates the agent’s February on the January ticket’s rating', () => {
+    // Assess
+    expect(agentCsat).toBe(0);
   });
 
   it.each(MARTS)('leaves %s equal to a full rebuild', (table) => {

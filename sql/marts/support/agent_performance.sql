@@ -25,6 +25,13 @@ ticket_months as (
   inner join source_months as s on s.period_month = d.status_month
 ),
 
+-- Ratings given in those months, listed as their tickets' created months.
+rating_months as (
+  select d.created_month
+  from int_rating_months as d
+  inner join source_months as s on s.period_month = d.rating_month
+),
+
 agents as (
   select user_id from int_user_kinds where user_kind = 'agent'
 ),
@@ -52,7 +59,8 @@ observations as (
   select escalated_by_id, created_date, 'escalation', 1e0, 1e0, null from facts where is_escalated
   union all
   select assignee_id, rated_date, 'csat', case when csat_score >= 4 then 1e0 else 0e0 end, 1e0, null
-  from fct_satisfaction_ratings where is_rated and not is_ticket_deleted
+  from fct_satisfaction_ratings
+  where is_rated and not is_ticket_deleted and created_month in (select created_month from rating_months)
 ),
 
 periods as (
