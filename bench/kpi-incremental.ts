@@ -158,6 +158,8 @@ interface Billing {
   perModel: Map<string, number>;
   /** Incremental runs: bytes billed per table read (summed over the models reading it). */
   readBytes: Map<string, number>;
+  /** Incremental runs: bytes billed per model and table it read (`model ← table`). */
+  pairBytes: Map<string, number>;
 }
 
 /**
@@ -282,7 +284,17 @@ async function prunedReads(
       ]),
     ],
     ['int_rating_months', new Map([['fct_satisfaction_ratings', affectedCreated]])],
-    ['int_affected_months', new Map([['int_status_changes', eventMonths]])],
+    [
+      'int_affected_months',
+      new Map([
+        ['int_status_changes', eventMonths],
+        [
+          'int_customer_trades',
+          await list(`SELECT DISTINCT substr(CAST(last_trade_at AS VARCHAR), 1, 7) AS m FROM stg_hubspot__contact_snapshots
+            WHERE customer_key IS NOT NULL AND last_trade_at IS NOT NULL`),
+        ],
+      ]),
+    ],
     ['int_ticket_status_months', new Map([['int_status_changes', eventMonths]])],
     [
       'int_affected_tickets',
@@ -307,7 +319,18 @@ async function prunedReads(
         ],
       ]),
     ],
-    ['agent_performance', new Map([['fct_tickets', await ticketMonths(apSource)]])],
+    [
+      'agent_performance',
+      new Map([
+        ['fct_tickets', await ticketMonths(apSource)],
+        [
+          'fct_satisfaction_ratings',
+          await list(
+            `SELECT DISTINCT created_month AS m FROM int_rating_months WHERE rating_month IN ${inList(apSource)}`,
+          ),
+        ],
+      ]),
+    ],
     ['contact_reasons', new Map([['fct_tickets', apSource]])],
     ['ticket_volume_hourly', new Map([['fct_tickets', affectedMonths]])],
     ['kpi_scorecard', new Map([['kpi_values', shifted(scorecardMonths, [0, -1, -2, -3])]])],
@@ -347,6 +370,7 @@ function bill(
   };
   const perModel = new Map<string, number>();
   const readBytes = new Map<string, number>();
+  const pairBytes = new Map<string, number>();
   for (const m of result.models) {
     if (m.action === 'view') continue;
     let bytes = 0;
@@ -354,6 +378,7 @@ function bill(
       const bytesOfTable = sum(table, result.full ? undefined : pruned?.get(m.model)?.get(table));
       bytes += bytesOfTable;
       if (!result.full) readBytes.set(table, (readBytes.get(table) ?? 0) + bytesOfTable);
+      if (!result.full) pairBytes.set(`${m.model} ← ${table}`, bytesOfTable);
     }
     if (m.action === 'merge') {
       // A MERGE reads of its target only the columns it names: the unique key, the partition
@@ -371,7 +396,13 @@ function bill(
     }
     perModel.set(m.model, bytes);
   }
-  return { landing, curated: [...perModel.values()].reduce((a, b) => a + b, 0), perModel, readBytes };
+  return {
+    landing,
+    curated: [...perModel.values()].reduce((a, b) => a + b, 0),
+    perModel,
+    readBytes,
+    pairBytes,
+  };
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
@@ -530,6 +561,11 @@ async function main(): Promise<void> {
       console.log(`  ${table.padEnd(40)} ${mib(bytes).padStart(12)}`);
     }
     if (process.env.BENCH_DEBUG) {
+      console.log('');
+      console.log('largest reads of the day run by model and table:');
+      for (const [pair, bytes] of [...dayBill.pairBytes.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+        console.log(`  ${pair.padEnd(60)} ${mib(bytes).padStart(12)}`);
+      }
       console.log('');
       console.log(
         'every model of the day run (billed day / full, seconds day / full; table size after the day):',
