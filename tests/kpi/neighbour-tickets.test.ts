@@ -146,6 +146,12 @@ describe('a run that rates a ticket', () => {
     expect(rated.affected.get(2)).toBe(true);
   });
 
+  it('recomputes no ticket volume (no ticket was created or deleted)', () => {
+    // Assess
+    const volume = rated.result.models.find((m) => m.model === 'ticket_volume_hourly');
+    expect(volume?.partitions ?? []).toEqual([]);
+  });
+
   it('leaves the same customer’s earlier ticket alone', () => {
     // Assess
     expect(fcrBefore).toBe(false);

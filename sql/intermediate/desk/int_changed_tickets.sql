@@ -64,7 +64,8 @@ all_changed as (
 -- moves none of these, so only a ticket that is new, deleted, restored or handed to another
 -- requester marks neighbours (int_affected_tickets). New means its Create event arrived, or its row
 -- did with a creation after the previous full run's now less a day (an export may deliver a
--- ticket's row and its Create event in different runs); with no previous run, every row is new.
+-- ticket's row and its Create event in different runs); on a full refresh or with no previous run,
+-- every row is new.
 previous_run as (
   select max(to_unixtime(from_iso8601_timestamp(started_at))) as from_s
   from warehouse_runs
@@ -81,7 +82,8 @@ identity_changed as (
   select t.ticket_id
   from stg_zendesk__tickets as t
   cross join previous_run as p
-  where t.is_deleted or p.from_s is null or to_unixtime(t.created_at) > p.from_s - 86400
+  cross join cfg_refresh as r
+  where t.is_deleted or r.full_refresh or p.from_s is null or to_unixtime(t.created_at) > p.from_s - 86400
 )
 
 select

@@ -4,8 +4,19 @@
 -- incremental_strategy: replace_partitions
 -- description: Contact reasons (categories) per week and month: volume, share, first reply and resolution medians, escalation, repeat-contact and CSAT
 -- test: unique(period_grain, period_start, category)
-with months as (
-  select period_month from int_affected_months
+-- Every measure counts on the creation date, so only the creation months (and the month each
+-- creation's week starts in) of tickets whose creation-dated measures can move are recomputed.
+with created_dates as (
+  select distinct cast(from_unixtime(a.created_s + o.offset_s) as date) as created_date
+  from int_affected_tickets as a
+  inner join cfg_reporting_offsets as o on a.created_s >= o.valid_from_s and a.created_s < o.valid_to_s
+  where a.moves_created
+),
+
+months as (
+  select substr(cast(created_date as varchar), 1, 7) as period_month from created_dates
+  union
+  select substr(cast(cast(date_trunc('week', created_date) as date) as varchar), 1, 7) from created_dates
 ),
 
 -- A week starting in a recomputed month runs up to six days into the next.
