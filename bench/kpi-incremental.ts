@@ -228,6 +228,17 @@ async function prunedReads(
       SELECT ${monthOf('min(created_s) - 8 * 86400')} FROM int_affected_tickets)`);
   const kvSource = withNext(union(affectedMonths, backlogMonths));
   const apSource = withNext(affectedMonths);
+  // contact_reasons: creation months (and their weeks' start months) of tickets whose creation-dated
+  // measures can move; ticket_volume_hourly: creation months of tickets created, deleted or restored.
+  const createdMonths = await list(`WITH d AS (
+      SELECT DISTINCT CAST(to_timestamp(a.created_s + o.offset_s) AS DATE) AS created_date
+      FROM int_affected_tickets AS a
+      INNER JOIN cfg_reporting_offsets AS o ON a.created_s >= o.valid_from_s AND a.created_s < o.valid_to_s
+      WHERE a.moves_created)
+    SELECT substr(CAST(created_date AS VARCHAR), 1, 7) AS m FROM d
+    UNION SELECT substr(CAST(CAST(date_trunc('week', created_date) AS DATE) AS VARCHAR), 1, 7) FROM d`);
+  const volumeMonths = await list(`SELECT DISTINCT a.created_month AS m FROM int_affected_tickets AS a
+    INNER JOIN int_changed_tickets AS c ON c.ticket_id = a.ticket_id WHERE c.moves_neighbours`);
   const scorecardMonths = shifted(union(affectedMonths, backlogMonths), [0, 1, 2, 3]);
   // backlog_daily: tickets open at some instant of the days it measures, by created month.
   const backlogRelevantSql = (column: string) => `
@@ -331,8 +342,8 @@ async function prunedReads(
         ],
       ]),
     ],
-    ['contact_reasons', new Map([['fct_tickets', apSource]])],
-    ['ticket_volume_hourly', new Map([['fct_tickets', affectedMonths]])],
+    ['contact_reasons', new Map([['fct_tickets', withNext(createdMonths)]])],
+    ['ticket_volume_hourly', new Map([['fct_tickets', volumeMonths]])],
     ['kpi_scorecard', new Map([['kpi_values', shifted(scorecardMonths, [0, -1, -2, -3])]])],
     [
       'backlog_daily',
