@@ -7,7 +7,7 @@ import {
   commentRow,
   eventRow,
   groupRows,
-  statusEvents,
+  solvedTicketRows,
   ticketRow,
   userRow,
 } from '#tests/kpi/helpers/landing-rows.ts';
@@ -55,25 +55,7 @@ interface SolvedTicket {
 }
 
 function solvedRows(t: SolvedTicket) {
-  return {
-    ticket: ticketRow({
-      ticket_id: t.id,
-      requester_id: t.requester,
-      assignee_id: AGENT,
-      created_at: t.createdAt,
-      updated_at: t.solvedAt,
-      status: 'solved',
-    }),
-    events: statusEvents(t.id, [
-      [t.createdAt, 'new'],
-      [t.repliedAt, 'open'],
-      [t.solvedAt, 'solved'],
-    ]),
-    comments: [
-      commentRow({ ticket_id: t.id, author_id: t.requester, created_at: t.createdAt }),
-      commentRow({ ticket_id: t.id, author_id: AGENT, created_at: t.repliedAt }),
-    ],
-  };
+  return solvedTicketRows({ ...t, agent: AGENT });
 }
 
 /** The ticket row Zendesk sends once the ticket closes, and the one audit event of that change. */

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransformResult } from '#src/models/run-transform.ts';
 import { createKpiWorld, type KpiWorld, tableSnapshot } from '#tests/kpi/helpers/kpi-world.ts';
-import {
-  commentRow,
-  groupRows,
-  ratingRow,
-  statusEvents,
-  ticketRow,
-  userRow,
-} from '#tests/kpi/helpers/landing-rows.ts';
+import { groupRows, ratingRow, solvedTicketRows, userRow } from '#tests/kpi/helpers/landing-rows.ts';
 
 /*
  * Which of a customer's other tickets a run recomputes. Repeat contacts and FCR read only when the
@@ -45,34 +38,6 @@ let arrived: RunOutcome;
 
 const snapshot = (table: string) => tableSnapshot(world, table);
 
-function solvedTicket(id: number, createdAt: string, repliedAt: string, solvedAt: string) {
-  return {
-    ticket: ticketRow({
-      ticket_id: id,
-      requester_id: 101,
-      assignee_id: AGENT,
-      created_at: createdAt,
-      updated_at: solvedAt,
-      status: 'solved',
-    }),
-    events: statusEvents(id, [
-      [createdAt, 'new'],
-      [repliedAt, 'open'],
-      [solvedAt, 'solved'],
-    ]),
-    comments: [
-      commentRow({ ticket_id: id, author_id: 101, created_at: createdAt }),
-      commentRow({ ticket_id: id, author_id: AGENT, created_at: repliedAt }),
-    ],
-  };
-}
-
-async function landTicket(t: ReturnType<typeof solvedTicket>, runId: string): Promise<void> {
-  await world.land('tickets', [t.ticket], runId);
-  await world.land('ticket_events', t.events, runId);
-  await world.land('comments', t.comments, runId);
-}
-
 async function runAndRebuild(now: string): Promise<RunOutcome> {
   const result = await world.transform(now);
   const rows = await world.query('select ticket_id, moves_created from int_affected_tickets');
@@ -93,6 +58,8 @@ async function isFcr(ticketId: number): Promise<unknown> {
 }
 
 // Ticket 2 is created on a Tuesday, so nothing of it falls in January (nor does its week).
+const solvedTicket = (id: number, createdAt: string, repliedAt: string, solvedAt: string) =>
+  solvedTicketRows({ id, requester: 101, agent: AGENT, createdAt, repliedAt, solvedAt });
 const first = solvedTicket(1, '2026-01-20T09:00:00Z', '2026-01-20T10:00:00Z', '2026-01-30T09:00:00Z');
 const second = solvedTicket(2, '2026-02-03T10:00:00Z', '2026-02-03T11:00:00Z', '2026-02-05T09:00:00Z');
 const fourth = solvedTicket(4, '2026-03-02T09:00:00Z', '2026-03-02T09:30:00Z', '2026-03-03T09:00:00Z');
@@ -109,8 +76,8 @@ beforeAll(async () => {
     [userRow({ user_id: 101 }), userRow({ user_id: AGENT, role: 'agent' })],
     'extract-1',
   );
-  await landTicket(first, 'extract-1');
-  await landTicket(second, 'extract-1');
+  await world.landTicket(first, 'extract-1');
+  await world.landTicket(second, 'extract-1');
   await world.transform('2026-02-06T00:00:00Z');
   fcrBefore = await isFcr(1);
   // Act: run 2 — ticket 2 is rated, nothing else
@@ -126,10 +93,10 @@ beforeAll(async () => {
     [{ ...second.ticket, status: 'deleted', is_deleted: true, updated_at: '2026-02-25T09:00:00Z' }],
     'extract-3',
   );
-  await landTicket(fourth, 'extract-3');
+  await world.landTicket(fourth, 'extract-3');
   deleted = await runAndRebuild('2026-03-05T00:00:00Z');
   // Act: run 4 — ticket 5 arrives; its Create event came in no run
-  await landTicket(
+  await world.landTicket(
     { ...fifth, events: fifth.events.map((e) => ({ ...e, event_type: 'Change' })) },
     'extract-4',
   );

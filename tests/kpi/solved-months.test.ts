@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKpiWorld, type KpiWorld, tableSnapshot } from '#tests/kpi/helpers/kpi-world.ts';
-import {
-  commentRow,
-  groupRows,
-  ratingRow,
-  statusEvents,
-  ticketRow,
-  userRow,
-} from '#tests/kpi/helpers/landing-rows.ts';
+import { groupRows, ratingRow, solvedTicketRows, userRow } from '#tests/kpi/helpers/landing-rows.ts';
 
 /*
  * A recomputed month reads the facts of the tickets solved in it, wherever they were created:
@@ -27,33 +20,13 @@ let agentCsat: unknown;
 const incremental = new Map<string, string[]>();
 const rebuilt = new Map<string, string[]>();
 
-function solvedTicket(id: number, requester: number, createdAt: string, repliedAt: string, solvedAt: string) {
-  return {
-    ticket: ticketRow({
-      ticket_id: id,
-      requester_id: requester,
-      assignee_id: AGENT,
-      created_at: createdAt,
-      updated_at: solvedAt,
-      status: 'solved',
-    }),
-    events: statusEvents(id, [
-      [createdAt, 'new'],
-      [repliedAt, 'open'],
-      [solvedAt, 'solved'],
-    ]),
-    comments: [
-      commentRow({ ticket_id: id, author_id: requester, created_at: createdAt }),
-      commentRow({ ticket_id: id, author_id: AGENT, created_at: repliedAt }),
-    ],
-  };
-}
-
-async function landTicket(t: ReturnType<typeof solvedTicket>, runId: string): Promise<void> {
-  await world.land('tickets', [t.ticket], runId);
-  await world.land('ticket_events', t.events, runId);
-  await world.land('comments', t.comments, runId);
-}
+const solvedTicket = (
+  id: number,
+  requester: number,
+  createdAt: string,
+  repliedAt: string,
+  solvedAt: string,
+) => solvedTicketRows({ id, requester, agent: AGENT, createdAt, repliedAt, solvedAt });
 
 beforeAll(async () => {
   world = await createKpiWorld();
@@ -64,7 +37,7 @@ beforeAll(async () => {
     [userRow({ user_id: 101 }), userRow({ user_id: 102 }), userRow({ user_id: AGENT, role: 'agent' })],
     'extract-1',
   );
-  await landTicket(
+  await world.landTicket(
     solvedTicket(1, 101, '2026-01-20T09:00:00Z', '2026-01-20T10:00:00Z', '2026-02-03T09:00:00Z'),
     'extract-1',
   );
@@ -84,7 +57,7 @@ beforeAll(async () => {
   );
   await world.transform('2026-02-10T00:00:00Z');
   // Act: run 2 — a February ticket of another customer
-  await landTicket(
+  await world.landTicket(
     solvedTicket(2, 102, '2026-02-17T09:00:00Z', '2026-02-17T09:30:00Z', '2026-02-18T09:00:00Z'),
     'extract-2',
   );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKpiWorld, type KpiWorld, tableSnapshot } from '#tests/kpi/helpers/kpi-world.ts';
-import { commentRow, groupRows, statusEvents, ticketRow, userRow } from '#tests/kpi/helpers/landing-rows.ts';
+import { commentRow, groupRows, solvedTicketRows, userRow } from '#tests/kpi/helpers/landing-rows.ts';
 
 /*
  * Runs find tickets by id through int_ticket_months (each creation month's id range) instead of
@@ -17,27 +17,13 @@ const rebuilt = new Map<string, string[]>();
 let firstReplyAfterRun: number;
 const fullRefreshMonths = new Map<string, readonly string[]>();
 
-function solvedTicket(id: number, requester: number, createdAt: string, repliedAt: string, solvedAt: string) {
-  return {
-    ticket: ticketRow({
-      ticket_id: id,
-      requester_id: requester,
-      assignee_id: AGENT,
-      created_at: createdAt,
-      updated_at: solvedAt,
-      status: 'solved',
-    }),
-    events: statusEvents(id, [
-      [createdAt, 'new'],
-      [repliedAt, 'open'],
-      [solvedAt, 'solved'],
-    ]),
-    comments: [
-      commentRow({ ticket_id: id, author_id: requester, created_at: createdAt }),
-      commentRow({ ticket_id: id, author_id: AGENT, created_at: repliedAt }),
-    ],
-  };
-}
+const solvedTicket = (
+  id: number,
+  requester: number,
+  createdAt: string,
+  repliedAt: string,
+  solvedAt: string,
+) => solvedTicketRows({ id, requester, agent: AGENT, createdAt, repliedAt, solvedAt });
 
 const tickets = [
   solvedTicket(10, 101, '2026-01-05T09:00:00Z', '2026-01-05T12:00:00Z', '2026-01-06T09:00:00Z'),

@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKpiWorld, type KpiWorld, tableSnapshot } from '#tests/kpi/helpers/kpi-world.ts';
-import {
-  commentRow,
-  groupRows,
-  snapshotRow,
-  statusEvents,
-  ticketRow,
-  userRow,
-} from '#tests/kpi/helpers/landing-rows.ts';
+import { groupRows, snapshotRow, solvedTicketRows, userRow } from '#tests/kpi/helpers/landing-rows.ts';
 
 /*
  * A run that changes only recent months leaves older months as they were (not recomputed), and the
@@ -32,26 +25,13 @@ const rebuilt = new Map<string, string[]>();
 
 const snapshot = (table: string) => tableSnapshot(world, table);
 
-function solvedTicket(id: number, requester: number, createdAt: string, repliedAt: string, solvedAt: string) {
-  return {
-    ticket: ticketRow({
-      ticket_id: id,
-      requester_id: requester,
-      created_at: createdAt,
-      updated_at: solvedAt,
-      status: 'solved',
-    }),
-    events: statusEvents(id, [
-      [createdAt, 'new'],
-      [repliedAt, 'open'],
-      [solvedAt, 'solved'],
-    ]),
-    comments: [
-      commentRow({ ticket_id: id, author_id: requester, created_at: createdAt }),
-      commentRow({ ticket_id: id, author_id: 201, created_at: repliedAt }),
-    ],
-  };
-}
+const solvedTicket = (
+  id: number,
+  requester: number,
+  createdAt: string,
+  repliedAt: string,
+  solvedAt: string,
+) => solvedTicketRows({ id, requester, agent: 201, assigned: false, createdAt, repliedAt, solvedAt });
 
 beforeAll(async () => {
   world = await createKpiWorld();

@@ -9,6 +9,7 @@ import { buildSeeds } from '#src/kpi/build-seeds.ts';
 import { type LandingStreamName, landingStreams } from '#src/landing/landing-schemas.ts';
 import { runTransform, type TransformResult } from '#src/models/run-transform.ts';
 import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
+import type { SolvedTicketRows } from '#tests/kpi/helpers/landing-rows.ts';
 
 /** A throw-away lake and DuckDB database on which the repository's models run, for one scenario file. */
 export interface KpiWorld {
@@ -18,6 +19,8 @@ export interface KpiWorld {
   readonly config: WarehouseConfig;
   /** Write rows of one stream as one landing file (gzip JSON lines) of extraction run `runId`. */
   land(stream: LandingStreamName, rows: readonly Record<string, unknown>[], runId?: string): Promise<string>;
+  /** Land one ticket's row, audit events and comments as files of extraction run `runId`. */
+  landTicket(rows: SolvedTicketRows, runId: string): Promise<void>;
   /** Run every model with the seeds of the world's configuration at `now`. */
   transform(now: string, options?: { full?: boolean }): Promise<TransformResult>;
   query(sql: string): Promise<Row[]>;
@@ -32,22 +35,28 @@ export async function createKpiWorld(configInput: Record<string, unknown> = {}):
   const engine = await DuckDbEngine.open({ database: ':memory:', memoryLimit: '1GB', threads: 1 });
   const config = parseConfig({ lake: { kind: 'local', root: join(root, 'lake') }, ...configInput });
   let page = 0;
+  const land: KpiWorld['land'] = async (name, rows, runId = 'run-1') => {
+    const stream = landingStreams[name];
+    page++;
+    const key = `landing/${stream.source}/${stream.stream}/dt=2026-01-01/${runId}-${String(page).padStart(5, '0')}.jsonl.gz`;
+    const body = rows
+      .map((r) =>
+        JSON.stringify({ ...r, _run_id: runId, _extracted_at: r._extracted_at ?? '2026-01-01T00:00:00Z' }),
+      )
+      .join('\n');
+    await store.put(key, gzipSync(`${body}\n`));
+    return key;
+  };
   return {
     root,
     store,
     engine,
     config,
-    async land(name, rows, runId = 'run-1') {
-      const stream = landingStreams[name];
-      page++;
-      const key = `landing/${stream.source}/${stream.stream}/dt=2026-01-01/${runId}-${String(page).padStart(5, '0')}.jsonl.gz`;
-      const body = rows
-        .map((r) =>
-          JSON.stringify({ ...r, _run_id: runId, _extracted_at: r._extracted_at ?? '2026-01-01T00:00:00Z' }),
-        )
-        .join('\n');
-      await store.put(key, gzipSync(`${body}\n`));
-      return key;
+    land,
+    async landTicket(rows, runId) {
+      await land('tickets', [rows.ticket], runId);
+      await land('ticket_events', rows.events, runId);
+      await land('comments', rows.comments, runId);
     },
     async transform(now, options = {}) {
       runCounter++;

@@ -170,3 +170,41 @@ export function snapshotRow(
 export function sentimentRow(fields: { comment_id: number; ticket_id: number; sentiment_score: number }) {
   return { language: 'en', analyser: 'test', analysed_at: '2026-01-01T00:00:00Z', ...fields };
 }
+
+/** One solved ticket's rows: created (the requester writes), replied to by `agent`, solved. */
+export interface SolvedTicketRows {
+  readonly ticket: Record<string, unknown>;
+  readonly events: Record<string, unknown>[];
+  readonly comments: Record<string, unknown>[];
+}
+
+export function solvedTicketRows(t: {
+  id: number;
+  requester: number;
+  /** Replies; also the assignee unless `assigned` is false. */
+  agent: number;
+  assigned?: boolean;
+  createdAt: string;
+  repliedAt: string;
+  solvedAt: string;
+}): SolvedTicketRows {
+  return {
+    ticket: ticketRow({
+      ticket_id: t.id,
+      requester_id: t.requester,
+      ...(t.assigned === false ? {} : { assignee_id: t.agent }),
+      created_at: t.createdAt,
+      updated_at: t.solvedAt,
+      status: 'solved',
+    }),
+    events: statusEvents(t.id, [
+      [t.createdAt, 'new'],
+      [t.repliedAt, 'open'],
+      [t.solvedAt, 'solved'],
+    ]),
+    comments: [
+      commentRow({ ticket_id: t.id, author_id: t.requester, created_at: t.createdAt }),
+      commentRow({ ticket_id: t.id, author_id: t.agent, created_at: t.repliedAt }),
+    ],
+  };
+}
