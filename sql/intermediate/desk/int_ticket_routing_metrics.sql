@@ -16,11 +16,10 @@ logged as (
     case when e.event_type = 'Create' then 0 else 1 end as event_order,
     e.event_id,
     e.updater_id,
-    try_cast(e.value as bigint) as value_id
-  from int_ticket_events as e
+    e.value_id
+  from int_routing_changes as e
   inner join tickets as t on t.ticket_id = e.ticket_id
   where e.event_month in (select event_month from int_affected_event_months)
-    and e.field_name in ('group_id', 'assignee_id')
 ),
 
 -- Without a logged history, the current group / assignee is taken as set at creation.

@@ -10,14 +10,13 @@ with tickets as (
 logged as (
   select
     e.ticket_id,
-    e.created_at,
-    case when e.event_type = 'Create' then 0 else 1 end as event_order,
+    from_unixtime(e.changed_s) as created_at,
+    e.event_order,
     e.event_id,
-    e.value as status
-  from int_ticket_events as e
+    e.status
+  from int_status_changes as e
   inner join tickets as t on t.ticket_id = e.ticket_id
   where e.event_month in (select event_month from int_affected_event_months)
-    and e.field_name = 'status'
 ),
 
 -- A ticket whose status history is missing is taken to have held its current status since creation.
