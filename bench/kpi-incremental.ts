@@ -281,7 +281,8 @@ async function prunedReads(
       'fct_tickets',
       new Map([
         ['int_tickets', affectedCreated],
-        ['int_ticket_events', eventMonths],
+        ['int_status_changes', eventMonths],
+        ['int_routing_changes', eventMonths],
         ['int_comments', eventMonths],
         ['int_satisfaction_ratings', ratingMonths],
         ['int_ticket_index', fctIndexMonths],
