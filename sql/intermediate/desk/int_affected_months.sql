@@ -61,6 +61,7 @@ affected_dates as (
   from int_rating_dates as r
   inner join int_affected_tickets as a on a.ticket_id = r.ticket_id
   where a.moves_created
+    and r.created_month in (select created_month from int_affected_tickets union select '0000-00')
   union
   select cast(d.day_date as date)
   from cfg_reporting_days as d

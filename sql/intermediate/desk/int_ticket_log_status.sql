@@ -1,11 +1,13 @@
 -- materialized: incremental
 -- unique_key: ticket_id
--- description: Each ticket's latest logged status and when it was set (its open-ended status interval), from the affected tickets' status changes; lets backlog_daily find the tickets left open before the days it measures without reading every status change
+-- partition_by: created_month_utc
+-- description: Each ticket's latest logged status and when it was set (its open-ended status interval), from the affected tickets' status changes, by the ticket's UTC creation month; lets backlog_daily find the tickets left open before the days it measures without reading every status change (int_log_open_months says which months hold any)
 with ranked as (
   select
     s.ticket_id,
     s.status,
     s.changed_s,
+    a.created_month_utc,
     row_number() over (
       partition by s.ticket_id order by s.changed_s desc, s.event_order desc, s.event_id desc
     ) as recency
@@ -14,6 +16,6 @@ with ranked as (
   where s.event_month in (select event_month from int_affected_event_months)
 )
 
-select ticket_id, status as last_status, changed_s as last_changed_s
+select ticket_id, status as last_status, changed_s as last_changed_s, created_month_utc
 from ranked
 where recency = 1

@@ -41,7 +41,10 @@ candidates as (
   from int_status_changes as e
   where e.event_month >= (select substr(cast(from_unixtime(first_s - 86400) as varchar), 1, 7) from bounds)
   union
-  select ticket_id from int_ticket_log_status where last_status not in ('solved', 'closed', 'deleted')
+  select ticket_id
+  from int_ticket_log_status
+  where last_status not in ('solved', 'closed', 'deleted')
+    and created_month_utc in (select created_month_utc from int_log_open_months where open_tickets > 0)
   union
   select ticket_id from open_tickets
 ),
