@@ -300,6 +300,7 @@ async function prunedReads(
       'int_affected_months',
       new Map([
         ['int_status_changes', eventMonths],
+        ['int_rating_dates', ratingMonths],
         [
           'int_customer_trades',
           await list(`SELECT DISTINCT substr(CAST(last_trade_at AS VARCHAR), 1, 7) AS m FROM stg_hubspot__contact_snapshots
@@ -316,6 +317,15 @@ async function prunedReads(
       ]),
     ],
     ['int_ticket_months', new Map([['int_ticket_index', written('int_ticket_index')]])],
+    [
+      'int_log_open_months',
+      new Map([
+        [
+          'int_ticket_log_status',
+          await list('SELECT DISTINCT created_month_utc AS m FROM int_affected_tickets'),
+        ],
+      ]),
+    ],
     ['int_changed_tickets', new Map([['int_ticket_index', crmIndexMonths]])],
     [
       'kpi_values',
@@ -352,6 +362,10 @@ async function prunedReads(
         ['fct_tickets', backlogRelevant],
         ['int_status_changes', backlogStatusMonths],
         ['int_ticket_index', backlogIndexMonths],
+        [
+          'int_ticket_log_status',
+          await list('SELECT created_month_utc AS m FROM int_log_open_months WHERE open_tickets > 0'),
+        ],
       ]),
     ],
     ['int_ticket_log_status', new Map([['int_status_changes', eventMonths]])],
