@@ -230,7 +230,11 @@ export async function runTransform(options: TransformOptions): Promise<Transform
 
     // The runner's own seed: whether this run rebuilds everything, for models whose incremental
     // shortcut must not narrow a full refresh (cfg_refresh).
-    const refresh: Seed = { name: 'refresh', columns: { full_refresh: 'boolean' }, rows: [{ full_refresh: full }] };
+    const refresh: Seed = {
+      name: 'refresh',
+      columns: { full_refresh: 'boolean' },
+      rows: [{ full_refresh: full }],
+    };
     for (const seed of [...(options.seeds ?? []), refresh]) {
       const table = `cfg_${seed.name}`;
       await runAll(
