@@ -55,32 +55,28 @@ const models = loadModels();
 const graph = buildModelGraph(models);
 const byName = new Map<string, Model>(models.map((m) => [m.name, m]));
 
-/** Tables (not views) a model reads, views expanded; landing and seeds left out (billed apart / tiny). */
-function baseTablesRead(name: string, seen = new Set<string>()): Set<string> {
+/** Every relation a model reads that is not a view (views expanded), itself left out. */
+function relationsRead(name: string, seen = new Set<string>()): Set<string> {
   const out = new Set<string>();
   for (const table of graph.reads.get(name)?.tables ?? []) {
     if (table === name || seen.has(table)) continue;
     seen.add(table);
-    const model = byName.get(table);
-    if (model?.header.materialized === 'view') for (const t of baseTablesRead(table, seen)) out.add(t);
-    else if (model) out.add(table);
-    else if (table === 'warehouse_runs') out.add(table);
+    if (byName.get(table)?.header.materialized === 'view')
+      for (const t of relationsRead(table, seen)) out.add(t);
+    else out.add(table);
   }
   return out;
 }
 
+/** Tables a model reads, views expanded; landing and seeds left out (billed apart / tiny). */
+const baseTablesRead = (name: string) =>
+  [...relationsRead(name)].filter((t) => byName.has(t) || t === 'warehouse_runs');
+
 /** Landing sources a model scans, views expanded (`landing_x__new` → `landing_x`). */
-function landingRead(name: string, seen = new Set<string>()): Set<string> {
-  const out = new Set<string>();
-  for (const table of graph.reads.get(name)?.tables ?? []) {
-    if (table === name || seen.has(table)) continue;
-    seen.add(table);
-    const model = byName.get(table);
-    if (model?.header.materialized === 'view') for (const t of landingRead(table, seen)) out.add(t);
-    else if (!model && table.startsWith('landing_')) out.add(table.replace(/__new$/, ''));
-  }
-  return out;
-}
+const landingRead = (name: string) =>
+  new Set(
+    [...relationsRead(name)].filter((t) => t.startsWith('landing_')).map((t) => t.replace(/__new$/, '')),
+  );
 
 function dirSize(path: string): number {
   let total = 0;
