@@ -13,22 +13,19 @@ changed_months as (
   where c.moves_neighbours
 ),
 
-changed_contacts as (
-  select distinct u.customer_key, i.created_s
-  from changed as c
-  inner join int_ticket_index as i on i.ticket_id = c.ticket_id
-  inner join int_user_kinds as u on u.user_id = i.requester_id
-  where c.moves_neighbours
-    and u.customer_key is not null
-    and i.created_month_utc in (select created_month_utc from changed_months)
-),
-
 -- Tickets of known customers; each use reads only the index months it needs.
 customer_tickets as (
   select i.ticket_id, u.customer_key, i.created_s, i.created_month_utc
   from int_ticket_index as i
   inner join int_user_kinds as u on u.user_id = i.requester_id
   where u.customer_key is not null
+),
+
+changed_contacts as (
+  select distinct t.customer_key, t.created_s
+  from changed as c
+  inner join customer_tickets as t on t.ticket_id = c.ticket_id
+  where c.moves_neighbours and t.created_month_utc in (select created_month_utc from changed_months)
 ),
 
 window_bounds as (
