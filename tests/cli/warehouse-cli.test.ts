@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { buildProgram, requestedCommand } from '#src/cli/main.ts';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
@@ -36,16 +37,24 @@ const subcommands = [
 ];
 
 describe('the warehouse command', () => {
-  it('lists every subcommand in its help', async () => {
+  it('lists every subcommand in its help, run as a process through bin/warehouse.mjs', async () => {
     const { code, stdout } = await warehouse(['--help']);
     expect(code).toBe(0);
     for (const name of subcommands) expect(stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
 
   it.each(subcommands)('explains %s with --help', async (name) => {
-    const { code, stdout } = await warehouse([name, '--help']);
-    expect(code).toBe(0);
-    expect(stdout).toContain(`Usage: warehouse ${name}`);
+    // In process: the same program the binary builds, loading only the command asked for.
+    const program = await buildProgram([name, '--help']);
+    expect(program.commands.map((c) => c.name())).toEqual([name]);
+    expect(program.commands[0]!.helpInformation()).toContain(`Usage: warehouse ${name}`);
+  });
+
+  it('finds the command after the global options, whatever their form', () => {
+    expect(requestedCommand(['-c', 'my.json', 'run', '--full-refresh'])).toBe('run');
+    expect(requestedCommand(['--config', 'run.json', 'query', 'select 1'])).toBe('query');
+    expect(requestedCommand(['--config=x.json', 'audit', 'verify'])).toBe('audit');
+    expect(requestedCommand(['--help'])).toBeUndefined();
   });
 
   it('stops on an invalid configuration before writing anything, naming the field', async () => {
