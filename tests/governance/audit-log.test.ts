@@ -192,7 +192,9 @@ describe('the audit log', () => {
     const entries = await log.tail(100);
     expect(new Set(entries.map((e) => e.target)).size).toBe(60);
     for (const w of writers) expect(entries.filter((e) => e.actor === w)).toHaveLength(15);
-  });
+    // Four tsx processes start at once on two cores (seconds each when the machine is busy), then
+    // take turns on the lock for 60 appends: two minutes leaves room for a saturated machine.
+  }, 120_000);
 
   it('takes over a lock left by a writer that died', async () => {
     // Prepare: a lock held by a process id that does not exist on this host
