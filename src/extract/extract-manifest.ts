@@ -19,6 +19,8 @@ export interface StreamManifest {
   rateLimited: number;
   /** Response bytes received. */
   bytes: number;
+  /** Milliseconds the stream waited on its own client-side pacing. */
+  pacedMs: number;
   /** Compressed bytes written to the lake (raw, landing, quarantine). */
   bytesWritten: number;
   durationMs: number;

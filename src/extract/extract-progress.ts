@@ -51,6 +51,7 @@ export function formatProgressEvent(event: ExtractProgressEvent): string {
         `extract ${m.source}/${m.stream}: ${m.status} — ${m.pages} pages, ${m.records} records` +
         ` (${rows || 'no rows'}), ${m.quarantined} quarantined, ${m.requests} requests, ${m.retries} retries,` +
         ` ${m.rateLimited} × 429, ${(m.bytes / 1e6).toFixed(1)} MB in ${(m.durationMs / 1000).toFixed(1)} s` +
+        `${m.pacedMs > 0 ? ` (${(m.pacedMs / 1000).toFixed(1)} s paced)` : ''}` +
         ` (${rate(m.records, m.durationMs)} records/s)${m.error ? `\n  ${m.errorName ?? 'Error'}: ${m.error}` : ''}`
       );
     }

@@ -198,6 +198,7 @@ async function extractStream(run: StreamRun): Promise<StreamManifest> {
     retries: 0,
     rateLimited: 0,
     bytes: 0,
+    pacedMs: 0,
     bytesWritten: 0,
     durationMs: 0,
     cursorBefore: null,
@@ -290,6 +291,7 @@ async function extractStream(run: StreamRun): Promise<StreamManifest> {
   manifest.retries = stats.retries;
   manifest.rateLimited = stats.rateLimited;
   manifest.bytes = stats.bytes;
+  manifest.pacedMs = Math.round(stats.pacedMs);
   manifest.durationMs = Math.round(performance.now() - started);
   emit({ kind: 'stream-end', manifest });
   return manifest;

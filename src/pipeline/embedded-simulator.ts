@@ -5,8 +5,9 @@ export interface EmbeddedSimulator {
   /** Base URL and credentials for each source the simulator serves. */
   readonly endpoints: Record<string, SourceEndpoint>;
   /**
-   * The configuration to extract with: in fast mode the simulator has no rate limits, so the
-   * connectors' client-side pacing (set to the vendors' documented limits) is lifted too.
+   * The configuration to extract with: in fast mode the simulator has no rate limits, so every
+   * client-side pacer of the connectors (set to the vendors' documented limits) is lifted too;
+   * in realistic mode they all stay.
    */
   readonly config: WarehouseConfig;
   /** The simulated desk's "now": KPIs, SLA states and extract dates follow the world's clock. */
@@ -55,7 +56,9 @@ export async function startEmbeddedSimulator(
         sources: {
           ...config.sources,
           zendesk:
-            zendesk && needs.includes('zendesk') ? { ...zendesk, requestsPerMinute: UNPACED } : zendesk,
+            zendesk && needs.includes('zendesk')
+              ? { ...zendesk, requestsPerMinute: UNPACED, apiRequestsPerMinute: UNPACED }
+              : zendesk,
           hubspot:
             hubspot && needs.includes('hubspot')
               ? { ...hubspot, requestsPer10s: UNPACED, searchRequestsPerSecond: UNPACED }

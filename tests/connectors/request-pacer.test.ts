@@ -13,6 +13,12 @@ afterEach(() => {
 const fakeClock = () => Date.now();
 
 describe('RequestPacer', () => {
+  it('answers at once, having slept 0 ms, while a token is free', async () => {
+    const pacer = new RequestPacer('test', 2, 1000, 0, fakeClock);
+    expect(await pacer.take()).toBe(0);
+    expect(await pacer.take()).toBe(0);
+  });
+
   it('never lets more than the limit through in any window, even from a full start', async () => {
     // Prepare
     const pacer = new RequestPacer('test', 4, 150, 5, fakeClock);
@@ -44,14 +50,15 @@ describe('RequestPacer', () => {
     let released: number | undefined;
     // Act
     pacer.pauseFor(120);
-    const taken = pacer.take().then(() => {
+    const taken = pacer.take().then((sleptMs) => {
       released = Date.now();
+      return sleptMs;
     });
     await vi.advanceTimersByTimeAsync(119);
     // Assess: still held one millisecond before the pause ends, released at its end.
     expect(released).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1);
-    await taken;
+    expect(await taken).toBe(120);
     expect(released! - start).toBe(120);
   });
 
@@ -67,6 +74,6 @@ describe('RequestPacer', () => {
     // Assess
     await expect(first).rejects.toThrow('stop');
     await vi.advanceTimersByTimeAsync(1000);
-    await expect(second).resolves.toBeUndefined();
+    await expect(second).resolves.toBe(1000);
   });
 });

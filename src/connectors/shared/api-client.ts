@@ -9,10 +9,12 @@ export interface RequestStats {
   retries: number;
   rateLimited: number;
   bytes: number;
+  /** Milliseconds spent waiting on client-side pacers (our own rate limiting, not the server's). */
+  pacedMs: number;
 }
 
 export function emptyRequestStats(): RequestStats {
-  return { requests: 0, retries: 0, rateLimited: 0, bytes: 0 };
+  return { requests: 0, retries: 0, rateLimited: 0, bytes: 0, pacedMs: 0 };
 }
 
 export type RetryEvent = {
@@ -97,7 +99,7 @@ export class ApiClient {
     let rateLimits = 0;
     for (;;) {
       request.signal?.throwIfAborted();
-      for (const pacer of request.pacers) await pacer.take(request.signal);
+      for (const pacer of request.pacers) request.stats.pacedMs += await pacer.take(request.signal);
       request.stats.requests += 1;
       let failure: string;
       let waitMs: number;

@@ -21,11 +21,18 @@ export class RequestPacer {
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  /** Waits for a token; callers are served first come, first served. */
-  take(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits for a token; callers are served first come, first served. Resolves with the
+   * milliseconds this caller slept for its token (0 when one was free), so a run can report the
+   * time it spent pacing itself.
+   */
+  take(signal?: AbortSignal): Promise<number> {
     const turn = this.queue.then(() => this.waitForToken(signal));
     // A caller aborted while waiting must not block the others.
-    this.queue = turn.catch(() => undefined);
+    this.queue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 
@@ -34,7 +41,8 @@ export class RequestPacer {
     this.blockedUntil = Math.max(this.blockedUntil, this.clock() + ms);
   }
 
-  private async waitForToken(signal?: AbortSignal): Promise<void> {
+  private async waitForToken(signal?: AbortSignal): Promise<number> {
+    let slept = 0;
     for (;;) {
       signal?.throwIfAborted();
       const now = this.clock();
@@ -45,9 +53,10 @@ export class RequestPacer {
       }
       if (waitMs <= 0) {
         this.sent.push(now);
-        return;
+        return slept;
       }
       await sleep(waitMs, signal);
+      slept += waitMs;
     }
   }
 }
