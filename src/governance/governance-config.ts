@@ -44,6 +44,13 @@ export const governanceConfigSchema = z.strictObject({
     )
     .default([]),
   audit: auditSinkSchema.optional(),
+  /**
+   * A file the audit chain's head is exported to after every append, outside the audit folder
+   * (another disk, a folder only the operator writes, a write-once share): `audit verify` then
+   * catches a tail cut off together with `HEAD.json`. Absent = no external anchor (AWS: the Object
+   * Lock bucket keeps every entry).
+   */
+  auditAnchorFile: z.string().min(1).optional(),
 });
 export type GovernanceConfig = z.infer<typeof governanceConfigSchema>;
 export type AuditSinkConfig = NonNullable<GovernanceConfig['audit']>;
