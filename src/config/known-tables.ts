@@ -27,9 +27,13 @@ export function knownTableNames(env: NodeJS.ProcessEnv = process.env): {
 }
 
 let cached: ReturnType<typeof knownTableNames> | undefined;
+function cachedKnownTableNames(): ReturnType<typeof knownTableNames> {
+  cached ??= knownTableNames();
+  return cached;
+}
 
 /** Whether `name` is a table the warehouse has (see knownTableNames; read once per process). */
-export function isKnownTable(name: string, known = (cached ??= knownTableNames())): boolean {
+export function isKnownTable(name: string, known = cachedKnownTableNames()): boolean {
   if (known.landing.has(name)) return true;
   if (name.startsWith('landing_')) return false;
   return known.models ? known.models.has(name) : true;
