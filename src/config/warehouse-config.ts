@@ -105,6 +105,21 @@ export const warehouseConfigSchema = z
         path: ['alerts', 'file'],
         message: `must be a file inside the state folder (${config.stateDir}), got "${config.alerts.file}"`,
       });
+    // The audit head's copy is worth something only where the audit folder is not.
+    const anchor = config.governance.auditAnchorFile;
+    if (anchor !== undefined) {
+      const auditDir =
+        config.governance.audit?.kind === 'local'
+          ? resolve(config.governance.audit.dir)
+          : resolve(state, 'audit');
+      const rel = relative(auditDir, resolve(anchor));
+      if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['governance', 'auditAnchorFile'],
+          message: `must be outside the audit folder (${auditDir}): a copy of the head beside the log protects nothing`,
+        });
+    }
   });
 
 export type WarehouseConfig = z.infer<typeof warehouseConfigSchema>;

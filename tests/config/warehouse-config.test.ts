@@ -142,6 +142,23 @@ describe('every field checked up front', () => {
     expect(issuePaths({ stateDir: '/srv/state', alerts: { file: '/srv/state/alerts.jsonl' } })).toEqual([]);
   });
 
+  it('keeps the audit anchor outside the audit folder', () => {
+    expect(
+      issuePaths({
+        stateDir: '/srv/state',
+        governance: { auditAnchorFile: '/srv/state/audit/HEAD-copy.json' },
+      }),
+    ).toEqual(['governance.auditAnchorFile']);
+    expect(
+      issuePaths({
+        governance: { audit: { kind: 'local', dir: '/srv/audit' }, auditAnchorFile: '/srv/audit/x.json' },
+      }),
+    ).toEqual(['governance.auditAnchorFile']);
+    expect(
+      issuePaths({ stateDir: '/srv/state', governance: { auditAnchorFile: '/mnt/worm/audit-head.json' } }),
+    ).toEqual([]);
+  });
+
   it('holds text and raw windows to the 12 months the spec fixes', () => {
     for (const months of [1, 11, 13, 24])
       expect(issuePaths({ governance: { retention: { textMonths: months, rawMonths: months } } })).toEqual([

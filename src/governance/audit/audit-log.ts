@@ -154,8 +154,8 @@ export class AuditLog {
         details: { ...details, error: (error as Error)?.name ?? 'Error' },
       }).catch((auditError: unknown) => {
         // The action is over either way; say so on the way out rather than hide the first error.
-        (error as Error).message +=
-          ` (and its failure could not be audited: ${(auditError as Error).message})`;
+        if (error instanceof Error)
+          error.message += ` (and its failure could not be audited: ${(auditError as Error).message})`;
       });
       throw error;
     }

@@ -155,8 +155,8 @@ export async function exportCompliance(options: ExportComplianceOptions): Promis
         details: { ...subjectDetails, started_seq: start.seq, error: (error as Error)?.name ?? 'Error' },
       })
       .catch((auditError: unknown) => {
-        (error as Error).message +=
-          ` (and its failure could not be audited: ${(auditError as Error).message})`;
+        if (error instanceof Error)
+          error.message += ` (and its failure could not be audited: ${(auditError as Error).message})`;
       });
     throw error;
   }
