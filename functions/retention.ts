@@ -24,18 +24,24 @@ async function retention(event: RunEvent): Promise<RetentionResult> {
   await loadSecrets(settings.config, { hmacKey: settings.env.HMAC_SECRET_ARN });
   const { lake, published, engine, audit } = lambdaRuntime(settings);
   const hmacKey = process.env[settings.config.privacy.hmacKeyEnv];
-  const report = await runRetention({
-    config: settings.config,
-    engine,
-    store: lake,
-    audit,
-    runId: event.runId,
-    publishedStores: [published],
-    // The catalog to judge is the warehouse database, not Athena's `default`.
-    ...(settings.config.engine.kind === 'athena' ? { schema: settings.config.engine.database } : {}),
-    ...(hmacKey ? { hmacKey } : {}),
-    onProgress: (line) => logger.info(line),
-  });
+  // Audited before anything is deleted; a timed-out or killed invocation leaves its `started` entry.
+  const report = await audit.record(
+    { role: 'pipeline', action: 'retention.run', target: event.runId },
+    () =>
+      runRetention({
+        config: settings.config,
+        engine,
+        store: lake,
+        audit,
+        runId: event.runId,
+        publishedStores: [published],
+        // The catalog to judge is the warehouse database, not Athena's `default`.
+        ...(settings.config.engine.kind === 'athena' ? { schema: settings.config.engine.database } : {}),
+        ...(hmacKey ? { hmacKey } : {}),
+        onProgress: (line) => logger.info(line),
+      }),
+    (r) => ({ rows_deleted: r.totals.rowsDeleted, objects_deleted: r.totals.objectsDeleted }),
+  );
   const deleted = report.totals.deleted;
   metrics.addMetric('RetentionDeleted', MetricUnit.Count, deleted);
   logger.info('retention applied', { runId: event.runId, deleted });

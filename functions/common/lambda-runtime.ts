@@ -1,9 +1,10 @@
 import { AthenaEngine } from '#src/engines/athena/athena-engine.ts';
 import { classifyTable } from '#src/governance/access/access-policy.ts';
 import type { AuditLog } from '#src/governance/audit/audit-log.ts';
-import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
+import { auditKey, createAuditLog } from '#src/governance/audit/create-audit-log.ts';
 import { S3ObjectStore } from '#src/stores/s3/s3-object-store.ts';
 import type { LambdaSettings } from './lambda-environment.ts';
+import { loadSecrets } from './load-secrets.ts';
 
 /**
  * The LF-Tag the deployment grants person roles by (`infra/access`: `warehouse_class`); its values
@@ -41,6 +42,13 @@ export function lambdaRuntime({ config, env }: LambdaSettings): LambdaRuntime {
     ...(config.engine.region ? { region: config.engine.region } : {}),
     tagTables: { tagKey: tableClassTagKey, classify: (name) => classifyTable(name).class },
   });
-  const audit = createAuditLog(config, { actor: env.AWS_LAMBDA_FUNCTION_NAME });
+  const audit = createAuditLog(config, {
+    actor: env.AWS_LAMBDA_FUNCTION_NAME,
+    // The chain key comes from the HMAC secret in Secrets Manager, whichever step appends first.
+    key: async () => {
+      await loadSecrets(config, { hmacKey: env.HMAC_SECRET_ARN });
+      return auditKey(config);
+    },
+  });
   return { lake, published, engine, audit };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { timeZoneSchema } from '#src/config/field-schemas.ts';
 
 const iamPrincipalArn = z
   .string()
@@ -55,7 +56,7 @@ export const deploymentConfigSchema = z.strictObject({
       extract: scheduleExpression.default('rate(1 hour)'),
       /** Extraction then models, data tests, publication and retention (mode `full`). */
       models: scheduleExpression.default('cron(30 2 * * ? *)'),
-      timeZone: z.string().default('UTC'),
+      timeZone: timeZoneSchema.default('UTC'),
       enabled: z.boolean().default(true),
     })
     .default({ extract: 'rate(1 hour)', models: 'cron(30 2 * * ? *)', timeZone: 'UTC', enabled: true }),
@@ -63,8 +64,8 @@ export const deploymentConfigSchema = z.strictObject({
     .strictObject({
       /** Ticket facts and events, in months (12–24 per the spec). */
       factsMonths: z.number().int().min(12).max(24).default(24),
-      /** Message text and raw API payloads, in months. */
-      textMonths: z.number().int().min(1).max(24).default(12),
+      /** Message text and raw API payloads, in months: 12, fixed by the spec. */
+      textMonths: z.number().int().min(12).max(12).default(12),
       /** Object Lock (COMPLIANCE) default retention of the audit bucket, in days. */
       auditDays: z.number().int().min(1).max(3650).default(1825),
       /** CloudWatch log retention of every function and the state machine, in days. */

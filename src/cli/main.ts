@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { ConfigError } from '#src/config/warehouse-config.ts';
+import { checkEngineSettings } from '#src/config/check-engine-settings.ts';
+import { ConfigError, loadConfig } from '#src/config/warehouse-config.ts';
 import { AccessDeniedError } from '#src/governance/access/check-statement.ts';
 
 /**
@@ -51,31 +52,48 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
       ? [commandModules[name]!]
       : Object.values(commandModules);
   for (const load of wanted) (await load()).register(program);
+  // Before any command that opens the engine does anything: the whole configuration, and the
+  // engine settings tried on DuckDB itself (a bad memory limit would otherwise fail after extraction).
+  program.hook('preAction', async (_program, action) => {
+    let top = action;
+    while (top.parent && top.parent !== program) top = top.parent;
+    if (ENGINE_FREE_COMMANDS.has(top.name())) return;
+    const file = program.opts<{ config?: string }>().config;
+    await checkEngineSettings(loadConfig(file), file ?? 'defaults');
+  });
   return program;
 }
 
-async function main(): Promise<void> {
-  const program = await buildProgram(process.argv.slice(2));
+/** Commands that never open the query engine (and must work while it is misconfigured). */
+const ENGINE_FREE_COMMANDS = new Set(['simulate', 'audit']);
+
+/** Run the command line `argv` (as process.argv: node, script, args…); resolves to the exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = await buildProgram(argv.slice(2));
+  // Commands report a non-error outcome (failed data tests, a broken chain) through process.exitCode.
+  const outer = process.exitCode;
+  process.exitCode = undefined;
   try {
-    await program.parseAsync(process.argv);
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
-      process.exitCode = 2;
-      return;
+      return 2;
     }
     // query and export audit every refusal before it reaches here.
     if (error instanceof AccessDeniedError) {
       console.error(error.message);
       console.error('The refusal was written to the audit log.');
-      process.exitCode = 4;
-      return;
+      return 4;
     }
     console.error(`warehouse: ${(error as Error).stack ?? String(error)}`);
-    process.exitCode = 1;
+    return 1;
+  } finally {
+    process.exitCode = outer;
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('main.ts')) {
-  await main();
+  process.exitCode = await runCli(process.argv);
 }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
+import { memoryLimitSchema, webUrlSchema } from '#src/config/field-schemas.ts';
 import { hubspotConfigSchema } from '#src/connectors/hubspot/hubspot-config.ts';
 import { zendeskConfigSchema } from '#src/connectors/zendesk/zendesk-config.ts';
 import { governanceConfigSchema } from '#src/governance/governance-config.ts';
@@ -21,7 +23,7 @@ const lakeSchema = z.discriminatedUnion('kind', [
     prefix: z.string().default(''),
     region: z.string().optional(),
     /** S3-compatible endpoint (tests, MinIO); absent = AWS. */
-    endpoint: z.url().optional(),
+    endpoint: webUrlSchema.optional(),
     forcePathStyle: z.boolean().default(false),
   }),
 ]);
@@ -31,8 +33,8 @@ const engineSchema = z.discriminatedUnion('kind', [
     kind: z.literal('duckdb'),
     /** Database file; ':memory:' for a throw-away run. */
     database: z.string().min(1).default('var/warehouse.duckdb'),
-    memoryLimit: z.string().default('4GB'),
-    threads: z.number().int().positive().default(2),
+    memoryLimit: memoryLimitSchema.default('4GB'),
+    threads: z.number().int().positive().max(1024).default(2),
   }),
   z.strictObject({
     kind: z.literal('athena'),
@@ -45,43 +47,80 @@ const engineSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-export const warehouseConfigSchema = z.strictObject({
-  lake: lakeSchema.default({ kind: 'local', root: 'var/lake' }),
-  engine: engineSchema.default({
-    kind: 'duckdb',
-    database: 'var/warehouse.duckdb',
-    memoryLimit: '4GB',
-    threads: 2,
-  }),
-  /** Where run state that is not data lives locally: checkpoints, audit log, alerts. */
-  stateDir: z.string().default('var/state'),
-  privacy: z
-    .strictObject({
-      /** Environment variable holding the HMAC key for customer keys (a Secrets Manager value in AWS). */
-      hmacKeyEnv: z.string().min(1).default('WAREHOUSE_HMAC_KEY'),
-    })
-    .default({ hmacKeyEnv: 'WAREHOUSE_HMAC_KEY' }),
-  /**
-   * One section per source. The two bundled connectors' sections are typed here; a section for any
-   * other source (a new `src/connectors/<source>/` folder) is checked by that connector's own schema
-   * when it opens, which is still before anything is read or written.
-   */
-  sources: z
-    .object({
-      zendesk: zendeskConfigSchema.optional(),
-      hubspot: hubspotConfigSchema.optional(),
-    })
-    .catchall(z.record(z.string(), z.unknown()).optional())
-    .default({ zendesk: zendeskConfigSchema.parse({}), hubspot: hubspotConfigSchema.parse({}) }),
-  simulator: simulatorConfigSchema.default(simulatorConfigSchema.parse({})),
-  desk: deskConfigSchema.default(deskConfigSchema.parse({})),
-  sla: slaConfigSchema.default(slaConfigSchema.parse({})),
-  kpis: kpisConfigSchema.prefault({}),
-  alerts: alertsConfigSchema.default(alertsConfigSchema.parse({})),
-  sentiment: sentimentConfigSchema.default(sentimentConfigSchema.parse({})),
-  governance: governanceConfigSchema.default(governanceConfigSchema.parse({})),
-  publish: publishConfigSchema.prefault({}),
-});
+export const warehouseConfigSchema = z
+  .strictObject({
+    lake: lakeSchema.default({ kind: 'local', root: 'var/lake' }),
+    engine: engineSchema.default({
+      kind: 'duckdb',
+      database: 'var/warehouse.duckdb',
+      memoryLimit: '4GB',
+      threads: 2,
+    }),
+    /** Where run state that is not data lives locally: checkpoints, audit log, alerts. */
+    stateDir: z
+      .string()
+      .trim()
+      .min(
+        1,
+        'must name a folder (an empty one would write state, secrets included, into the current folder)',
+      )
+      .default('var/state'),
+    privacy: z
+      .strictObject({
+        /** Environment variable holding the HMAC key for customer keys (a Secrets Manager value in AWS). */
+        hmacKeyEnv: z.string().min(1).default('WAREHOUSE_HMAC_KEY'),
+      })
+      .default({ hmacKeyEnv: 'WAREHOUSE_HMAC_KEY' }),
+    /**
+     * One section per source. The two bundled connectors' sections are typed here; a section for any
+     * other source (a new `src/connectors/<source>/` folder) is checked by that connector's own schema
+     * when it opens, which is still before anything is read or written.
+     */
+    sources: z
+      .object({
+        zendesk: zendeskConfigSchema.optional(),
+        hubspot: hubspotConfigSchema.optional(),
+      })
+      .catchall(z.record(z.string(), z.unknown()).optional())
+      .default({ zendesk: zendeskConfigSchema.parse({}), hubspot: hubspotConfigSchema.parse({}) }),
+    simulator: simulatorConfigSchema.default(simulatorConfigSchema.parse({})),
+    desk: deskConfigSchema.default(deskConfigSchema.parse({})),
+    sla: slaConfigSchema.default(slaConfigSchema.parse({})),
+    kpis: kpisConfigSchema.prefault({}),
+    alerts: alertsConfigSchema.default(alertsConfigSchema.parse({})),
+    sentiment: sentimentConfigSchema.default(sentimentConfigSchema.parse({})),
+    governance: governanceConfigSchema.default(governanceConfigSchema.parse({})),
+    publish: publishConfigSchema.prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    // Files the warehouse writes on its own stay inside its state folder.
+    const state = resolve(config.stateDir);
+    const inside = (file: string) => {
+      const rel = relative(state, resolve(state, file));
+      return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+    };
+    if (!inside(config.alerts.file))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alerts', 'file'],
+        message: `must be a file inside the state folder (${config.stateDir}), got "${config.alerts.file}"`,
+      });
+    // The audit head's copy is worth something only where the audit folder is not.
+    const anchor = config.governance.auditAnchorFile;
+    if (anchor !== undefined) {
+      const auditDir =
+        config.governance.audit?.kind === 'local'
+          ? resolve(config.governance.audit.dir)
+          : resolve(state, 'audit');
+      const rel = relative(auditDir, resolve(anchor));
+      if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['governance', 'auditAnchorFile'],
+          message: `must be outside the audit folder (${auditDir}): a copy of the head beside the log protects nothing`,
+        });
+    }
+  });
 
 export type WarehouseConfig = z.infer<typeof warehouseConfigSchema>;
 export type WarehouseConfigInput = z.input<typeof warehouseConfigSchema>;
@@ -102,7 +141,8 @@ export class ConfigError extends Error {
 
 /** Parse a configuration object once; every other module takes the typed result. */
 export function parseConfig(input: unknown, origin = 'configuration'): WarehouseConfig {
-  const result = warehouseConfigSchema.safeParse(input ?? {});
+  // Only "no configuration at all" means the defaults; a file holding null, a number or a list is an error.
+  const result = warehouseConfigSchema.safeParse(input === undefined ? {} : input);
   if (!result.success) {
     throw new ConfigError(
       origin,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeZoneSchema } from '#src/config/field-schemas.ts';
 
 export const tierSchema = z.enum(['L1', 'L2', 'L3', 'VIP', 'BOT']);
 export type Tier = z.infer<typeof tierSchema>;
@@ -6,7 +7,7 @@ export type Tier = z.infer<typeof tierSchema>;
 /** How the support desk is organised: bots, group tiers, reporting time zone, contact-reason families. */
 export const deskConfigSchema = z.strictObject({
   /** IANA zone in which reporting days, weeks and months are cut. */
-  reportingTimeZone: z.string().default('UTC'),
+  reportingTimeZone: timeZoneSchema.default('UTC'),
   /** Users counted as bots (besides those the source flags). */
   botUserIds: z.array(z.number().int()).default([]),
   /** Tier of each group, by group name. A group not listed is L1. */
@@ -40,7 +41,7 @@ export type Weekday = z.infer<typeof weekdaySchema>;
 
 /** A business-hours schedule: open hours per weekday in a time zone, minus holidays. */
 export const scheduleSchema = z.strictObject({
-  timeZone: z.string().min(1),
+  timeZone: timeZoneSchema,
   /** Open intervals per weekday, local wall-clock time; a weekday not listed is closed. */
   hours: z.array(z.strictObject({ days: z.array(weekdaySchema).min(1), open: hhmm, close: hhmm })).min(1),
   /** Local dates on which the schedule is closed all day. */

@@ -1,3 +1,4 @@
+import { checkEngineSettings } from '#src/config/check-engine-settings.ts';
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
@@ -91,6 +92,8 @@ async function recordKpiVersion(
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const log = options.log ?? (() => undefined);
   const started = performance.now();
+  // Engine settings and time zones tried on DuckDB before the first source is read.
+  await checkEngineSettings(options.config);
   const store = createObjectStore(options.config.lake);
   const simulated = await startEmbeddedSimulator(options.config);
   if (simulated) log(`simulate: ${simulated.description}`);

@@ -4,6 +4,7 @@ import { handler } from '#functions/data-tests.ts';
 import { loadModels } from '#src/models/load-models.ts';
 import { fakeAthena, rowsOf } from './fixtures/fake-athena.ts';
 import {
+  answerHmacSecret,
   auditEntries,
   database,
   type LambdaWorld,
@@ -11,6 +12,8 @@ import {
   startLambdaWorld,
   workgroup,
 } from './fixtures/lambda-world.ts';
+
+answerHmacSecret();
 
 /** The tests the repository's models declare: the handler must run every one of them. */
 const declared = loadModels('sql').flatMap((m) => m.header.tests.map((t) => `${m.name}: ${t.text}`));

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '#functions/publish.ts';
 import { type AthenaAnswer, fakeAthena, rowsOf } from './fixtures/fake-athena.ts';
 import {
+  answerHmacSecret,
   auditEntries,
   buckets,
   type LambdaWorld,
@@ -10,6 +11,8 @@ import {
   startLambdaWorld,
   workgroup,
 } from './fixtures/lambda-world.ts';
+
+answerHmacSecret();
 
 let world: LambdaWorld;
 /** The marts that exist in the warehouse, with their columns and rows. */

@@ -7,12 +7,15 @@ import { handler } from '#functions/sla-alerts.ts';
 import { type AthenaAnswer, fakeAthena, rowsOf } from './fixtures/fake-athena.ts';
 import {
   alertTopicArn,
+  answerHmacSecret,
   auditEntries,
   type LambdaWorld,
   lambdaContext,
   startLambdaWorld,
   workgroup,
 } from './fixtures/lambda-world.ts';
+
+answerHmacSecret();
 
 /** Trailing-24 h compliance cells as Athena returns them (met, measured per breakdown cell). */
 let cells: [breakdown: string, value: string, met: number, measured: number][] = [];

@@ -93,10 +93,12 @@ describe('the transform handler', () => {
     expect(ctas).toContain("location = 's3://kpi-curated/warehouse/fct_tickets/run-tf-1/'");
     const stages = (await auditEntries(world)).filter((e) => e.target === 'run-tf-1');
     expect(stages.map((e) => [e.details?.stage, e.outcome])).toEqual([
+      ['sentiment', 'started'],
       ['sentiment', 'success'],
+      ['transform', 'started'],
       ['transform', 'success'],
     ]);
-    expect(stages[0]!.counts).toMatchObject({ files: 1, messages: 1 });
+    expect(stages[1]!.counts).toMatchObject({ files: 1, messages: 1 });
   });
 
   it('tags each table it swaps in with its access class right after the rename, and never the temporary tables', async () => {

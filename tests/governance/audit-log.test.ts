@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileAuditAnchor } from '#src/governance/audit/audit-anchor.ts';
 import { entryHash } from '#src/governance/audit/audit-entry.ts';
 import { AuditEntryError, AuditLog } from '#src/governance/audit/audit-log.ts';
 import { LocalAuditSink } from '#src/governance/audit/local/local-audit-sink.ts';
@@ -212,14 +213,156 @@ describe('the audit log', () => {
     expect(await log.verify()).toMatchObject({ ok: true, entries: 2 });
   });
 
-  it('cuts off a half-written last line that was never acknowledged, then chains on', async () => {
+  it('never chains over a half-written last line: verify reports it until an operator acknowledges it', async () => {
+    // Prepare: a writer died in the middle of entry 3
+    const log = await logWith(2);
+    const path = await segmentPath();
+    const damaged = `${await readFile(path, 'utf8')}{"seq":3,"ti`;
+    await writeFile(path, damaged);
+
+    // Act
+    const appended = log.append({
+      role: 'pipeline',
+      action: 'pipeline.run',
+      target: 'r',
+      outcome: 'success',
+    });
+
+    // Assess: the append is refused, the damaged bytes are untouched, verify names the line
+    await expect(appended).rejects.toThrow(/half-written last line.*audit acknowledge/);
+    expect(await readFile(path, 'utf8')).toBe(damaged);
+    expect(await log.verify()).toMatchObject({
+      ok: false,
+      entries: 2,
+      broken: { location: 'segments/000000000001.jsonl:3', reason: expect.stringMatching(/acknowledge/) },
+    });
+  });
+
+  it('continues past a damaged tail once an operator acknowledged it, in an entry of its own', async () => {
+    // Prepare
     const log = await logWith(2);
     const path = await segmentPath();
     await writeFile(path, `${await readFile(path, 'utf8')}{"seq":3,"ti`);
 
+    // Act
+    const ack = await log.acknowledge({ actor: 'oncall', role: 'compliance', reason: 'disk filled' });
     await log.append({ role: 'pipeline', action: 'pipeline.run', target: 'r', outcome: 'success' });
 
-    expect(await log.verify()).toMatchObject({ ok: true, entries: 3 });
+    // Assess: the damaged bytes stay, the acknowledgement names them and is chained like any entry
+    expect((await readFile(path, 'utf8')).split('\n')[2]).toBe('{"seq":3,"ti');
+    expect(ack).toMatchObject({
+      seq: 3,
+      action: 'audit.acknowledge',
+      details: { damaged_location: 'segments/000000000001.jsonl:3', reason: 'disk filled' },
+    });
+    expect(await log.verify()).toMatchObject({
+      ok: true,
+      entries: 4,
+      acknowledged: ['segments/000000000001.jsonl:3'],
+    });
+  });
+
+  it('does not accept an acknowledgement that names other bytes than the damaged ones', async () => {
+    // Prepare: acknowledged, then someone swaps the damaged line for other text
+    const log = await logWith(2);
+    const path = await segmentPath();
+    await writeFile(path, `${await readFile(path, 'utf8')}{"seq":3,"ti`);
+    await log.acknowledge({ role: 'compliance', reason: 'disk filled' });
+    await editLines((lines) => lines.map((l, i) => (i === 2 ? '{"seq":3,"evil' : l)));
+
+    // Act
+    const result = await log.verify();
+
+    // Assess
+    expect(result).toMatchObject({ ok: false, broken: { location: 'segments/000000000001.jsonl:3' } });
+  });
+
+  it('is keyed: a chain recomputed without the key does not verify', async () => {
+    // Prepare: a keyed log; an attacker edits entry 2 and recomputes every hash (plain SHA-256)
+    const key = 'k'.repeat(64);
+    const log = new AuditLog(new LocalAuditSink({ dir }), { actor: 'tester', key });
+    for (let i = 1; i <= 3; i++)
+      await log.append({ role: 'analyst', action: 'query', target: `s-${i}`, outcome: 'success' });
+    await editLines((lines) => {
+      let prev = '0'.repeat(64);
+      return lines.map((line) => {
+        const entry = JSON.parse(line);
+        if (entry.seq === 2) entry.target = 'something-innocent';
+        entry.prev_hash = prev;
+        entry.hash = entryHash(entry);
+        prev = entry.hash;
+        return JSON.stringify(entry);
+      });
+    });
+    await writeFile(
+      join(dir, 'HEAD.json'),
+      JSON.stringify({
+        seq: 3,
+        hash: JSON.parse((await readFile(await segmentPath(), 'utf8')).split('\n')[2]!).hash,
+      }),
+    );
+
+    // Act
+    const result = await log.verify();
+    const withWrongKey = await new AuditLog(new LocalAuditSink({ dir }), { key: 'x'.repeat(64) }).verify();
+
+    // Assess
+    expect(result).toMatchObject({
+      ok: false,
+      broken: { seq: 1, reason: expect.stringMatching(/not the keyed HMAC/) },
+    });
+    expect(withWrongKey.ok).toBe(false);
+  });
+
+  it('is caught by its external anchor when the tail and HEAD.json are cut back together', async () => {
+    // Prepare: the head is exported outside the folder; someone removes entries 4–5 and rewinds HEAD.json
+    const anchor = new FileAuditAnchor(join(dir, '..', `${dir.split('/').at(-1)}-anchor.json`));
+    const log = new AuditLog(new LocalAuditSink({ dir }), { actor: 'tester', anchor });
+    for (let i = 1; i <= 5; i++)
+      await log.append({ role: 'analyst', action: 'query', target: `s-${i}`, outcome: 'success' });
+    let third = '';
+    await editLines((lines) => {
+      third = JSON.parse(lines[2]!).hash;
+      return lines.slice(0, 3);
+    });
+    await writeFile(join(dir, 'HEAD.json'), JSON.stringify({ seq: 3, hash: third }));
+
+    // Act
+    const result = await log.verify();
+    const withoutAnchor = await new AuditLog(new LocalAuditSink({ dir })).verify();
+    await rm(anchor.location, { force: true });
+
+    // Assess
+    expect(withoutAnchor.ok).toBe(true);
+    expect(result).toMatchObject({
+      ok: false,
+      broken: { seq: 4, reason: expect.stringMatching(/external anchor .* records seq 5/) },
+    });
+  });
+
+  it('writes a started entry before an audited action begins, and does not start it when that entry fails', async () => {
+    // Prepare
+    const log = new AuditLog(new LocalAuditSink({ dir }), { actor: 'tester' });
+    const seenAtStart: string[] = [];
+
+    // Act: the work looks at what a reader of the log would see at that moment
+    await log.record({ role: 'pipeline', action: 'pipeline.run', target: 'r1' }, async () => {
+      for await (const e of new AuditLog(new LocalAuditSink({ dir })).entries()) seenAtStart.push(e.outcome);
+    });
+    await writeFile(join(dir, 'segments', '000000000001.jsonl'), 'garbage\n', { flag: 'a' });
+    let started = false;
+    const refused = log.record({ role: 'pipeline', action: 'retention.run', target: 'all' }, async () => {
+      started = true;
+    });
+
+    // Assess
+    expect(seenAtStart).toEqual(['started']);
+    expect((await log.tail(5)).map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      'pipeline.run:started',
+      'pipeline.run:success',
+    ]);
+    await expect(refused).rejects.toThrow(/cannot be read/);
+    expect(started).toBe(false);
   });
 });
 

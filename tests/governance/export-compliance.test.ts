@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -139,6 +140,53 @@ describe('the compliance export', () => {
       string
     >[];
     expect(csv.map((r) => r.created_month)).toEqual(['2026-03', '2026-03', '2026-03']);
+  });
+
+  it('audits that it starts before the first file is written, and names that entry in its outcome', async () => {
+    // Prepare
+    const outDir = join(scratch, 'started');
+    const before = (await audit.tail(10_000)).length;
+
+    // Act
+    await exportCompliance({
+      engine: world.engine,
+      audit,
+      role: 'compliance',
+      outDir,
+      from: '2026-03-01',
+      to: '2026-04-01',
+    });
+
+    // Assess
+    const [started, done] = (await audit.tail(10_000)).slice(before);
+    expect(started).toMatchObject({ action: 'export', outcome: 'started', target: outDir });
+    expect(done).toMatchObject({
+      action: 'export',
+      outcome: 'success',
+      details: { started_seq: started!.seq },
+    });
+  });
+
+  it('writes no personal data when its first audit entry cannot be written', async () => {
+    // Prepare: an audit folder that cannot take an entry (a file stands where its segments go)
+    const brokenAudit = join(scratch, 'broken-audit');
+    await mkdir(brokenAudit, { recursive: true });
+    await writeFile(join(brokenAudit, 'segments'), 'not a folder');
+    const outDir = join(scratch, 'unaudited');
+
+    // Act
+    const error = await exportCompliance({
+      engine: world.engine,
+      audit: new AuditLog(new LocalAuditSink({ dir: brokenAudit })),
+      role: 'compliance',
+      outDir,
+      customerEmail: bob.email,
+      hmacKey: HMAC_KEY,
+    }).catch((e: unknown) => e);
+
+    // Assess: refused before the export folder even exists
+    expect(error).toBeInstanceOf(Error);
+    expect(existsSync(outDir)).toBe(false);
   });
 
   it.each(['analyst', 'engineer'] as const)('refuses the %s role and audits the refusal', async (role) => {

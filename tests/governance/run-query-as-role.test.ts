@@ -1,3 +1,4 @@
+import { watch } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessDeniedError } from '#src/governance/access/check-statement.ts';
 import { loadRelationCatalog, type RelationCatalog } from '#src/governance/access/relation-catalog.ts';
 import type { Role } from '#src/governance/access/role.ts';
-import { sha256Hex } from '#src/governance/audit/audit-entry.ts';
+import { type AuditEntry, sha256Hex } from '#src/governance/audit/audit-entry.ts';
 import { AuditLog } from '#src/governance/audit/audit-log.ts';
 import { LocalAuditSink } from '#src/governance/audit/local/local-audit-sink.ts';
 import { runQueryAsRole } from '#src/governance/query/run-query-as-role.ts';
@@ -194,15 +195,21 @@ describe('the audit of queries', () => {
 
     // Assess
     const entries = (await audit.tail(10_000)).slice(before);
-    expect(entries).toHaveLength(2);
-    expect(entries[0]).toMatchObject({
+    expect(entries).toHaveLength(3);
+    // Started before the engine runs it (a statement that kills the process stays on record) …
+    expect(entries[0]).toMatchObject({ action: 'query', outcome: 'started', role: 'analyst' });
+    expect(entries[1]).toMatchObject({
       action: 'query',
       outcome: 'success',
       role: 'analyst',
       counts: { rows: 1 },
-      details: { statement_sha256: sha256Hex(allowed), tables: ['fct_tickets'] },
+      details: {
+        statement_sha256: sha256Hex(allowed),
+        tables: ['fct_tickets'],
+        started_seq: entries[0]!.seq,
+      },
     });
-    expect(entries[1]).toMatchObject({
+    expect(entries[2]).toMatchObject({
       action: 'query.denied',
       outcome: 'denied',
       target: 'stg_zendesk__user_pii',
@@ -211,6 +218,48 @@ describe('the audit of queries', () => {
     expect(JSON.stringify(entries)).not.toMatch(/alice/);
     expect(await audit.verify()).toMatchObject({ ok: true });
   });
+
+  it('records a statement before the engine runs it, so one that never returns is on record', async () => {
+    // Prepare: a permitted statement that would run for hours; it is stopped only once its
+    // `started` entry is in the log (what a killed or crashed process would leave behind)
+    const endless =
+      'select count(*) as n from fct_tickets a cross join fct_tickets b cross join fct_tickets c ' +
+      'cross join fct_tickets d cross join fct_tickets e cross join fct_tickets f cross join fct_tickets g';
+    const hash = sha256Hex(endless);
+    const stop = new AbortController();
+    const watcher = watch(join(auditDir, 'segments'), async () => {
+      const last = (await audit.tail(1))[0];
+      if (last?.outcome === 'started' && last.details.statement_sha256 === hash) stop.abort();
+    });
+
+    // Act
+    const outcome = await runQueryAsRole({
+      engine: world.engine,
+      audit,
+      role: 'analyst',
+      sql: endless,
+      catalog,
+      signal: stop.signal,
+    }).then(
+      () => 'returned',
+      (error: Error) => error.name,
+    );
+    watcher.close();
+
+    // Assess
+    const [started, failed] = (await audit.tail(2)) as [AuditEntry, AuditEntry];
+    expect(outcome).toBe('QueryAbortedError');
+    expect(started).toMatchObject({
+      action: 'query',
+      outcome: 'started',
+      details: { statement_sha256: hash },
+    });
+    expect(failed).toMatchObject({
+      action: 'query',
+      outcome: 'failure',
+      details: { started_seq: started.seq },
+    });
+  }, 60_000);
 
   it('holds one entry per statement run in this suite', async () => {
     const entries = await audit.tail(100_000);

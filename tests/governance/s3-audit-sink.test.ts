@@ -61,4 +61,43 @@ describe('the audit log in S3', () => {
 
     expect(result).toMatchObject({ ok: false, broken: { seq: 2, location: key } });
   });
+
+  it.each(['not json', 'null', '{"seq":"2"}'])(
+    'reports a HEAD.json holding %s instead of crashing',
+    async (text) => {
+      // Prepare
+      const bucket = fakeAuditBucket();
+      const log = new AuditLog(new S3AuditSink({ bucket: 'audit', client: bucket.client }), {
+        key: 'k'.repeat(32),
+      });
+      for (let i = 0; i < 2; i++)
+        await log.append({ role: 'analyst', action: 'query', target: `q${i}`, outcome: 'success' });
+      bucket.objects.set('HEAD.json', text);
+
+      // Act
+      const result = await log.verify();
+
+      // Assess
+      expect(result).toMatchObject({ ok: false, entries: 2, broken: { location: 'HEAD.json' } });
+    },
+  );
+
+  it('refuses to chain onto an entry object that is not an entry', async () => {
+    // Prepare
+    const bucket = fakeAuditBucket();
+    const log = new AuditLog(new S3AuditSink({ bucket: 'audit', client: bucket.client }));
+    await log.append({ role: 'analyst', action: 'query', target: 'q0', outcome: 'success' });
+    bucket.objects.set('entries/000000000002.json', '{"seq":2,"ti');
+
+    // Act
+    const append = log.append({ role: 'analyst', action: 'query', target: 'q1', outcome: 'success' });
+
+    // Assess
+    await expect(append).rejects.toThrow(/nothing was appended/);
+    expect(bucket.objects.get('entries/000000000002.json')).toBe('{"seq":2,"ti');
+    expect(await log.verify()).toMatchObject({
+      ok: false,
+      broken: { location: 'entries/000000000002.json' },
+    });
+  });
 });

@@ -94,10 +94,18 @@ describe('the local pipeline on the embedded default', () => {
     for await (const e of audit.entries()) entries.push(e);
     const stages = entries
       .filter((e) => e.action === 'pipeline.stage' && e.target.startsWith('run-1/'))
-      .map((e) => e.target.slice('run-1/'.length));
-    expect(stages).toEqual(['extract', 'sentiment', 'transform', 'data-tests', 'sla-alerts', 'publish']);
+      .map((e) => `${e.target.slice('run-1/'.length)} ${e.outcome}`);
+    // Each stage is on record before it begins, so a killed run still shows where it was.
+    expect(stages).toEqual(
+      ['extract', 'sentiment', 'transform', 'data-tests', 'sla-alerts', 'publish'].flatMap((stage) => [
+        `${stage} started`,
+        `${stage} success`,
+      ]),
+    );
     expect(entries.filter((e) => e.action === 'pipeline.run').map((e) => [e.target, e.outcome])).toEqual([
+      ['run-1', 'started'],
       ['run-1', 'success'],
+      ['run-2', 'started'],
       ['run-2', 'success'],
     ]);
     const definitions = entries.filter((e) => e.action === 'kpi_definition.change');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '#src/config/warehouse-config.ts';
+import { roleSchema } from '#src/governance/access/role.ts';
 import type { AuditEntry } from '#src/governance/audit/audit-entry.ts';
 import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
 
@@ -16,6 +17,15 @@ export function register(program: Command): void {
       if (result.ok) {
         console.log(`audit log ${result.location}: intact, ${result.entries} entries`);
         if (result.head) console.log(`head: seq ${result.head.seq} sha256 ${result.head.hash}`);
+        if (result.anchor)
+          console.log(
+            result.anchor.head
+              ? `external anchor ${result.anchor.location}: seq ${result.anchor.head.seq} matches`
+              : `external anchor ${result.anchor.location}: not written yet`,
+          );
+        else console.log('note: no external anchor configured (governance.auditAnchorFile)');
+        for (const location of result.acknowledged)
+          console.log(`note: damaged record at ${location} was acknowledged by an operator (audited)`);
         if (result.unanchored > 0)
           console.log(
             `note: ${result.unanchored} entries after the head anchor (a writer stopped before moving it)`,
@@ -26,6 +36,26 @@ export function register(program: Command): void {
       console.error(`first broken entry: seq ${result.broken.seq} at ${result.broken.location}`);
       console.error(`reason: ${result.broken.reason}`);
       process.exitCode = 3;
+    });
+
+  audit
+    .command('acknowledge')
+    .description(
+      'after investigating, let the log continue past a half-written last entry; the acknowledgement is itself audited',
+    )
+    .requiredOption('--reason <text>', 'what was found (e.g. "disk filled during run 2026-12-07T10:00")')
+    .option('--as <actor>', 'who acknowledges, for the audit log (default: the OS user)')
+    .option('-r, --role <role>', 'the role acknowledging', 'compliance')
+    .action(async (options: { reason: string; as?: string; role: string }) => {
+      const role = roleSchema.safeParse(options.role);
+      if (!role.success)
+        throw new Error(`--role must be one of ${roleSchema.options.join(', ')}, got "${options.role}"`);
+      const log = createAuditLog(loadConfig(program.opts().config), { actor: options.as });
+      const entry = await log.acknowledge({ actor: options.as, role: role.data, reason: options.reason });
+      console.log(
+        `acknowledged the damaged record at ${entry.target} (sha256 ${String(entry.details.damaged_sha256)}) ` +
+          `in entry seq ${entry.seq}; appends continue`,
+      );
     });
 
   audit

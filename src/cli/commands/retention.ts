@@ -25,17 +25,28 @@ export function register(program: Command): void {
       const audit = createAuditLog(config);
       const { key } = await resolveHmacKey({ envName: config.privacy.hmacKeyEnv, stateDir: config.stateDir });
       try {
-        const report = await runRetention({
-          config,
-          store,
-          engine,
-          audit,
-          now,
-          dryRun: options.dryRun,
-          hmacKey: key,
-          schema: config.engine.kind === 'athena' ? config.engine.database : undefined,
-          onProgress: (line) => console.log(line),
-        });
+        // Audited before anything is judged or deleted; a killed retention leaves this `started` entry.
+        const report = await audit.record(
+          {
+            role: 'pipeline',
+            action: 'retention.run',
+            target: options.dryRun ? 'dry-run' : 'all',
+            details: { now: now.toISOString() },
+          },
+          () =>
+            runRetention({
+              config,
+              store,
+              engine,
+              audit,
+              now,
+              dryRun: options.dryRun,
+              hmacKey: key,
+              schema: config.engine.kind === 'athena' ? config.engine.database : undefined,
+              onProgress: (line) => console.log(line),
+            }),
+          (r) => ({ rows_deleted: r.totals.rowsDeleted, objects_deleted: r.totals.objectsDeleted }),
+        );
         const t = report.totals;
         console.log(
           `${report.dryRun ? 'dry run: would delete' : 'deleted'} ${t.rowsDeleted} rows and ${t.objectsDeleted} objects; ` +

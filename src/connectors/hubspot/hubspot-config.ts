@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webUrlSchema } from '#src/config/field-schemas.ts';
 import { defaultRetryPolicy, retryPolicySchema } from '#src/connectors/shared/retry-policy.ts';
 
 export const hubspotStreamNames = ['contacts', 'survey_responses'] as const;
@@ -6,7 +7,7 @@ export const hubspotStreamNames = ['contacts', 'survey_responses'] as const;
 /** Configuration of the HubSpot-compatible CRM connector. */
 export const hubspotConfigSchema = z.strictObject({
   /** https://api.hubapi.com; absent = the bundled simulator started by `warehouse run`. */
-  baseUrl: z.url().optional(),
+  baseUrl: webUrlSchema.optional(),
   /** Name of the environment variable holding the private-app access token. */
   tokenEnv: z.string().min(1).default('HUBSPOT_ACCESS_TOKEN'),
   /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webUrlSchema } from '#src/config/field-schemas.ts';
 import { defaultRetryPolicy, retryPolicySchema } from '#src/connectors/shared/retry-policy.ts';
 
 export const zendeskStreamNames = [
@@ -12,7 +13,7 @@ export const zendeskStreamNames = [
 /** Configuration of the Zendesk-compatible ticket desk connector. */
 export const zendeskConfigSchema = z.strictObject({
   /** https://<subdomain>.zendesk.com; absent = the bundled simulator started by `warehouse run`. */
-  baseUrl: z.url().optional(),
+  baseUrl: webUrlSchema.optional(),
   /** Name of the environment variable holding the agent e-mail for `email/token` auth. */
   emailEnv: z.string().min(1).default('ZENDESK_EMAIL'),
   /** Name of the environment variable holding the API token (or an OAuth bearer token). */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { roleSchema } from '#src/governance/access/role.ts';
 
@@ -16,14 +16,20 @@ export const auditActions = [
   'query.denied',
   'export',
   'export.denied',
+  'retention.run',
   'retention.plan',
   'retention.delete',
   'config.change',
   'kpi_definition.change',
+  'audit.acknowledge',
 ] as const;
 export type KnownAuditAction = (typeof auditActions)[number];
 
-export const auditOutcomeSchema = z.enum(['success', 'failure', 'denied', 'dry_run']);
+/**
+ * `started` is written before a privileged action begins (so a killed process leaves a trace);
+ * the action's outcome follows in a second entry naming the first (`details.started_seq`).
+ */
+export const auditOutcomeSchema = z.enum(['started', 'success', 'failure', 'denied', 'dry_run']);
 export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case SHA-256 hex digest');
@@ -96,10 +102,24 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** SHA-256 over the previous hash followed by the canonical JSON of the entry without its own hash. */
-export function entryHash(entry: Omit<AuditEntry, 'hash'> & { hash?: string }): string {
+/**
+ * The entry's hash over the previous hash followed by the canonical JSON of the entry without its
+ * own hash: HMAC-SHA256 with the audit key (the production chain; whoever can write the folder but
+ * lacks the key cannot recompute it), or plain SHA-256 without a key (unit tests, legacy logs).
+ */
+export function entryHash(entry: Omit<AuditEntry, 'hash'> & { hash?: string }, key?: string): string {
   const { hash: _ignored, ...content } = entry;
-  return createHash('sha256').update(entry.prev_hash).update(canonicalJson(content)).digest('hex');
+  const mac = key === undefined ? createHash('sha256') : createHmac('sha256', key);
+  return mac.update(entry.prev_hash).update(canonicalJson(content)).digest('hex');
+}
+
+/**
+ * The audit chain's key, derived from the warehouse secret (`privacy.hmacKeyEnv`: the local state
+ * key or env var, Secrets Manager in AWS) for this one purpose, so an audit key never equals the
+ * key customer keys are computed with.
+ */
+export function deriveAuditKey(secret: string): string {
+  return createHmac('sha256', secret).update('support-kpi-warehouse/audit-chain/v1').digest('hex');
 }
 
 /** SHA-256 of a text (statement hashes, file checksums). */

@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import type { AuditAnchor } from './audit-anchor.ts';
 import {
   type AuditEntry,
   type AuditEntryInput,
@@ -6,14 +7,22 @@ import {
   auditEntrySchema,
   entryHash,
   GENESIS_HASH,
+  sha256Hex,
 } from './audit-entry.ts';
-import type { AuditHead, AuditSink } from './audit-sink.ts';
+import type { AuditHead, AuditSink, StoredAuditRecord } from './audit-sink.ts';
 
 export interface AuditLogOptions {
   /** Default actor of entries that name none: the OS user locally, the function name in Lambda. */
   readonly actor?: string;
   /** Time source of entries; tests pass a fixed clock. */
   readonly clock?: () => Date;
+  /**
+   * The chain key (HMAC-SHA256), or a function resolving it from the secrets store on first use.
+   * Without one the chain is plain SHA-256, which anyone who can write the log can recompute.
+   */
+  readonly key?: string | (() => Promise<string>);
+  /** Where the head is exported after every append, outside the log's folder. */
+  readonly anchor?: AuditAnchor;
 }
 
 /** The first entry that breaks the chain, and why. */
@@ -33,6 +42,10 @@ export type AuditVerification =
       readonly head?: AuditHead;
       /** Entries after the head anchor (a writer died before moving it, or a race on S3 let it lag). */
       readonly unanchored: number;
+      /** The external anchor checked, if one is configured, and the head it holds. */
+      readonly anchor?: { readonly location: string; readonly head?: AuditHead };
+      /** Damaged records (half-written lines) an operator acknowledged with an audited entry. */
+      readonly acknowledged: readonly string[];
     }
   | {
       readonly ok: false;
@@ -62,13 +75,29 @@ export class AuditEntryError extends Error {
  */
 export class AuditLog {
   readonly sink: AuditSink;
+  readonly anchor?: AuditAnchor;
   private readonly actor: string;
   private readonly clock: () => Date;
+  private readonly keySource?: string | (() => Promise<string>);
+  private resolvedKey?: Promise<string | undefined>;
 
   constructor(sink: AuditSink, options: AuditLogOptions = {}) {
     this.sink = sink;
+    this.anchor = options.anchor;
     this.actor = options.actor ?? defaultActor();
     this.clock = options.clock ?? (() => new Date());
+    this.keySource = options.key;
+  }
+
+  /** The chain key, resolved once (a failure is not cached, so a later call may succeed). */
+  private async key(): Promise<string | undefined> {
+    const source = this.keySource;
+    if (source === undefined || typeof source === 'string') return source;
+    this.resolvedKey ??= source().catch((error: unknown) => {
+      this.resolvedKey = undefined;
+      throw error;
+    });
+    return this.resolvedKey;
   }
 
   get location(): string {
@@ -83,7 +112,8 @@ export class AuditLog {
         parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
       );
     const { actor, ...rest } = parsed.data;
-    return this.sink.append((last) => {
+    const key = await this.key();
+    const entry = await this.sink.append((last) => {
       const content = {
         seq: (last?.seq ?? 0) + 1,
         time: this.clock().toISOString(),
@@ -91,51 +121,109 @@ export class AuditLog {
         ...rest,
         prev_hash: last?.hash ?? GENESIS_HASH,
       };
-      return { ...content, hash: entryHash(content) };
+      return { ...content, hash: entryHash(content, key) };
     });
+    await this.anchor?.write({ seq: entry.seq, hash: entry.hash });
+    return entry;
   }
 
   /**
-   * Run `work` and audit it: outcome success with the counts `summarise` derives from its result,
-   * or failure with the error's name. The error is rethrown after it is audited.
+   * Run `work` as an audited privileged action: a `started` entry is made durable first (if it
+   * cannot be written, `work` never starts, so nothing happens unaudited), then the outcome —
+   * success with the counts `summarise` derives from the result, or failure with the error's name —
+   * naming the started entry. A process killed in between leaves the `started` entry alone, which
+   * `audit show` lists as an action without an outcome. The work's error is rethrown after it is
+   * audited.
    */
   async record<T>(
     input: Omit<AuditEntryInput, 'outcome'>,
-    work: () => Promise<T>,
+    work: (start: AuditEntry) => Promise<T>,
     summarise?: (result: T) => Record<string, number>,
   ): Promise<T> {
+    const start = await this.append({ ...input, outcome: 'started' });
     const started = Date.now();
+    const details = { ...input.details, started_seq: start.seq };
+    let result: T;
     try {
-      const result = await work();
-      await this.append({
-        ...input,
-        outcome: 'success',
-        counts: { ...input.counts, ...summarise?.(result), duration_ms: Date.now() - started },
-      });
-      return result;
+      result = await work(start);
     } catch (error) {
       await this.append({
         ...input,
         outcome: 'failure',
         counts: { ...input.counts, duration_ms: Date.now() - started },
-        details: { ...input.details, error: (error as Error).name ?? 'Error' },
+        details: { ...details, error: (error as Error)?.name ?? 'Error' },
+      }).catch((auditError: unknown) => {
+        // The action is over either way; say so on the way out rather than hide the first error.
+        if (error instanceof Error)
+          error.message += ` (and its failure could not be audited: ${(auditError as Error).message})`;
       });
       throw error;
     }
+    await this.append({
+      ...input,
+      outcome: 'success',
+      counts: { ...input.counts, ...summarise?.(result), duration_ms: Date.now() - started },
+      details,
+    });
+    return result;
   }
 
-  /** Every entry in order, parsed; stops at the first record that is not a valid entry. */
+  /**
+   * Record, as an audited entry of its own, that an operator investigated a damaged last record (a
+   * half-written line) and lets the log continue past it. The damaged bytes stay where they are;
+   * the entry names their location and SHA-256, and `verify` accepts that one record from then on.
+   */
+  async acknowledge(input: {
+    readonly actor?: string;
+    readonly role: AuditEntryInput['role'];
+    readonly reason: string;
+  }): Promise<AuditEntry> {
+    const sink = this.sink;
+    if (!sink.acknowledgeDamage)
+      throw new Error(
+        `The audit log at ${sink.location} stores each entry atomically; a damaged entry there is no interrupted write and cannot be acknowledged.`,
+      );
+    if (input.reason.trim() === '') throw new AuditEntryError([{ path: 'reason', message: 'say why' }]);
+    const key = await this.key();
+    const entry = await sink.acknowledgeDamage((last, damaged) => {
+      const parsed = auditEntryInputSchema.parse({
+        actor: input.actor,
+        role: input.role,
+        action: 'audit.acknowledge',
+        target: damaged.location,
+        outcome: 'success',
+        details: {
+          damaged_location: damaged.location,
+          damaged_sha256: sha256Hex(damaged.text),
+          damaged_bytes: Buffer.byteLength(damaged.text),
+          reason: input.reason,
+        },
+      });
+      const { actor, ...rest } = parsed;
+      const content = {
+        seq: (last?.seq ?? 0) + 1,
+        time: this.clock().toISOString(),
+        actor: actor ?? this.actor,
+        ...rest,
+        prev_hash: last?.hash ?? GENESIS_HASH,
+      };
+      return { ...content, hash: entryHash(content, key) };
+    });
+    await this.anchor?.write({ seq: entry.seq, hash: entry.hash });
+    return entry;
+  }
+
+  /** Every entry in order, parsed; records that are not valid entries are skipped (verify names them). */
   async *entries(): AsyncIterable<AuditEntry> {
     for await (const record of this.sink.records()) {
       let json: unknown;
       try {
         json = JSON.parse(record.text);
       } catch {
-        return;
+        continue;
       }
       const parsed = auditEntrySchema.safeParse(json);
-      if (!parsed.success) return;
-      yield parsed.data;
+      if (parsed.success) yield parsed.data;
     }
   }
 
@@ -149,12 +237,36 @@ export class AuditLog {
     return kept;
   }
 
-  /** Prove the chain intact, or name the first broken entry (by seq and location) and why. */
+  /**
+   * Prove the chain intact, or name the first broken entry (by seq and location) and why. Never
+   * throws on what it reads: unreadable files, garbage, a corrupt head or anchor are each a break.
+   */
   async verify(): Promise<AuditVerification> {
+    const progress = { entries: 0 };
+    try {
+      return await this.verifyChain(progress);
+    } catch (error) {
+      return {
+        ok: false,
+        location: this.sink.location,
+        entries: progress.entries,
+        broken: {
+          seq: progress.entries + 1,
+          location: (error as { location?: string }).location ?? this.sink.location,
+          reason: `the log could not be read: ${(error as Error)?.message ?? String(error)}`,
+        },
+      };
+    }
+  }
+
+  private async verifyChain(progress: { entries: number }): Promise<AuditVerification> {
     const location = this.sink.location;
+    const key = await this.key();
     let expected = 1;
     let prevHash = GENESIS_HASH;
     const hashes = new Map<number, string>();
+    const acknowledged: string[] = [];
+    let damaged: { record: StoredAuditRecord; reason: string } | undefined;
     const broken = (at: string, reason: string, seq = expected): AuditVerification => ({
       ok: false,
       location,
@@ -163,21 +275,27 @@ export class AuditLog {
     });
 
     for await (const record of this.sink.records()) {
-      let json: unknown;
-      try {
-        json = JSON.parse(record.text);
-      } catch (error) {
-        return broken(record.location, `not valid JSON (${(error as Error).message})`);
+      const checked = checkRecord(record);
+      if (typeof checked === 'string') {
+        // One damaged record may be followed by the operator's acknowledgement of it; two may not.
+        if (damaged) return broken(damaged.record.location, damaged.reason);
+        damaged = { record, reason: checked };
+        continue;
       }
-      const parsed = auditEntrySchema.safeParse(json);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return broken(
-          record.location,
-          `not a valid entry: ${issue?.path.map(String).join('.') || '(root)'} ${issue?.message ?? ''}`.trim(),
-        );
+      const entry = checked;
+      if (damaged) {
+        const details = entry.details;
+        const acknowledges =
+          entry.action === 'audit.acknowledge' &&
+          details.damaged_location === damaged.record.location &&
+          details.damaged_sha256 === sha256Hex(damaged.record.text) &&
+          // Locally the damaged line took no seq; on a store of one object per seq it took one.
+          (entry.seq === expected || entry.seq === expected + 1);
+        if (!acknowledges) return broken(damaged.record.location, damaged.reason);
+        acknowledged.push(damaged.record.location);
+        expected = entry.seq;
+        damaged = undefined;
       }
-      const entry = parsed.data;
       if (entry.seq !== expected) {
         const reason =
           entry.seq > expected
@@ -192,31 +310,73 @@ export class AuditLog {
             ? 'prev_hash of the first entry is not the genesis hash: entries before it were removed or it was forged'
             : `prev_hash does not match the hash of seq ${expected - 1}: this entry was forged outside the chain, or seq ${expected - 1} was rewritten`,
         );
-      const recomputed = entryHash(entry);
-      if (recomputed !== entry.hash)
-        return broken(record.location, 'content does not match its hash: the entry was edited');
+      if (entryHash(entry, key) !== entry.hash)
+        return broken(
+          record.location,
+          key !== undefined && entryHash(entry) === entry.hash
+            ? 'the entry carries a plain SHA-256, not the keyed HMAC: it was recomputed by someone without the audit key (or written before the log was keyed)'
+            : 'content does not match its hash: the entry was edited',
+        );
       hashes.set(entry.seq, entry.hash);
       prevHash = entry.hash;
       expected += 1;
+      progress.entries = expected - 1;
     }
+
+    if (damaged)
+      return broken(
+        damaged.record.location,
+        `${damaged.reason}. Appends stop here until an operator investigates and runs ` +
+          '`warehouse audit acknowledge --reason "..."` (itself audited)',
+      );
 
     const last = expected - 1;
     const head = await this.sink.head();
-    if (head && head.seq > last)
-      return broken(
-        `end of log (after seq ${last})`,
-        `the log ends at seq ${last} but its head anchor records seq ${head.seq}: ` +
-          `entries ${last + 1}..${head.seq} were removed (tail truncated)`,
-        last + 1,
-      );
-    if (head && hashes.get(head.seq) !== head.hash)
-      return broken(
-        `seq ${head.seq}`,
-        `the head anchor's hash differs from entry ${head.seq}: the chain was rewritten from there`,
-        head.seq,
-      );
-    return { ok: true, location, entries: last, head, unanchored: head ? last - head.seq : last };
+    const anchors: { name: string; head: AuditHead }[] = head ? [{ name: 'head anchor', head }] : [];
+    const anchorHead = this.anchor ? await this.anchor.read() : undefined;
+    if (this.anchor && anchorHead)
+      anchors.push({ name: `external anchor ${this.anchor.location}`, head: anchorHead });
+    for (const { name, head: anchored } of anchors) {
+      if (anchored.seq > last)
+        return broken(
+          `end of log (after seq ${last})`,
+          `the log ends at seq ${last} but its ${name} records seq ${anchored.seq}: ` +
+            `entries ${last + 1}..${anchored.seq} were removed (tail truncated)`,
+          last + 1,
+        );
+      if (hashes.get(anchored.seq) !== anchored.hash)
+        return broken(
+          `seq ${anchored.seq}`,
+          `the ${name}'s hash differs from entry ${anchored.seq}: the chain was rewritten from there`,
+          anchored.seq,
+        );
+    }
+    return {
+      ok: true,
+      location,
+      entries: last,
+      head,
+      unanchored: head ? last - head.seq : last,
+      ...(this.anchor ? { anchor: { location: this.anchor.location, head: anchorHead } } : {}),
+      acknowledged,
+    };
   }
+}
+
+/** A stored record parsed into an entry, or why it is not one. */
+function checkRecord(record: StoredAuditRecord): AuditEntry | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(record.text);
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message})`;
+  }
+  const parsed = auditEntrySchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `not a valid entry: ${issue?.path.map(String).join('.') || '(root)'} ${issue?.message ?? ''}`.trim();
+  }
+  return parsed.data;
 }
 
 function defaultActor(): string {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { type AuditEntry, auditEntrySchema } from './audit-entry.ts';
 
 /** One stored entry as written, before it is parsed: verify must see tampered text as it is. */
@@ -31,6 +32,34 @@ export interface AuditSink {
   append(build: (last: AuditEntry | undefined) => AuditEntry): Promise<AuditEntry>;
   /** The head anchor, if any writer has acknowledged an entry. */
   head(): Promise<AuditHead | undefined>;
+  /**
+   * Chain an acknowledgement onto a damaged last record (a half-written line) without touching its
+   * bytes: `build` gets the last intact entry and the damaged record. Throws when the tail is intact.
+   * Absent where a half-written record cannot occur (S3: each entry is one atomic PutObject).
+   */
+  acknowledgeDamage?(
+    build: (last: AuditEntry | undefined, damaged: StoredAuditRecord) => AuditEntry,
+  ): Promise<AuditEntry>;
+}
+
+/** A stored head: seq and hash, nothing else trusted. */
+export const auditHeadSchema = z.object({
+  seq: z.number().int().positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+/** Parse a head file's text; throws AuditLogCorruptError naming `location` when it is not one. */
+export function parseAuditHead(location: string, text: string): AuditHead {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AuditLogCorruptError(location, `head anchor is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = auditHeadSchema.safeParse(json);
+  if (!parsed.success)
+    throw new AuditLogCorruptError(location, 'head anchor is not {"seq": <positive integer>, "hash": <hex>}');
+  return { seq: parsed.data.seq, hash: parsed.data.hash };
 }
 
 /** The stored tail cannot be chained onto: someone must run `warehouse audit verify` and investigate. */
@@ -42,7 +71,9 @@ export class AuditLogCorruptError extends Error {
   ) {
     super(
       `The audit log's last entry at ${location} cannot be read (${reason}); nothing was appended. ` +
-        'Run `warehouse audit verify` to find the first broken entry and restore the log before writing again.',
+        'Run `warehouse audit verify` to find the first broken entry. A half-written last entry (a writer ' +
+        'died mid-write) stays as it is: after investigating, record that with ' +
+        '`warehouse audit acknowledge --reason "..."`; anything else: restore the log before writing again.',
     );
   }
 }

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import { resolveHmacKey } from '#src/privacy/resolve-hmac-key.ts';
+import { FileAuditAnchor } from './audit-anchor.ts';
+import { deriveAuditKey } from './audit-entry.ts';
 import { AuditLog, type AuditLogOptions } from './audit-log.ts';
 import type { AuditSink } from './audit-sink.ts';
 import { LocalAuditSink } from './local/local-audit-sink.ts';
@@ -11,7 +14,30 @@ import { S3AuditSink } from './s3/s3-audit-sink.ts';
  * audit bucket explicitly).
  */
 export function createAuditLog(config: WarehouseConfig, options: AuditLogOptions = {}): AuditLog {
-  return new AuditLog(createAuditSink(config), options);
+  const anchorFile = config.governance.auditAnchorFile;
+  return new AuditLog(createAuditSink(config), {
+    key: () => auditKey(config),
+    ...(anchorFile ? { anchor: new FileAuditAnchor(anchorFile) } : {}),
+    ...options,
+  });
+}
+
+/**
+ * The chain key, derived from the warehouse secret the customer keys use: the variable
+ * `privacy.hmacKeyEnv` (filled from Secrets Manager in AWS), else locally the state folder's key.
+ * In Lambda a missing variable is an error, never a fresh key that would break the chain.
+ */
+export async function auditKey(
+  config: WarehouseConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const { key } = await resolveHmacKey({
+    envName: config.privacy.hmacKeyEnv,
+    stateDir: config.stateDir,
+    env,
+    allowLocalKey: !env.AWS_LAMBDA_FUNCTION_NAME,
+  });
+  return deriveAuditKey(key);
 }
 
 export function createAuditSink(config: WarehouseConfig): AuditSink {

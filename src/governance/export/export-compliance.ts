@@ -127,6 +127,54 @@ export async function exportCompliance(options: ExportComplianceOptions): Promis
   const subject = key ? await resolveSubjects({ engine, catalog, customerKeys: [key] }) : undefined;
 
   const outDir = resolve(options.outDir);
+  const subjectDetails = {
+    ...(key ? { customer_key: key } : {}),
+    ...(options.from ? { from: options.from } : {}),
+    ...(options.to ? { to: options.to } : {}),
+  };
+  // Audited before the first byte of personal data is written: if this entry cannot be made
+  // durable (disk full, log unwritable or damaged), the export does not start.
+  const start = await audit.append({
+    actor: options.actor,
+    role,
+    action: 'export',
+    target: outDir,
+    outcome: 'started',
+    details: subjectDetails,
+  });
+  try {
+    return await writeExport(options, { outDir, key, catalog, subject, start: start.seq, subjectDetails });
+  } catch (error) {
+    await audit
+      .append({
+        actor: options.actor,
+        role,
+        action: 'export',
+        target: outDir,
+        outcome: 'failure',
+        details: { ...subjectDetails, started_seq: start.seq, error: (error as Error)?.name ?? 'Error' },
+      })
+      .catch((auditError: unknown) => {
+        if (error instanceof Error)
+          error.message += ` (and its failure could not be audited: ${(auditError as Error).message})`;
+      });
+    throw error;
+  }
+}
+
+async function writeExport(
+  options: ExportComplianceOptions,
+  context: {
+    outDir: string;
+    key: string | undefined;
+    catalog: RelationCatalog;
+    subject: Awaited<ReturnType<typeof resolveSubjects>> | undefined;
+    start: number;
+    subjectDetails: Record<string, string>;
+  },
+): Promise<ComplianceExport> {
+  const { engine, audit, role } = options;
+  const { outDir, key, catalog, subject } = context;
   await mkdir(outDir, { recursive: true });
   const tables: ExportedTable[] = [];
   for (const relation of [...catalog.values()].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -206,9 +254,8 @@ export async function exportCompliance(options: ExportComplianceOptions): Promis
     outcome: 'success',
     counts: totals,
     details: {
-      ...(key ? { customer_key: key } : {}),
-      ...(options.from ? { from: options.from } : {}),
-      ...(options.to ? { to: options.to } : {}),
+      ...context.subjectDetails,
+      started_seq: context.start,
       manifest_sha256: await fileSha256(manifest),
       tables: tables.map((t) => ({ table: t.table, rows: t.rows })),
       files: tables.flatMap((t) =>

@@ -39,13 +39,28 @@ export interface RoleQueryResult extends QueryResult {
 export async function runQueryAsRole(options: RunQueryAsRoleOptions): Promise<RoleQueryResult> {
   const { engine, audit, role, sql } = options;
   const statementHash = sha256Hex(sql.trim());
-  const catalog =
-    options.catalog ??
-    (await loadRelationCatalog(engine, { schema: options.schema, sqlDir: options.sqlDir }));
   let access: StatementAccess;
   try {
+    const catalog =
+      options.catalog ??
+      (await loadRelationCatalog(engine, { schema: options.schema, sqlDir: options.sqlDir }));
     access = checkStatement(sql, role, catalog);
   } catch (error) {
+    if (!(error instanceof AccessDeniedError)) {
+      // The checker or the catalog crashed on this statement: still a query someone asked, audited.
+      await audit.append({
+        actor: options.actor,
+        role,
+        action: 'query',
+        target: 'statement',
+        outcome: 'failure',
+        details: {
+          statement_sha256: statementHash,
+          dialect: STATEMENT_DIALECT,
+          error: (error as Error)?.name ?? 'Error',
+        },
+      });
+    }
     if (error instanceof AccessDeniedError) {
       await audit.append({
         actor: options.actor,
@@ -71,6 +86,16 @@ export async function runQueryAsRole(options: RunQueryAsRoleOptions): Promise<Ro
     through_views: [...access.throughViews],
   };
   const target = access.tables.join(',') || 'statement';
+  // Durable before the engine runs it, so a statement that brings the process down is on record.
+  const start = await audit.append({
+    actor: options.actor,
+    role,
+    action: 'query',
+    target,
+    outcome: 'started',
+    details,
+  });
+  Object.assign(details, { started_seq: start.seq });
   let result: QueryResult;
   try {
     result = await engine.execute(sql, { signal: options.signal });

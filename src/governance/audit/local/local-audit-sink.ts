@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, truncate } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +9,7 @@ import {
   type AuditHead,
   AuditLogCorruptError,
   type AuditSink,
+  parseAuditHead,
   parseStoredEntry,
   type StoredAuditRecord,
 } from '#src/governance/audit/audit-sink.ts';
@@ -70,38 +71,70 @@ export class LocalAuditSink implements AuditSink {
   }
 
   async head(): Promise<AuditHead | undefined> {
+    const path = join(this.dir, HEAD);
+    let text: string;
     try {
-      const parsed = JSON.parse(await readFile(join(this.dir, HEAD), 'utf8')) as AuditHead;
-      return { seq: parsed.seq, hash: parsed.hash };
+      text = await readFile(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new AuditLogCorruptError(
-        join(this.dir, HEAD),
-        `head anchor unreadable: ${(error as Error).message}`,
-      );
+      throw new AuditLogCorruptError(path, `head anchor unreadable: ${(error as Error).message}`);
     }
+    return parseAuditHead(path, text);
   }
 
   async append(build: (last: AuditEntry | undefined) => AuditEntry): Promise<AuditEntry> {
     await mkdir(join(this.dir, SEGMENTS), { recursive: true });
     const lock = await this.acquireLock();
     try {
-      const { last, segment, lines } = await this.readTail();
-      const entry = build(last);
-      const name =
-        segment && lines < this.segmentSize ? segment : `${String(entry.seq).padStart(12, '0')}.jsonl`;
-      const handle = await open(join(this.dir, SEGMENTS, name), 'a');
-      try {
-        await handle.write(`${JSON.stringify(entry)}\n`);
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
-      await this.writeHead({ seq: entry.seq, hash: entry.hash });
-      return entry;
+      const tail = await this.readTail();
+      if (tail.damaged) throw new AuditLogCorruptError(tail.damaged.path, tail.damaged.reason);
+      return await this.write(build(tail.last), tail.segment, tail.lines, tail.unterminated ? '\n' : '');
     } finally {
       await this.releaseLock(lock);
     }
+  }
+
+  async acknowledgeDamage(
+    build: (last: AuditEntry | undefined, damaged: StoredAuditRecord) => AuditEntry,
+  ): Promise<AuditEntry> {
+    await mkdir(join(this.dir, SEGMENTS), { recursive: true });
+    const lock = await this.acquireLock();
+    try {
+      const tail = await this.readTail();
+      if (!tail.damaged)
+        throw new Error(
+          `The audit log at ${this.location} ends with an intact entry: nothing to acknowledge.`,
+        );
+      if (tail.damaged.previousDamaged)
+        throw new AuditLogCorruptError(
+          tail.damaged.path,
+          'more than one damaged record at the end of the log: that is no interrupted write; restore the log',
+        );
+      const entry = build(tail.last, tail.damaged.record);
+      // The damaged bytes stay where they are; a newline ends them so the acknowledgement is a line of its own.
+      return await this.write(entry, tail.segment, tail.lines, tail.damaged.unterminated ? '\n' : '');
+    } finally {
+      await this.releaseLock(lock);
+    }
+  }
+
+  private async write(
+    entry: AuditEntry,
+    segment: string | undefined,
+    lines: number,
+    prefix: string,
+  ): Promise<AuditEntry> {
+    const name =
+      segment && lines < this.segmentSize ? segment : `${String(entry.seq).padStart(12, '0')}.jsonl`;
+    const handle = await open(join(this.dir, SEGMENTS, name), 'a');
+    try {
+      await handle.write(`${prefix}${JSON.stringify(entry)}\n`);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await this.writeHead({ seq: entry.seq, hash: entry.hash });
+    return entry;
   }
 
   private async segmentNames(): Promise<string[]> {
@@ -113,24 +146,77 @@ export class LocalAuditSink implements AuditSink {
     }
   }
 
-  private async readTail(): Promise<{ last?: AuditEntry; segment?: string; lines: number }> {
+  /**
+   * The last intact entry and, when the log ends in a record that is not one (a writer died
+   * mid-line, or someone wrote garbage), that damaged record. Nothing is cut or rewritten: an
+   * append refuses to chain past damage until an operator acknowledges it.
+   */
+  private async readTail(): Promise<{
+    last?: AuditEntry;
+    segment?: string;
+    lines: number;
+    unterminated?: boolean;
+    damaged?: {
+      record: StoredAuditRecord;
+      path: string;
+      reason: string;
+      unterminated: boolean;
+      previousDamaged: boolean;
+    };
+  }> {
     const names = await this.segmentNames();
     const segment = names.at(-1);
     if (!segment) return { lines: 0 };
-    const path = join(this.dir, SEGMENTS, segment);
-    let text = await readFile(path, 'utf8');
-    if (text.length > 0 && !text.endsWith('\n')) {
-      // A writer died mid-line: that entry was never acknowledged (no fsync returned), so it is
-      // not part of the chain; cut it off rather than chain onto half a line.
-      const cut = text.lastIndexOf('\n') + 1;
-      await truncate(path, Buffer.byteLength(text.slice(0, cut)));
-      text = text.slice(0, cut);
+    const text = await readFile(join(this.dir, SEGMENTS, segment), 'utf8');
+    const unterminated = text.length > 0 && !text.endsWith('\n');
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const parse = (index: number): AuditEntry | string => {
+      try {
+        return parseStoredEntry(`${SEGMENTS}/${segment}:${index + 1}`, lines[index] ?? '');
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    const lastIndex = lines.length - 1;
+    const lastParsed = lastIndex >= 0 ? parse(lastIndex) : undefined;
+    if (lastParsed === undefined) return { segment, lines: 0 };
+    // A complete entry whose newline never made it: intact, ended with a newline by the next write.
+    if (typeof lastParsed !== 'string')
+      return { last: lastParsed, segment, lines: lines.length, unterminated };
+    const location = `${SEGMENTS}/${segment}:${lastIndex + 1}`;
+    let last: AuditEntry | undefined;
+    let previousDamaged = false;
+    if (lastIndex >= 1) {
+      const before = parse(lastIndex - 1);
+      if (typeof before === 'string') previousDamaged = true;
+      else last = before;
+    } else {
+      last = await this.lastEntryOf(names.at(-2));
     }
-    const lines = text.split('\n').filter((l) => l !== '');
-    const lastLine = lines.at(-1);
-    if (lastLine === undefined) return { segment, lines: 0 };
-    const location = `${path}:${lines.length}`;
-    return { last: parseStoredEntry(location, lastLine), segment, lines: lines.length };
+    return {
+      last,
+      segment,
+      lines: lines.length,
+      damaged: {
+        record: { location, text: lines[lastIndex] ?? '' },
+        path: join(this.dir, location),
+        reason: unterminated
+          ? 'half-written last line (a writer died before finishing it)'
+          : typeof lastParsed === 'string'
+            ? lastParsed
+            : 'damaged last line',
+        unterminated,
+        previousDamaged,
+      },
+    };
+  }
+
+  private async lastEntryOf(segment: string | undefined): Promise<AuditEntry | undefined> {
+    if (!segment) return undefined;
+    const lines = (await readFile(join(this.dir, SEGMENTS, segment), 'utf8')).split('\n').filter(Boolean);
+    const line = lines.at(-1);
+    return line === undefined ? undefined : parseStoredEntry(`${SEGMENTS}/${segment}:${lines.length}`, line);
   }
 
   private async writeHead(head: AuditHead): Promise<void> {

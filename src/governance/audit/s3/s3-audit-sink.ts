@@ -12,8 +12,8 @@ import type { AuditEntry } from '#src/governance/audit/audit-entry.ts';
 import {
   AuditAppendTimeoutError,
   type AuditHead,
-  AuditLogCorruptError,
   type AuditSink,
+  parseAuditHead,
   parseStoredEntry,
   type StoredAuditRecord,
 } from '#src/governance/audit/audit-sink.ts';
@@ -67,15 +67,7 @@ export class S3AuditSink implements AuditSink {
   async head(): Promise<AuditHead | undefined> {
     const text = await this.getText(this.prefix + HEAD);
     if (text === undefined) return undefined;
-    try {
-      const parsed = JSON.parse(text) as AuditHead;
-      return { seq: parsed.seq, hash: parsed.hash };
-    } catch (error) {
-      throw new AuditLogCorruptError(
-        this.prefix + HEAD,
-        `head anchor unreadable: ${(error as Error).message}`,
-      );
-    }
+    return parseAuditHead(this.prefix + HEAD, text);
   }
 
   async append(build: (last: AuditEntry | undefined) => AuditEntry): Promise<AuditEntry> {
