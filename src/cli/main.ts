@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { ConfigError } from '#src/config/warehouse-config.ts';
-import { AccessDeniedError } from '#src/governance/access/check-statement.ts';
+import { exitCodeFor, formatCliError } from './cli-errors.ts';
 
 /**
  * The `warehouse` command. Each subcommand lives in `commands/<name>.ts` and exports
@@ -24,6 +23,9 @@ export async function buildProgram(): Promise<Command> {
   const program = new Command('warehouse')
     .description('Support KPI Warehouse: extract, model and publish the support KPIs of a crypto exchange')
     .option('-c, --config <file>', 'configuration file (JSON); defaults to the embedded local setup')
+    .option('-v, --verbose', 'print the stack of an error, not only its message')
+    // Usage errors throw (commander has printed them) so they leave with the documented exit code.
+    .exitOverride()
     .showHelpAfterError();
   for (const load of commandModules) {
     const mod: { register: (program: Command) => void } = await load();
@@ -32,25 +34,26 @@ export async function buildProgram(): Promise<Command> {
   return program;
 }
 
+/** A reader that stopped reading (`warehouse audit show | head`) ends the output, not the command with a stack. */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 async function main(): Promise<void> {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   const program = await buildProgram();
   try {
     await program.parseAsync(process.argv);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exitCode = 2;
-      return;
-    }
-    // query and export audit every refusal before it reaches here.
-    if (error instanceof AccessDeniedError) {
-      console.error(error.message);
-      console.error('The refusal was written to the audit log.');
-      process.exitCode = 4;
-      return;
-    }
-    console.error(`warehouse: ${(error as Error).stack ?? String(error)}`);
-    process.exitCode = 1;
+    const code = exitCodeFor(error);
+    process.exitCode = code;
+    // commander printed its own usage errors (and help) already.
+    if (error instanceof Error && ['CommanderError', 'InvalidArgumentError'].includes(error.name)) return;
+    console.error(formatCliError(error, program.opts<{ verbose?: boolean }>().verbose === true));
   }
 }
 
