@@ -24,6 +24,8 @@ export async function startSourceProxy(options: {
   readonly target: string;
   readonly intercept?: (method: string, path: string) => ProxyAnswer | undefined;
   readonly dieAfter?: number;
+  /** Sees every request before it is answered (a connector's requests, to check them against limits). */
+  readonly observe?: (request: { method: string; url: URL; body: string }) => void;
 }): Promise<SourceProxy> {
   let count = 0;
   let dead = false;
@@ -41,6 +43,7 @@ export async function startSourceProxy(options: {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://proxy');
+    options.observe?.({ method: req.method ?? 'GET', url, body: Buffer.concat(chunks).toString('utf8') });
     const intercepted = options.intercept?.(req.method ?? 'GET', url.pathname);
     if (intercepted) {
       res.writeHead(intercepted.status, { 'content-type': 'application/json' });
