@@ -3,6 +3,7 @@ import { loadConfig } from '#src/config/warehouse-config.ts';
 import { manifestKey } from '#src/extract/extract-manifest.ts';
 import { formatExtractSummary, formatProgressEvent } from '#src/extract/extract-progress.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
+import { recordStreamHealth } from '#src/extract/stream-health.ts';
 import { startEmbeddedSimulator } from '#src/pipeline/embedded-simulator.ts';
 import { newRunId } from '#src/pipeline/run-id.ts';
 import { acquireRunLock } from '#src/pipeline/run-lock.ts';
@@ -55,6 +56,8 @@ export function register(program: Command): void {
             else if (event.manifest.error) console.log(formatProgressEvent(event));
           },
         });
+        // "Missing since" in a later partial publication counts from the first failed extraction.
+        if (manifest.status !== 'aborted') await recordStreamHealth(store, manifest);
         console.log(`\nextract run ${manifest.runId}: ${manifest.status}`);
         console.log(formatExtractSummary(manifest.streams));
         const partial = opts.source && opts.source.length < configured.length ? opts.source : undefined;
