@@ -53,7 +53,7 @@ async function bannerOf(runId: string, missing: Parameters<typeof publish>[0]['c
     return {
       count: await banner.count(),
       visible: (await banner.count()) > 0 && (await banner.isVisible()),
-      text: (await banner.count()) > 0 ? await banner.innerText() : '',
+      text: (await banner.count()) > 0 ? ((await banner.textContent()) ?? '') : '',
       items: await page
         .locator('#incomplete-banner li')
         .evaluateAll((els) => els.map((el) => el.getAttribute('data-stream'))),
