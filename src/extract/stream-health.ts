@@ -111,3 +111,25 @@ export function describeMissingStream(m: MissingStream): string {
     m.lastSucceededAt ? `, last complete ${m.lastSucceededAt}` : ', never complete'
   }): ${m.error}`;
 }
+
+/**
+ * Completeness as the health record says it now, for a publisher that did not extract itself (the
+ * publish Lambda): every stream known, and those whose failure streak is still open.
+ */
+export function completenessFromHealth(health: readonly StreamHealth[]): {
+  streams: { source: string; stream: string }[];
+  missing: MissingStream[];
+} {
+  return {
+    streams: health.map((h) => ({ source: h.source, stream: h.stream })),
+    missing: health
+      .filter((h) => h.failingSince !== null)
+      .map((h) => ({
+        source: h.source,
+        stream: h.stream,
+        error: h.lastError ?? 'failed',
+        missingSince: h.failingSince!,
+        lastSucceededAt: h.lastSucceededAt,
+      })),
+  };
+}

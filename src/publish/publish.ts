@@ -70,6 +70,13 @@ export interface PublishOptions {
     readonly streams: readonly Pick<StreamManifest, 'source' | 'stream'>[];
     readonly missing: readonly MissingStream[];
   };
+  /**
+   * Write the `publication_completeness` view before exporting. Off in the publish Lambda: a view
+   * created there would need the Lake Formation tagging rights only the transform's role holds, so
+   * in AWS the label is the manifest's `completeness`.
+   * @default true
+   */
+  readonly completenessTable?: boolean;
 }
 
 export type PublishProgress =
@@ -161,7 +168,7 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
         missing: [...options.completeness.missing],
       }
     : null;
-  await writeCompletenessView(engine, runId, completeness);
+  if (options.completenessTable ?? true) await writeCompletenessView(engine, runId, completeness);
 
   // Plan every table before writing anything: a table the policy forbids refuses the whole run.
   const plans: TablePlan[] = [];
