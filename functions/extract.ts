@@ -4,6 +4,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { runExtraction } from '#src/extract/run-extraction.ts';
+import { recordStreamHealth } from '#src/extract/stream-health.ts';
+import { IncompleteRunError } from '#src/pipeline/run-failure.ts';
 import { InvalidEnvironmentError } from './common/handler-errors.ts';
 import { mapErrors, parseEvent } from './common/handler-middleware.ts';
 import { lambdaSettings } from './common/lambda-environment.ts';
@@ -59,6 +61,16 @@ async function extract(event: RunEvent, context: Context): Promise<ExtractResult
         }),
     );
     const done = !budget.signal.aborted;
+    if (done) {
+      // A stream that failed (credentials, an outage, a protocol error) fails the step: the state
+      // machine's catch notifies SNS and nothing is built or published from an incomplete source.
+      // The next run continues every stream from its checkpoint.
+      const missing = await recordStreamHealth(lake, manifest);
+      if (missing.length > 0 && !config.publish.allowPartial) {
+        metrics.addMetric('ExtractIncomplete', MetricUnit.Count, 1);
+        throw new IncompleteRunError(event.runId, missing);
+      }
+    }
     metrics.addMetric(done ? 'ExtractCompleted' : 'ExtractCheckpointed', MetricUnit.Count, 1);
     logger.info(done ? 'extraction complete' : 'checkpointed before the time limit', {
       source: env.SOURCE,

@@ -4,6 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import { completenessFromHealth, readStreamHealth } from '#src/extract/stream-health.ts';
 import { kpiVersion } from '#src/kpi/catalogue/kpi-version.ts';
 import { publish as publishMarts } from '#src/publish/publish.ts';
 import { mapErrors, parseEvent } from './common/handler-middleware.ts';
@@ -33,7 +34,9 @@ export interface PublishResult {
 /** Publish the marts to the published bucket with the same `publish` the CLI runs. */
 async function publishStep(event: PublishEvent): Promise<PublishResult> {
   const settings = lambdaSettings('publish');
-  const { published, engine, audit } = lambdaRuntime(settings);
+  const { lake, published, engine, audit } = lambdaRuntime(settings);
+  // The extract steps recorded each stream's health in the lake: what this publication holds whole.
+  const health = await readStreamHealth(lake);
   const root = sqlRoot();
   const version = root ? kpiVersion(settings.config, root) : kpiVersion(settings.config);
   const result = await audit.record(
@@ -51,6 +54,8 @@ async function publishStep(event: PublishEvent): Promise<PublishResult> {
         runId: event.runId,
         kpiVersion: version,
         dataTests: event.dataTests,
+        ...(health.length > 0 ? { completeness: completenessFromHealth(health) } : {}),
+        completenessTable: false,
         // The dashboard is built for local runs; BI in AWS reads the marts through Athena/QuickSight.
         dashboard: false,
       }),

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { checkEngineSettings } from '#src/config/check-engine-settings.ts';
-import { ConfigError, loadConfig } from '#src/config/warehouse-config.ts';
-import { AccessDeniedError } from '#src/governance/access/check-statement.ts';
+import { loadConfig } from '#src/config/warehouse-config.ts';
+import { exitCodeFor, formatCliError } from './cli-errors.ts';
 
 /**
  * The `warehouse` command. Each subcommand lives in `commands/<name>.ts` and exports
@@ -45,6 +45,9 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   const program = new Command('warehouse')
     .description('Support KPI Warehouse: extract, model and publish the support KPIs of a crypto exchange')
     .option('-c, --config <file>', 'configuration file (JSON); defaults to the embedded local setup')
+    .option('-v, --verbose', 'print the stack of an error, not only its message')
+    // Usage errors throw (commander has printed them) so they leave with the documented exit code.
+    .exitOverride()
     .showHelpAfterError();
   const name = requestedCommand(argv);
   const wanted =
@@ -67,6 +70,14 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
 /** Commands that never open the query engine (and must work while it is misconfigured). */
 const ENGINE_FREE_COMMANDS = new Set(['simulate', 'audit']);
 
+/** A reader that stopped reading (`warehouse audit show | head`) ends the output, not the command with a stack. */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 /** Run the command line `argv` (as process.argv: node, script, args…); resolves to the exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = await buildProgram(argv.slice(2));
@@ -77,23 +88,18 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 2;
-    }
-    // query and export audit every refusal before it reaches here.
-    if (error instanceof AccessDeniedError) {
-      console.error(error.message);
-      console.error('The refusal was written to the audit log.');
-      return 4;
-    }
-    console.error(`warehouse: ${(error as Error).stack ?? String(error)}`);
-    return 1;
+    const code = exitCodeFor(error);
+    // commander printed its own usage errors (and help) already.
+    if (!(error instanceof Error && ['CommanderError', 'InvalidArgumentError'].includes(error.name)))
+      console.error(formatCliError(error, program.opts<{ verbose?: boolean }>().verbose === true));
+    return code;
   } finally {
     process.exitCode = outer;
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('main.ts')) {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   process.exitCode = await runCli(process.argv);
 }

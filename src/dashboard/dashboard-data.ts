@@ -59,7 +59,22 @@ export interface SeriesBlock {
 }
 
 export interface DashboardData {
-  readonly publication: { readonly runId: string; readonly kpiVersion: string; readonly createdAt: string };
+  readonly publication: {
+    readonly runId: string;
+    readonly kpiVersion: string;
+    readonly createdAt: string;
+    /** What the run did not extract to its end (a partial publication shows a banner); null: not told. */
+    readonly completeness?: {
+      readonly complete: boolean;
+      readonly missing: readonly {
+        readonly source: string;
+        readonly stream: string;
+        readonly missingSince: string;
+        readonly lastSucceededAt: string | null;
+        readonly error: string;
+      }[];
+    } | null;
+  };
   /** Display unit of each KPI of the catalogue (others are inferred from their names). */
   readonly kpiUnits: KnownUnits;
   readonly scorecard: readonly ScorecardEntry[];

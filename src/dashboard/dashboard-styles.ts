@@ -9,6 +9,8 @@ header h1 { margin: 0 0 2px; font-size: 24px; }
 .panel { background: var(--panel); border-radius: 8px; padding: 12px 16px 16px; margin: 0 0 16px; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
 .panel h2 { margin: 0 0 10px; font-size: 17px; }
 .panel.alerting { border-left: 6px solid var(--missed); }
+.incomplete-banner { background: #fdecea; border: 2px solid var(--missed); color: #8a1c1c; padding: 10px 14px; margin: 8px 0 12px; border-radius: 6px; }
+.incomplete-banner ul { margin: 6px 0 0; padding-left: 20px; }
 .summary { display: flex; flex-wrap: wrap; gap: 12px; margin-bottom: 12px; }
 .tally { padding: 8px 14px; border-radius: 6px; background: #eef1f4; }
 .tally strong { font-size: 22px; margin-right: 4px; }

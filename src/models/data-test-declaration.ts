@@ -8,6 +8,9 @@
  * -- test: relationships(group_id -> dim_groups.group_id)   every non-NULL value exists in the other model
  * -- test: reconcile(landing_zendesk__tickets: ticket_id)   rows = distinct keys in the landing table
  * -- test: freshness(updated_at, 36h)                  the newest value is at most this old (h or d)
+ * -- test: freshness(period_start, 2d, fct_ticket_events.created_at)
+ *                                                      … at most this far behind the run's watermark:
+ *                                                      the newest value of that model's column
  * ```
  */
 export type DataTestDeclaration = (
@@ -21,7 +24,13 @@ export type DataTestDeclaration = (
       readonly toColumn: string;
     }
   | { readonly kind: 'reconcile'; readonly source: string; readonly keys: readonly string[] }
-  | { readonly kind: 'freshness'; readonly column: string; readonly maxAgeHours: number }
+  | {
+      readonly kind: 'freshness';
+      readonly column: string;
+      readonly maxAgeHours: number;
+      /** Measured against the newest value of this model's column (the run's watermark), not the clock. */
+      readonly watermark?: { readonly model: string; readonly column: string };
+    }
 ) & { readonly text: string; readonly line: number };
 
 /** A `-- test:` line that does not follow one of the forms above. */
@@ -34,7 +43,7 @@ export class DataTestDeclarationError extends Error {
   ) {
     super(
       `${file}:${line}: ${problem}\nForms: unique(col[, col]), not_null(col[, col]), accepted_values(col: a, b), ` +
-        'relationships(col -> model.col), reconcile(landing_table: key[, key]), freshness(col, 36h).',
+        'relationships(col -> model.col), reconcile(landing_table: key[, key]), freshness(col, 36h[, model.col]).',
     );
   }
 }
@@ -89,11 +98,23 @@ export function parseDataTest(text: string, file: string, line: number): DataTes
       return { kind, source, keys: columnList(keys, file, line), ...base };
     }
     case 'freshness': {
-      const m = new RegExp(`^(${IDENT})\\s*,\\s*(\\d+(?:\\.\\d+)?)\\s*([hd])$`).exec(args);
+      const m = new RegExp(
+        `^(${IDENT})\\s*,\\s*(\\d+(?:\\.\\d+)?)\\s*([hd])(?:\\s*,\\s*(${IDENT})\\.(${IDENT}))?$`,
+      ).exec(args);
       if (!m)
-        throw new DataTestDeclarationError(file, line, 'freshness needs `column, <n>h` or `column, <n>d`');
+        throw new DataTestDeclarationError(
+          file,
+          line,
+          'freshness needs `column, <n>h` or `column, <n>d`, optionally `, model.column` (the watermark)',
+        );
       const amount = Number(m[2]);
-      return { kind, column: m[1] as string, maxAgeHours: m[3] === 'd' ? amount * 24 : amount, ...base };
+      return {
+        kind,
+        column: m[1] as string,
+        maxAgeHours: m[3] === 'd' ? amount * 24 : amount,
+        ...(m[4] ? { watermark: { model: m[4], column: m[5] as string } } : {}),
+        ...base,
+      };
     }
     default:
       throw new DataTestDeclarationError(file, line, `unknown test "${kind}"`);

@@ -92,6 +92,16 @@ export function failingRowsQuery(model: string, test: DataTestDeclaration, now: 
       );
     }
     case 'freshness':
+      if (test.watermark) {
+        // Behind the watermark (the newest value of another model's column) by more than allowed.
+        // No watermark yet (an empty desk) is fresh by definition; an empty table under one is not.
+        const watermark = `(SELECT max(${q(test.watermark.column)}) FROM ${q(test.watermark.model)})`;
+        return (
+          `SELECT CAST(max(${q(test.column)}) AS VARCHAR) AS newest, CAST(${watermark} AS VARCHAR) AS watermark FROM ${m} ` +
+          `HAVING ${watermark} IS NOT NULL AND (max(${q(test.column)}) IS NULL OR CAST(max(${q(test.column)}) AS TIMESTAMP) < ` +
+          `CAST(date_add('second', ${-Math.round(test.maxAgeHours * 3600)}, ${watermark}) AS TIMESTAMP))`
+        );
+      }
       return (
         `SELECT max(${q(test.column)}) AS newest, ${quoteString(now.toISOString())} AS checked_at FROM ${m} ` +
         `HAVING max(${q(test.column)}) IS NULL OR max(${q(test.column)}) < ` +

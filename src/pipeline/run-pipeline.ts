@@ -5,6 +5,7 @@ import type { QueryEngine } from '#src/engines/query-engine.ts';
 import type { ExtractManifest } from '#src/extract/extract-manifest.ts';
 import { formatProgressEvent } from '#src/extract/extract-progress.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
+import { describeMissingStream, type MissingStream, recordStreamHealth } from '#src/extract/stream-health.ts';
 import type { AuditLog } from '#src/governance/audit/audit-log.ts';
 import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
 import { evaluateSlaAlerts, type SlaAlertEvaluation } from '#src/kpi/alerts/evaluate-sla-alerts.ts';
@@ -15,6 +16,7 @@ import { runSentimentStage, type SentimentStageResult } from '#src/kpi/sentiment
 import { type DataTestReport, runDataTests } from '#src/models/run-data-tests.ts';
 import { runTransform, type TransformResult } from '#src/models/run-transform.ts';
 import { startEmbeddedSimulator } from '#src/pipeline/embedded-simulator.ts';
+import { IncompleteRunError, notifyRunFailure } from '#src/pipeline/run-failure.ts';
 import { newRunId } from '#src/pipeline/run-id.ts';
 import { type PublicationResult, publish } from '#src/publish/publish.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
@@ -31,6 +33,13 @@ export interface PipelineOptions {
   readonly signal?: AbortSignal;
   /** Environment for source credentials and the HMAC key. Default: `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Publish even when some streams did not extract to their end, labelling the publication with
+   * what is missing and since when. Default: `config.publish.allowPartial` (false).
+   */
+  readonly allowPartial?: boolean;
+  /** The desk's "now" when no simulator is embedded. Default: the wall clock. */
+  readonly now?: () => Date;
 }
 
 export interface PipelineResult {
@@ -40,6 +49,8 @@ export interface PipelineResult {
   readonly kpiVersion: string;
   readonly usedSimulator: boolean;
   readonly extract: ExtractManifest;
+  /** Streams this run did not read to their end (only ever non-empty when partial runs are allowed). */
+  readonly missingStreams: readonly MissingStream[];
   readonly sentiment: SentimentStageResult;
   /** The KPI definitions changed since the last run, so every model was rebuilt from all landing rows. */
   readonly rebuiltForNewDefinitions: boolean;
@@ -98,7 +109,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const simulated = await startEmbeddedSimulator(options.config);
   if (simulated) log(`simulate: ${simulated.description}`);
   const config = simulated?.config ?? options.config;
-  const now = simulated?.now ?? (() => new Date());
+  const now = simulated?.now ?? options.now ?? (() => new Date());
+  const allowPartial = options.allowPartial ?? config.publish.allowPartial;
   const runId = options.runId ?? newRunId(new Date());
   const audit = createAuditLog(config, { actor: 'pipeline', clock: () => new Date() });
   const version = kpiVersion(config);
@@ -142,13 +154,21 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
             }),
           (m) => ({ streams: m.streams.length, records: m.streams.reduce((n, s) => n + s.records, 0) }),
         );
-        const failedStreams = extract.streams.filter((s) => s.status !== 'succeeded');
-        if (failedStreams.length > 0)
+        const missingStreams = await recordStreamHealth(store, extract);
+        // Stopped on purpose (Ctrl-C, a time budget): the streams are at their checkpoints.
+        options.signal?.throwIfAborted();
+        if (missingStreams.length > 0) {
+          for (const m of missingStreams) log(`extract: ✗ ${describeMissingStream(m)}`);
+          if (!allowPartial) {
+            // Nothing downstream runs: the models, the data tests and the publication stay as the
+            // last whole run left them, and the next run continues every stream from its checkpoint.
+            throw new IncompleteRunError(runId, missingStreams);
+          }
           log(
-            `extract: ${failedStreams.length} stream(s) stopped at their checkpoint (${failedStreams
-              .map((s) => `${s.source}/${s.stream}`)
-              .join(', ')}); the models are built from what was extracted and the next run continues`,
+            `extract: ${missingStreams.length} stream(s) incomplete; publishing a partial run as asked ` +
+              '(the manifest, the dashboard and publication_completeness say what is missing)',
           );
+        }
 
         const sentiment = await stage(
           'sentiment',
@@ -219,6 +239,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
                 runId,
                 kpiVersion: version,
                 dataTests,
+                completeness: { streams: extract.streams, missing: missingStreams },
                 onProgress: (event) => {
                   if (event.stage === 'table')
                     log(`publish ${event.table}: ${event.rowCount} rows, ${event.files} files`);
@@ -237,6 +258,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           kpiVersion: version,
           usedSimulator: simulated !== undefined,
           extract,
+          missingStreams,
           sentiment,
           rebuiltForNewDefinitions: newDefinitions,
           transform,
@@ -248,6 +270,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         };
       },
     );
+  } catch (error) {
+    // Every failure but a requested stop is alerted (the audit entry is written by then).
+    if (!options.signal?.aborted)
+      await notifyRunFailure(config, { runId, error: error as Error, log, env: options.env });
+    throw error;
   } finally {
     await engine?.close();
     await simulated?.close();

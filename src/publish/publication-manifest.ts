@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { missingStreamSchema } from '#src/extract/stream-health.ts';
 
 /**
  * The manifest written last into every publication, and the pointer that names the current one.
@@ -45,6 +46,19 @@ export const dataTestGateRecordSchema = z.discriminatedUnion('status', [
   z.strictObject({ status: z.literal('skipped'), reason: z.string().min(1) }),
 ]);
 
+/**
+ * Whether every source stream of the run was extracted to its end. A partial publication (only
+ * ever made when asked for) lists what is missing and since when; null when the publisher was not
+ * told (`warehouse publish` alone).
+ */
+export const completenessRecordSchema = z.strictObject({
+  complete: z.boolean(),
+  /** Every stream the run extracted, `source/stream`. */
+  streams: z.array(z.string()),
+  missing: z.array(missingStreamSchema),
+});
+export type CompletenessRecord = z.infer<typeof completenessRecordSchema>;
+
 export const publicationManifestSchema = z.strictObject({
   format: z.literal('support-kpi-warehouse/publication@1'),
   runId: runIdSchema,
@@ -56,6 +70,7 @@ export const publicationManifestSchema = z.strictObject({
   /** Tables of the published list the warehouse did not have (a mart not built yet). */
   missingTables: z.array(z.string()),
   dashboard: publishedFileSchema.nullable(),
+  completeness: completenessRecordSchema.nullable().default(null),
 });
 export type PublicationManifest = z.infer<typeof publicationManifestSchema>;
 

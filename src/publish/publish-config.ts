@@ -14,5 +14,13 @@ export const publishConfigSchema = z.strictObject({
    * @default 90
    */
   dashboardTrendDays: z.number().int().min(7).max(1_000).default(90),
+  /**
+   * Publish a run in which some streams did not extract to their end. The publication then says
+   * what is missing and since when (manifest, dashboard banner, `publication_completeness`).
+   * Off, such a run fails and the previous publication stays current (`warehouse run --allow-partial`
+   * turns it on for one run).
+   * @default false
+   */
+  allowPartial: z.boolean().default(false),
 });
 export type PublishConfig = z.infer<typeof publishConfigSchema>;

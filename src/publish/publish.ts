@@ -3,13 +3,16 @@ import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { buildDashboard } from '#src/dashboard/build-dashboard.ts';
 import { unitOfCatalogue } from '#src/dashboard/format-value.ts';
 import { loadDashboardData } from '#src/dashboard/load-dashboard-data.ts';
-import { quoteIdentifier } from '#src/engines/engine-statements.ts';
+import { quoteIdentifier, quoteString } from '#src/engines/engine-statements.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
+import type { StreamManifest } from '#src/extract/extract-manifest.ts';
+import type { MissingStream } from '#src/extract/stream-health.ts';
 import type { DataTestReport } from '#src/models/run-data-tests.ts';
 import { createTableExporter } from '#src/publish/create-table-exporter.ts';
 import { digestBytes } from '#src/publish/file-digest.ts';
 import { type PrunedPublications, prunePublications } from '#src/publish/prune-publications.ts';
 import {
+  type CompletenessRecord,
   CURRENT_POINTER_KEY,
   type CurrentPointer,
   DASHBOARD_FILE,
@@ -58,6 +61,22 @@ export interface PublishOptions {
   readonly stagingDir?: string;
   readonly now?: () => Date;
   readonly onProgress?: (event: PublishProgress) => void;
+  /**
+   * The run's streams and those it did not extract to their end: written into the manifest, the
+   * dashboard banner and the `publication_completeness` table. Absent (`warehouse publish` alone):
+   * the manifest says null and no completeness table is published, rather than a stale one.
+   */
+  readonly completeness?: {
+    readonly streams: readonly Pick<StreamManifest, 'source' | 'stream'>[];
+    readonly missing: readonly MissingStream[];
+  };
+  /**
+   * Write the `publication_completeness` view before exporting. Off in the publish Lambda: a view
+   * created there would need the Lake Formation tagging rights only the transform's role holds, so
+   * in AWS the label is the manifest's `completeness`.
+   * @default true
+   */
+  readonly completenessTable?: boolean;
 }
 
 export type PublishProgress =
@@ -142,6 +161,15 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
   for await (const object of store.list(prefix)) leftovers.push(object.key);
   if (leftovers.length > 0) await store.delete(leftovers);
 
+  const completeness: CompletenessRecord | null = options.completeness
+    ? {
+        complete: options.completeness.missing.length === 0,
+        streams: options.completeness.streams.map((s) => `${s.source}/${s.stream}`),
+        missing: [...options.completeness.missing],
+      }
+    : null;
+  if (options.completenessTable ?? true) await writeCompletenessView(engine, runId, completeness);
+
   // Plan every table before writing anything: a table the policy forbids refuses the whole run.
   const plans: TablePlan[] = [];
   const missingTables: string[] = [];
@@ -205,7 +233,7 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
       engine,
       publishedTables: tables.map((t) => t.name),
       trendDays: config.publish.dashboardTrendDays,
-      publication: { runId, kpiVersion: options.kpiVersion, createdAt },
+      publication: { runId, kpiVersion: options.kpiVersion, createdAt, completeness },
       kpiUnits: Object.fromEntries(
         Object.entries(config.kpis.catalogue).map(([kpi, definition]) => [
           kpi,
@@ -229,6 +257,7 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
     tables,
     missingTables,
     dashboard,
+    completeness,
   };
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   await store.put(`${prefix}${MANIFEST_FILE}`, manifestText, { contentType: 'application/json' });
@@ -259,6 +288,43 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
     dashboardUri: dashboardKey ? store.uri(dashboardKey) : undefined,
     pruned,
   };
+}
+
+export const COMPLETENESS_TABLE = 'publication_completeness';
+
+/**
+ * One row per extracted stream (`status` complete or missing, missing since when, why) as a view
+ * over constants: both engines accept it, and it is exported like any mart. Dropped when the
+ * publisher was not told, so an older run's view is never republished as this one's.
+ */
+async function writeCompletenessView(
+  engine: QueryEngine,
+  runId: string,
+  completeness: CompletenessRecord | null,
+): Promise<void> {
+  const view = quoteIdentifier(COMPLETENESS_TABLE);
+  if (!completeness || completeness.streams.length === 0) {
+    await engine.execute(`DROP VIEW IF EXISTS ${view}`);
+    return;
+  }
+  const text = (value: string | null) => (value === null ? 'CAST(NULL AS varchar)' : quoteString(value));
+  const rows = completeness.streams.map((key) => {
+    const [source = '', stream = ''] = key.split('/');
+    const missing = completeness.missing.find((m) => m.source === source && m.stream === stream);
+    return `(${[
+      text(runId),
+      text(source),
+      text(stream),
+      text(missing ? 'missing' : 'complete'),
+      text(missing?.missingSince ?? null),
+      text(missing?.lastSucceededAt ?? null),
+      text(missing?.error ?? null),
+    ].join(', ')})`;
+  });
+  await engine.execute(
+    `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM (VALUES ${rows.join(', ')}) ` +
+      'AS t(run_id, source, stream, status, missing_since, last_complete_at, error)',
+  );
 }
 
 interface TablePlan {

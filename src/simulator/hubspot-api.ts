@@ -24,6 +24,10 @@ interface Filter {
   values?: unknown[];
 }
 
+/** Inputs of one batch read, and of one that asks for `propertiesWithHistory` (docs/SOURCE-LIMITS.md). */
+export const batchReadMax = 100;
+export const historyBatchReadMax = 50;
+
 function hubspotError(
   status: number,
   category: string,
@@ -212,6 +216,7 @@ export class HubspotApi implements ApiDialect {
       properties?: string[];
       limit?: number;
       after?: string | number;
+      query?: unknown;
     };
     const limit = b.limit ?? 10;
     if (!Number.isInteger(limit) || limit < 1 || limit > 200)
@@ -233,8 +238,15 @@ export class HubspotApi implements ApiDialect {
         'VALIDATION_ERROR',
         `There was a problem with the request. The search endpoints are limited to ${searchResultCap} total results for any given query; narrow the filters (for example on lastmodifieddate and hs_object_id) to page further.`,
       );
+    // Documented since 2024-08-26: 5 filter groups, 10 filters per group, 25 in all; query ≤ 3,000 characters.
     const groups = b.filterGroups ?? [];
     if (groups.length > 5) return hubspotError(400, 'VALIDATION_ERROR', 'At most 5 filterGroups are allowed');
+    if (groups.some((g) => (g.filters ?? []).length > 10))
+      return hubspotError(400, 'VALIDATION_ERROR', 'At most 10 filters are allowed in a filterGroup');
+    if (groups.reduce((n, g) => n + (g.filters ?? []).length, 0) > 25)
+      return hubspotError(400, 'VALIDATION_ERROR', 'At most 25 filters are allowed across all filterGroups');
+    if (typeof b.query === 'string' && b.query.length > 3000)
+      return hubspotError(400, 'VALIDATION_ERROR', 'query must be at most 3000 characters');
     for (const g of groups) {
       for (const f of g.filters ?? []) {
         if (!supportedOperators.has(f.operator))
@@ -314,11 +326,18 @@ export class HubspotApi implements ApiDialect {
     const inputs = b.inputs ?? [];
     if (!Array.isArray(inputs) || inputs.length === 0)
       return hubspotError(400, 'VALIDATION_ERROR', 'inputs must be a non-empty array of {id}');
-    if (inputs.length > 100)
+    // HubSpot's documented batch limits: 100 inputs, 50 when property histories are asked for.
+    if ((b.propertiesWithHistory ?? []).length > 0 && inputs.length > historyBatchReadMax)
       return hubspotError(
         400,
         'VALIDATION_ERROR',
-        `Batch read accepts at most 100 inputs (got ${inputs.length})`,
+        `The maximum number of inputs supported in a batch request for property histories is ${historyBatchReadMax}. Please reduce the number of items and try again`,
+      );
+    if (inputs.length > batchReadMax)
+      return hubspotError(
+        400,
+        'VALIDATION_ERROR',
+        `Batch read accepts at most ${batchReadMax} inputs (got ${inputs.length})`,
       );
     if (b.idProperty && b.idProperty !== 'hs_object_id')
       return hubspotError(400, 'VALIDATION_ERROR', 'The simulator reads contacts by id only');

@@ -133,4 +133,20 @@ describe('the extract handler', () => {
     await expect(outcome).rejects.toMatchObject({ name: 'SecretValueError' });
     await expect(outcome).rejects.toThrow(secretArns.zendesk);
   });
+
+  it('fails the step with IncompleteRunError when a stream fails, so the state machine alerts and publishes nothing', async () => {
+    // Prepare: the desk refuses the token (401)
+    secrets.on(GetSecretValueCommand, { SecretId: secretArns.zendesk }).resolves({
+      SecretString: JSON.stringify({ email: sim.credentials.zendeskEmail, token: 'revoked-token' }),
+    });
+    // Act
+    const outcome = handler({ runId: 'run-ex-5', full: false }, lambdaContext('extract-zendesk'));
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'IncompleteRunError' });
+    await expect(outcome).rejects.toThrow(/zendesk\/tickets/);
+    const health = JSON.parse(await world.text(buckets.raw, 'state/stream-health.json'));
+    expect(
+      health.streams.find((s: { stream: string }) => s.stream === 'tickets').failingSince,
+    ).not.toBeNull();
+  });
 });

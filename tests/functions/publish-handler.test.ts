@@ -145,4 +145,57 @@ describe('the publish handler', () => {
     await expect(outcome).rejects.toMatchObject({ name: 'InvalidEventError' });
     await expect(outcome).rejects.toThrow(/dataTests/);
   });
+
+  it('labels the publication with the streams the extract steps recorded as failing', async () => {
+    // Prepare: the lake's stream health says the CRM's contacts have failed since an earlier run
+    await world.put(
+      buckets.raw,
+      'state/stream-health.json',
+      JSON.stringify({
+        format: 'support-kpi-warehouse/stream-health@1',
+        streams: [
+          {
+            source: 'hubspot',
+            stream: 'contacts',
+            lastSucceededAt: '2026-11-22T06:00:00.000Z',
+            lastSucceededRunId: 'run-a',
+            failingSince: '2026-11-23T06:00:00.000Z',
+            failingSinceRunId: 'run-b',
+            lastError: 'hubspot /crm/v3/objects/contacts/search answered HTTP 404',
+          },
+          {
+            source: 'zendesk',
+            stream: 'tickets',
+            lastSucceededAt: '2026-11-23T06:00:00.000Z',
+            lastSucceededRunId: 'run-b',
+            failingSince: null,
+            failingSinceRunId: null,
+            lastError: null,
+          },
+        ],
+      }),
+    );
+    // Act
+    await handler(
+      { runId: 'run-pub-partial', full: false, dataTests: { passed: true, tests: 65, failures: [] } },
+      lambdaContext('publish'),
+    );
+    // Assess
+    const manifest = JSON.parse(
+      await world.text(buckets.published, 'published/publications/run-pub-partial/manifest.json'),
+    );
+    expect(manifest.completeness).toEqual({
+      complete: false,
+      streams: ['hubspot/contacts', 'zendesk/tickets'],
+      missing: [
+        {
+          source: 'hubspot',
+          stream: 'contacts',
+          error: 'hubspot /crm/v3/objects/contacts/search answered HTTP 404',
+          missingSince: '2026-11-23T06:00:00.000Z',
+          lastSucceededAt: '2026-11-22T06:00:00.000Z',
+        },
+      ],
+    });
+  });
 });

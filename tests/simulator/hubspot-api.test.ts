@@ -83,7 +83,7 @@ describe('the HubSpot-compatible CRM', () => {
 
   it('reads contacts in batches with property history, newest first', async () => {
     // Prepare: customers whose VIP tier changed
-    const ids = Array.from({ length: 100 }, (_, i) => ({ id: String(1001 + i) }));
+    const ids = Array.from({ length: 50 }, (_, i) => ({ id: String(1001 + i) }));
     // Act
     const a = await hubspotPost(sim, '/crm/v3/objects/contacts/batch/read', {
       inputs: ids,
@@ -92,6 +92,7 @@ describe('the HubSpot-compatible CRM', () => {
     });
     const tooMany = await hubspotPost(sim, '/crm/v3/objects/contacts/batch/read', {
       inputs: [...ids, { id: '2000' }],
+      propertiesWithHistory: ['vip_tier'],
     });
     // Assess
     expect(a.status).toBe(200);

@@ -1,5 +1,6 @@
 -- materialized: view
 -- description: One row per day and breakdown cell with every KPI as a column (BI-friendly view of kpi_values)
+-- test: freshness(period_start, 2d, fct_ticket_events.created_at)
 select
   period_start,
   breakdown,

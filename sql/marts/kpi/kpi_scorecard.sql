@@ -5,6 +5,7 @@
 -- description: Each KPI with a target per day, week and month: actual, previous period, change, owner, frequency, source, status and attainment on the moving base (mean of the three previous periods), clamped to [0, 150]
 -- test: unique(kpi, breakdown, breakdown_value, period_grain, period_start)
 -- test: accepted_values(status: met, missed, no_data)
+-- test: freshness(period_start, 8d, fct_ticket_events.created_at)
 with run as (
   select kpi_version from cfg_run
 ),

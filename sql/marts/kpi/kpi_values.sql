@@ -7,6 +7,7 @@
 -- test: not_null(period_grain, period_start, breakdown, breakdown_value, kpi, kpi_version)
 -- test: accepted_values(period_grain: day, week, month)
 -- test: accepted_values(breakdown: overall, channel, priority, vip_tier, language, category, group_tier)
+-- test: freshness(period_start, 2d, fct_ticket_events.created_at)
 with run as (
   select now_s, kpi_version from cfg_run
 ),

@@ -1,5 +1,6 @@
 -- materialized: view
 -- description: Weighted mean of the scorecard attainments per day, week and month (weights from the KPI catalogue)
+-- test: freshness(period_start, 2d, fct_ticket_events.created_at)
 select
   s.period_grain,
   s.period_start,

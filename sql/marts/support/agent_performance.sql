@@ -4,6 +4,8 @@
 -- incremental_strategy: replace_partitions
 -- description: Per human agent per week and month: tickets solved, first reply p50, AHT, CSAT rate, one-touch rate, reopen rate and escalations made
 -- test: unique(agent_id, period_grain, period_start)
+-- test: freshness(period_start, 8d, fct_ticket_events.created_at)
+-- test: relationships(agent_id -> dim_agents.agent_id)
 with months as (
   select period_month from int_affected_months
 ),

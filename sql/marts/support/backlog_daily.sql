@@ -5,6 +5,7 @@
 -- description: Unsolved, non-deleted tickets at the end of each reporting day (now for the current day), with age p50/p90, overall and by every breakdown
 -- test: unique(day_date, breakdown, breakdown_value)
 -- test: not_null(day_date, backlog_open)
+-- test: freshness(day_date, 2d, fct_ticket_events.created_at)
 with run as (
   select now_s, kpi_version from cfg_run
 ),

@@ -4,6 +4,7 @@
 -- incremental_strategy: replace_partitions
 -- description: Contact reasons (categories) per week and month: volume, share, first reply and resolution medians, escalation, repeat-contact and CSAT
 -- test: unique(period_grain, period_start, category)
+-- test: freshness(period_start, 8d, fct_ticket_events.created_at)
 -- Every measure counts on the creation date, so only the creation months (and the month each
 -- creation's week starts in) of tickets whose creation-dated measures can move are recomputed.
 with created_dates as (

@@ -2,6 +2,7 @@
 -- description: NPS survey responses (0–10) with promoter / passive / detractor class and the reporting date
 -- test: unique(response_id)
 -- test: accepted_values(nps_class: promoter, passive, detractor)
+-- test: relationships(customer_key -> dim_customers.customer_key)
 select
   s.response_id,
   s.customer_key,

@@ -5,6 +5,8 @@
 -- test: unique(rating_id)
 -- test: not_null(rating_id, ticket_id)
 -- test: accepted_values(csat_score: 1, 2, 3, 4, 5)
+-- test: relationships(assignee_id -> dim_agents.agent_id)
+-- test: relationships(group_id -> dim_groups.group_id)
 with ratings as (
   select
     r.rating_id,

@@ -11,6 +11,9 @@
 -- test: accepted_values(sentiment_label: negative, neutral, positive)
 -- test: accepted_values(csat_score: 1, 2, 3, 4, 5)
 -- test: reconcile(landing_zendesk__tickets: ticket_id)
+-- test: relationships(customer_key -> dim_customers.customer_key)
+-- test: relationships(assignee_id -> dim_agents.agent_id)
+-- test: relationships(group_id -> dim_groups.group_id)
 with run as (
   select now_s, kpi_version from cfg_run
 ),

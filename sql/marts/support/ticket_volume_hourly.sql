@@ -4,6 +4,7 @@
 -- incremental_strategy: replace_partitions
 -- description: Tickets created per reporting day and hour of day (reporting zone), overall and by channel; the creation months of the tickets this run created, deleted or restored are recomputed whole
 -- test: unique(created_date, created_hour, channel)
+-- test: freshness(created_date, 2d, fct_ticket_events.created_at)
 -- Volume moves only when a ticket is created, deleted or restored (its creation and channel never
 -- change): the creation months of such tickets are recomputed (every month on a full refresh).
 with months as (

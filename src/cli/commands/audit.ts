@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '#src/cli/cli-errors.ts';
 import { loadConfig } from '#src/config/warehouse-config.ts';
 import { roleSchema } from '#src/governance/access/role.ts';
 import type { AuditEntry } from '#src/governance/audit/audit-entry.ts';
@@ -66,7 +67,7 @@ export function register(program: Command): void {
     .action(async (options: { tail: string; json?: boolean }) => {
       const n = Number.parseInt(options.tail, 10);
       if (!Number.isInteger(n) || n < 1)
-        throw new Error(`--tail must be a positive whole number, got "${options.tail}"`);
+        throw new UsageError(`--tail must be a positive whole number, got "${options.tail}"`);
       const log = createAuditLog(loadConfig(program.opts().config));
       const entries = await log.tail(n);
       for (const entry of entries) console.log(options.json ? JSON.stringify(entry) : formatEntry(entry));

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { UsageError } from '#src/cli/cli-errors.ts';
 import { loadConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import { roleSchema } from '#src/governance/access/role.ts';
 import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
-import { exportCompliance } from '#src/governance/export/export-compliance.ts';
+import { checkExportRequest, exportCompliance } from '#src/governance/export/export-compliance.ts';
 import { resolveHmacKey } from '#src/privacy/resolve-hmac-key.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 
@@ -32,7 +33,11 @@ export function register(program: Command): void {
       }) => {
         const role = roleSchema.safeParse(options.role);
         if (!role.success)
-          throw new Error(`--role must be one of ${roleSchema.options.join(', ')}, got "${options.role}"`);
+          throw new UsageError(
+            `--role must be one of ${roleSchema.options.join(', ')}, got "${options.role}"`,
+          );
+        // Before anything is opened or written (not even the local HMAC key).
+        checkExportRequest({ customerEmail: options.customer, from: options.from, to: options.to });
         const config = loadConfig(program.opts<{ config?: string }>().config);
         const store = createObjectStore(config.lake);
         const engine = await createQueryEngine(config, store);

@@ -3,8 +3,10 @@ import { loadConfig } from '#src/config/warehouse-config.ts';
 import { manifestKey } from '#src/extract/extract-manifest.ts';
 import { formatExtractSummary, formatProgressEvent } from '#src/extract/extract-progress.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
+import { recordStreamHealth } from '#src/extract/stream-health.ts';
 import { startEmbeddedSimulator } from '#src/pipeline/embedded-simulator.ts';
 import { newRunId } from '#src/pipeline/run-id.ts';
+import { acquireRunLock } from '#src/pipeline/run-lock.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 
 export function register(program: Command): void {
@@ -20,6 +22,7 @@ export function register(program: Command): void {
       const globals = command.optsWithGlobals<{ config?: string }>();
       const config = loadConfig(globals.config);
       const store = createObjectStore(config.lake);
+      const lock = await acquireRunLock(config.stateDir, 'warehouse extract');
       const configured = Object.entries(config.sources)
         .filter(([, section]) => section)
         .map(([name]) => name);
@@ -27,7 +30,10 @@ export function register(program: Command): void {
       const simulator = await startEmbeddedSimulator(
         config,
         sources.filter((s) => configured.includes(s)),
-      );
+      ).catch(async (error: unknown) => {
+        await lock.release();
+        throw error;
+      });
       if (simulator) console.log(`extract: ${simulator.description}`);
       const controller = new AbortController();
       const stop = () => {
@@ -50,14 +56,18 @@ export function register(program: Command): void {
             else if (event.manifest.error) console.log(formatProgressEvent(event));
           },
         });
+        // "Missing since" in a later partial publication counts from the first failed extraction.
+        if (manifest.status !== 'aborted') await recordStreamHealth(store, manifest);
         console.log(`\nextract run ${manifest.runId}: ${manifest.status}`);
         console.log(formatExtractSummary(manifest.streams));
         const partial = opts.source && opts.source.length < configured.length ? opts.source : undefined;
         console.log(`manifest: ${store.uri(manifestKey(manifest.runId, partial))}`);
-        if (manifest.status !== 'succeeded') process.exitCode = 1;
+        // 5: a source did not answer completely (README, "Exit codes").
+        if (manifest.status !== 'succeeded') process.exitCode = manifest.status === 'aborted' ? 130 : 5;
       } finally {
         process.removeListener('SIGINT', stop);
         await simulator?.close();
+        await lock.release();
       }
     });
 }

@@ -4,6 +4,7 @@ import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import { kpiVersion } from '#src/kpi/catalogue/kpi-version.ts';
 import { runDataTests } from '#src/models/run-data-tests.ts';
 import { newRunId } from '#src/pipeline/run-id.ts';
+import { acquireRunLock } from '#src/pipeline/run-lock.ts';
 import { type DataTestGate, publish } from '#src/publish/publish.ts';
 import { formatPublicationSummary, printPublishProgress } from '#src/publish/publish-progress.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
@@ -35,7 +36,11 @@ export function register(program: Command): void {
     .action(async (flags: PublishFlags) => {
       const config = loadConfig(program.opts<{ config?: string }>().config);
       const store = createObjectStore(config.lake);
-      const engine = await createQueryEngine(config, store);
+      const lock = await acquireRunLock(config.stateDir, 'warehouse publish');
+      const engine = await createQueryEngine(config, store).catch(async (error: unknown) => {
+        await lock.release();
+        throw error;
+      });
       const runId = flags.runId ?? `publish-${newRunId()}`;
       try {
         let dataTests: DataTestGate;
@@ -63,6 +68,7 @@ export function register(program: Command): void {
         for (const line of formatPublicationSummary(result, store)) console.log(line);
       } finally {
         await engine.close();
+        await lock.release();
       }
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '#src/cli/cli-errors.ts';
 import { loadConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import type { Row } from '#src/engines/query-engine.ts';
@@ -22,9 +23,9 @@ export function register(program: Command): void {
     .action(async (sql: string, options: { role: string; as?: string; format: string; sqlDir: string }) => {
       const role = roleSchema.safeParse(options.role);
       if (!role.success)
-        throw new Error(`--role must be one of ${roleSchema.options.join(', ')}, got "${options.role}"`);
+        throw new UsageError(`--role must be one of ${roleSchema.options.join(', ')}, got "${options.role}"`);
       if (!['table', 'csv', 'json'].includes(options.format))
-        throw new Error(`--format must be table, csv or json, got "${options.format}"`);
+        throw new UsageError(`--format must be table, csv or json, got "${options.format}"`);
       const config = loadConfig(program.opts<{ config?: string }>().config);
       const store = createObjectStore(config.lake);
       const engine = await createQueryEngine(config, store);

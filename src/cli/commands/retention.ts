@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { UsageError } from '#src/cli/cli-errors.ts';
 import { loadConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
 import { runRetention } from '#src/governance/retention/run-retention.ts';
+import { acquireRunLock } from '#src/pipeline/run-lock.ts';
 import { resolveHmacKey } from '#src/privacy/resolve-hmac-key.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 
@@ -18,10 +20,14 @@ export function register(program: Command): void {
     .action(async (options: { dryRun: boolean; now?: string }) => {
       const now = options.now ? new Date(options.now) : new Date();
       if (Number.isNaN(now.getTime()))
-        throw new Error(`--now must be an ISO date or time, got "${options.now}"`);
+        throw new UsageError(`--now must be an ISO date or time, got "${options.now}"`);
       const config = loadConfig(program.opts<{ config?: string }>().config);
       const store = createObjectStore(config.lake);
-      const engine = await createQueryEngine(config, store);
+      const lock = await acquireRunLock(config.stateDir, 'warehouse retention');
+      const engine = await createQueryEngine(config, store).catch(async (error: unknown) => {
+        await lock.release();
+        throw error;
+      });
       const audit = createAuditLog(config);
       const { key } = await resolveHmacKey({ envName: config.privacy.hmacKeyEnv, stateDir: config.stateDir });
       try {
@@ -59,6 +65,7 @@ export function register(program: Command): void {
         console.log(`audited in ${audit.location}`);
       } finally {
         await engine.close();
+        await lock.release();
       }
     });
 }

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '#src/config/warehouse-config.ts';
 import { formatExtractSummary } from '#src/extract/extract-progress.ts';
+import { describeMissingStream } from '#src/extract/stream-health.ts';
 import { formatScorecard } from '#src/kpi/scorecard/format-scorecard.ts';
+import { withRunLock } from '#src/pipeline/run-lock.ts';
 import { type PipelineResult, runPipeline } from '#src/pipeline/run-pipeline.ts';
 import { formatPublicationSummary } from '#src/publish/publish-progress.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
@@ -21,6 +23,10 @@ export function formatRunSummary(result: PipelineResult, store: ObjectStore): st
     `Run ${result.runId} finished in ${duration(result.seconds)} (KPI definitions ${result.kpiVersion})`,
   );
   lines.push('', formatExtractSummary(result.extract.streams));
+  if (result.missingStreams.length > 0) {
+    lines.push('PARTIAL RUN (published as asked with --allow-partial): these streams are incomplete');
+    for (const m of result.missingStreams) lines.push(`  ✗ ${describeMissingStream(m)}`);
+  }
   lines.push(
     `Sentiment: ${result.sentiment.messages} customer messages scored (${result.sentiment.analyser})`,
   );
@@ -61,23 +67,32 @@ export function register(program: Command): void {
     )
     .option('--full-refresh', 'rebuild every model from all landing rows')
     .option('--run-id <id>', 'run id naming the files, manifests and audit entries (default: the start time)')
-    .action(async (opts: { fullRefresh?: boolean; runId?: string }, command: Command) => {
-      const globals = command.optsWithGlobals<{ config?: string }>();
-      const config = loadConfig(globals.config);
-      const controller = new AbortController();
-      process.once('SIGINT', () => {
-        console.log('run: stopping at the next checkpoint (Ctrl-C again to quit at once)');
-        controller.abort(new Error('interrupted'));
-        process.once('SIGINT', () => process.exit(130));
-      });
-      const result = await runPipeline({
-        config,
-        runId: opts.runId,
-        full: opts.fullRefresh,
-        signal: controller.signal,
-        log: (line) => console.log(line),
-      });
-      console.log(formatRunSummary(result, createObjectStore(config.lake)));
-      if (!result.dataTests.passed) process.exitCode = 3;
-    });
+    .option(
+      '--allow-partial',
+      'publish even if some streams failed, labelled as incomplete (default: config publish.allowPartial)',
+    )
+    .action(
+      async (opts: { fullRefresh?: boolean; runId?: string; allowPartial?: boolean }, command: Command) => {
+        const globals = command.optsWithGlobals<{ config?: string }>();
+        const config = loadConfig(globals.config);
+        const controller = new AbortController();
+        process.once('SIGINT', () => {
+          console.log('run: stopping at the next checkpoint (Ctrl-C again to quit at once)');
+          controller.abort(new Error('interrupted'));
+          process.once('SIGINT', () => process.exit(130));
+        });
+        const result = await withRunLock(config.stateDir, 'warehouse run', () =>
+          runPipeline({
+            config,
+            runId: opts.runId,
+            full: opts.fullRefresh,
+            signal: controller.signal,
+            log: (line) => console.log(line),
+            ...(opts.allowPartial ? { allowPartial: true } : {}),
+          }),
+        );
+        console.log(formatRunSummary(result, createObjectStore(config.lake)));
+        if (!result.dataTests.passed) process.exitCode = 3;
+      },
+    );
 }

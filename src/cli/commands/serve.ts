@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '#src/cli/cli-errors.ts';
 import { loadConfig } from '#src/config/warehouse-config.ts';
 import { servePublication } from '#src/dashboard/serve-publication.ts';
 import { readCurrentPointer } from '#src/publish/read-publication.ts';
@@ -13,7 +14,7 @@ export function register(program: Command): void {
     .action(async (flags: { port: string }) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-        throw new Error(`--port must be a whole number from 0 to 65535, got "${flags.port}"`);
+        throw new UsageError(`--port must be a whole number from 0 to 65535, got "${flags.port}"`);
       }
       const config = loadConfig(program.opts<{ config?: string }>().config);
       const store = createObjectStore(config.lake);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '#src/cli/cli-errors.ts';
 import { loadConfig } from '#src/config/warehouse-config.ts';
 import { exportWorld } from '#src/simulator/export-world.ts';
 import type { SimulatorOptions } from '#src/simulator/simulator-config.ts';
@@ -24,7 +25,7 @@ export function parseFaults(text: string): Record<string, number> {
     const [key, value] = part.split('=').map((s) => s.trim());
     const n = Number(value);
     if (!key || value === undefined || Number.isNaN(n))
-      throw new Error(
+      throw new UsageError(
         `--faults: "${part}" is not name=number (e.g. serverErrorRate=0.05,slowRate=0.1,malformedRate=0.01)`,
       );
     out[key] = n;
@@ -35,7 +36,7 @@ export function parseFaults(text: string): Record<string, number> {
 function intFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new Error(`--${name} must be a whole number, got "${value}"`);
+  if (!Number.isInteger(n)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
   return n;
 }
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import { runTransform, type Seed, type TransformProgress } from '#src/models/run-transform.ts';
+import { acquireRunLock } from '#src/pipeline/run-lock.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 
 /** The KPI seeds (`cfg_*` tables) when the KPI module is present; none otherwise. */
@@ -57,7 +58,11 @@ export function register(program: Command): void {
     .action(async (options: { select?: string[]; fullRefresh: boolean; runId?: string }) => {
       const config = loadConfig(program.opts<{ config?: string }>().config);
       const store = createObjectStore(config.lake);
-      const engine = await createQueryEngine(config, store);
+      const lock = await acquireRunLock(config.stateDir, 'warehouse transform');
+      const engine = await createQueryEngine(config, store).catch(async (error: unknown) => {
+        await lock.release();
+        throw error;
+      });
       const runId = options.runId ?? `transform-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       try {
         console.log(`transform ${runId} on ${engine.dialect}${options.fullRefresh ? ' (full refresh)' : ''}`);
@@ -82,6 +87,7 @@ export function register(program: Command): void {
         );
       } finally {
         await engine.close();
+        await lock.release();
       }
     });
 }

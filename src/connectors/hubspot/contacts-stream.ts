@@ -17,7 +17,13 @@ export const cursorField = 'lastmodifieddate';
 
 const SEARCH_PATH = '/crm/v3/objects/contacts/search';
 const BATCH_READ_PATH = '/crm/v3/objects/contacts/batch/read';
-const BATCH_READ_MAX = 100;
+/**
+ * Inputs per batch read. HubSpot takes 100 per batch read, but only 50 when the request asks for
+ * `propertiesWithHistory` (400 VALIDATION_ERROR "The maximum number of inputs supported in a batch
+ * request for property histories is 50"), and this stream always asks for history.
+ * See docs/SOURCE-LIMITS.md.
+ */
+export const HISTORY_BATCH_READ_MAX = 50;
 
 /**
  * Where the stream stands. `idAfter` = NONE: every contact modified before `modifiedMs` is written
@@ -104,7 +110,8 @@ export function contactsStream(client: HubspotClient, config: HubspotConfig): So
     const history = new Map<string, unknown>();
     const exchanges: RawExchange[] = [];
     const batches: string[][] = [];
-    for (let i = 0; i < ids.length; i += BATCH_READ_MAX) batches.push(ids.slice(i, i + BATCH_READ_MAX));
+    for (let i = 0; i < ids.length; i += HISTORY_BATCH_READ_MAX)
+      batches.push(ids.slice(i, i + HISTORY_BATCH_READ_MAX));
     // The batches of one page are independent: sent together, still paced by the app limit.
     const answers = await Promise.all(
       batches.map((batch) =>

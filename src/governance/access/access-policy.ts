@@ -87,6 +87,8 @@ export const kpiMarts: readonly string[] = [
   'ticket_volume_hourly',
   'agent_performance',
   'contact_reasons',
+  // Which source streams a publication holds whole (a view the publisher writes; no personal data).
+  'publication_completeness',
 ];
 
 /** Curated facts and dimensions (published names); any other `fct_` / `dim_` table is one too. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { classifyTable, rolePolicies } from '#src/governance/access/access-policy.ts';
 import { AccessDeniedError } from '#src/governance/access/check-statement.ts';
@@ -70,14 +71,12 @@ const PERIOD_COLUMNS = [
 ];
 
 /**
- * Write everything retained about one customer (or one period) as CSV and Parquet, one pair of
- * files per table, with a manifest of row counts and SHA-256 checksums. Only roles allowed to export
- * (compliance) may; anyone else is refused, and both outcomes are audited. The customer is found
- * through the customer key of the e-mail, then through every id that key pairs with (user ids,
- * contact ids, the tickets they asked), in every table and view that carries one of them.
+ * The export's subject, checked before anything is opened or written: one customer by a valid
+ * e-mail, or a non-empty period of calendar dates. Throws `ExportRequestError` naming the option.
  */
-export async function exportCompliance(options: ExportComplianceOptions): Promise<ComplianceExport> {
-  const { engine, audit, role } = options;
+export function checkExportRequest(
+  options: Pick<ExportComplianceOptions, 'customerEmail' | 'from' | 'to'>,
+): void {
   const byCustomer = options.customerEmail !== undefined;
   const byPeriod = options.from !== undefined || options.to !== undefined;
   if (byCustomer === byPeriod)
@@ -88,8 +87,30 @@ export async function exportCompliance(options: ExportComplianceOptions): Promis
     ['from', options.from],
     ['to', options.to],
   ] as const)
-    if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value))
-      throw new ExportRequestError(`--${name} must be a date YYYY-MM-DD, got "${value}".`);
+    if (value !== undefined && !z.iso.date().safeParse(value).success)
+      throw new ExportRequestError(`--${name} must be a calendar date YYYY-MM-DD, got "${value}".`);
+  // An empty or inverted period exports nothing and would look like "nothing retained": refuse it.
+  if (options.from !== undefined && options.to !== undefined && options.from >= options.to)
+    throw new ExportRequestError(
+      `--from (${options.from}) must be before --to (${options.to}); the period is [from, to).`,
+    );
+  if (byCustomer && !z.email().safeParse(options.customerEmail?.trim()).success)
+    throw new ExportRequestError(
+      `--customer must be an e-mail address (the customer is found by its key), got "${options.customerEmail}".`,
+    );
+}
+
+/**
+ * Write everything retained about one customer (or one period) as CSV and Parquet, one pair of
+ * files per table, with a manifest of row counts and SHA-256 checksums. Only roles allowed to export
+ * (compliance) may; anyone else is refused, and both outcomes are audited. The customer is found
+ * through the customer key of the e-mail, then through every id that key pairs with (user ids,
+ * contact ids, the tickets they asked), in every table and view that carries one of them.
+ */
+export async function exportCompliance(options: ExportComplianceOptions): Promise<ComplianceExport> {
+  const { engine, audit, role } = options;
+  checkExportRequest(options);
+  const byCustomer = options.customerEmail !== undefined;
 
   if (!rolePolicies[role].mayExport) {
     const rule = `only roles that may export (${Object.entries(rolePolicies)

@@ -78,8 +78,10 @@ export function hubspotSearchFixture(contacts: readonly FixtureContact[]) {
     }
     if (request.url.pathname === '/crm/v3/objects/contacts/batch/read') {
       counts.batchRead += 1;
-      const body = request.body as { inputs: { id: string }[] };
-      if (body.inputs.length > 100) return { status: 400, body: { message: 'too many inputs' } };
+      const body = request.body as { inputs: { id: string }[]; propertiesWithHistory?: string[] };
+      // HubSpot: 100 inputs per batch read, 50 when property histories are asked for.
+      const max = (body.propertiesWithHistory ?? []).length > 0 ? 50 : 100;
+      if (body.inputs.length > max) return { status: 400, body: { message: 'too many inputs' } };
       const byId = new Map(contacts.map((c) => [c.id, c]));
       return {
         body: {
