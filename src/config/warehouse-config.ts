@@ -40,6 +40,8 @@ const engineSchema = z.discriminatedUnion('kind', [
     database: z.string().min(1),
     catalog: z.string().default('AwsDataCatalog'),
     region: z.string().optional(),
+    /** Athena API endpoint override, e.g. the local Athena (`warehouse athena-local`); default: AWS. */
+    endpoint: z.url().optional(),
     /** Where curated Iceberg tables live: s3://bucket/prefix/ */
     curatedLocation: z.string().startsWith('s3://'),
   }),

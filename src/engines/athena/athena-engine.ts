@@ -91,6 +91,8 @@ export interface AthenaEngineOptions {
   readonly database: string;
   readonly catalog?: string;
   readonly region?: string;
+  /** Athena API endpoint (the local Athena on loopback); default: the region's AWS endpoint. */
+  readonly endpoint?: string;
   readonly curatedLocation: string;
   /** An AthenaClient to use (tests pass one to aws-sdk-client-mock); default: a new client in `region`. */
   readonly client?: AthenaClient;
@@ -125,7 +127,13 @@ export class AthenaEngine implements QueryEngine {
   private readonly tagger: AthenaTableTagger | undefined;
 
   constructor(readonly options: AthenaEngineOptions) {
-    this.client = options.client ?? new AthenaClient({ region: options.region });
+    this.client =
+      options.client ??
+      new AthenaClient(
+        options.endpoint
+          ? { region: options.region ?? 'us-east-1', endpoint: options.endpoint }
+          : { region: options.region },
+      );
     this.statements = athenaStatements({ curatedLocation: options.curatedLocation });
     this.initialPollMs = options.initialPollMs ?? 200;
     this.maxPollMs = options.maxPollMs ?? 5_000;
