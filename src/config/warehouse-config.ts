@@ -42,6 +42,9 @@ const engineSchema = z.discriminatedUnion('kind', [
     region: z.string().optional(),
     /** Athena API endpoint override, e.g. the local Athena (`warehouse athena-local`); default: AWS. */
     endpoint: z.url().optional(),
+    /** First delay between polls of a running query (doubles up to maxPollMs); tests on the local Athena lower it. */
+    initialPollMs: z.number().int().positive().optional(),
+    maxPollMs: z.number().int().positive().optional(),
     /** Where curated Iceberg tables live: s3://bucket/prefix/ */
     curatedLocation: z.string().startsWith('s3://'),
   }),

@@ -1,4 +1,4 @@
-import type { Token } from './sql-tokens.ts';
+import type { Token } from '../sql-tokens.ts';
 
 /**
  * Athena engine v3's documented rules, as the local Athena enforces them: one small named check per

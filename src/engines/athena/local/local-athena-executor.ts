@@ -4,6 +4,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
 import { DuckDbEngine, duckDbMacroStatements } from '#src/engines/duckdb/duckdb-engine.ts';
 import { toPlain } from '#src/engines/duckdb/duckdb-values.ts';
+import { leadingWords, substituteParameters, type Token, tokenize } from '../sql-tokens.ts';
 import {
   AthenaRuleViolation,
   checkCtasLocationFree,
@@ -24,7 +25,6 @@ import {
   tableNotFound,
 } from './athena-rules.ts';
 import { LocalAthenaCatalog } from './local-athena-catalog.ts';
-import { leadingWords, substituteParameters, type Token, tokenize } from './sql-tokens.ts';
 
 export interface ResultColumn {
   readonly name: string;
