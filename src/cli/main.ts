@@ -18,6 +18,7 @@ const commandModules = [
   () => import('./commands/retention.ts'),
   () => import('./commands/audit.ts'),
   () => import('./commands/serve.ts'),
+  () => import('./commands/athena-local.ts'),
 ];
 
 export async function buildProgram(): Promise<Command> {

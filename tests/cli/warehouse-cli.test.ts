@@ -33,6 +33,7 @@ const subcommands = [
   'export',
   'retention',
   'audit',
+  'athena-local',
 ];
 
 describe('the warehouse command', () => {
