@@ -22,6 +22,7 @@ const commandModules: Record<string, () => Promise<{ register: (program: Command
   retention: () => import('./commands/retention.ts'),
   audit: () => import('./commands/audit.ts'),
   serve: () => import('./commands/serve.ts'),
+  'athena-local': () => import('./commands/athena-local.ts'),
 };
 
 /** The global options that take a value, so the command name is found after them. */
@@ -68,7 +69,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
 }
 
 /** Commands that never open the query engine (and must work while it is misconfigured). */
-const ENGINE_FREE_COMMANDS = new Set(['simulate', 'audit']);
+const ENGINE_FREE_COMMANDS = new Set(['simulate', 'audit', 'athena-local']);
 
 /** A reader that stopped reading (`warehouse audit show | head`) ends the output, not the command with a stack. */
 function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {

@@ -42,6 +42,11 @@ const engineSchema = z.discriminatedUnion('kind', [
     database: z.string().min(1),
     catalog: z.string().default('AwsDataCatalog'),
     region: z.string().optional(),
+    /** Athena API endpoint override, e.g. the local Athena (`warehouse athena-local`); default: AWS. */
+    endpoint: z.url().optional(),
+    /** First delay between polls of a running query (doubles up to maxPollMs); tests on the local Athena lower it. */
+    initialPollMs: z.number().int().positive().optional(),
+    maxPollMs: z.number().int().positive().optional(),
     /** Where curated Iceberg tables live: s3://bucket/prefix/ */
     curatedLocation: z.string().startsWith('s3://'),
   }),

@@ -53,6 +53,8 @@ export interface SeedTableInput {
   readonly columns: Readonly<Record<string, ColumnType>>;
   readonly rows: readonly Readonly<Record<string, unknown>>[];
   readonly runId: string;
+  /** What holds the name now (from the catalog): nothing on a first deployment. */
+  readonly existing?: 'table' | 'view';
 }
 
 export interface RelationInput {

@@ -235,18 +235,25 @@ export async function runTransform(options: TransformOptions): Promise<Transform
       columns: { full_refresh: 'boolean' },
       rows: [{ full_refresh: full }],
     };
+    // What exists, read once and kept current as seeds and models are built (each lookup is a
+    // query on Athena).
+    const relations = await engine.listRelations();
     for (const seed of [...(options.seeds ?? []), refresh]) {
       const table = `cfg_${seed.name}`;
       await runAll(
         engine,
-        engine.statements.seedTable({ name: table, columns: seed.columns, rows: seed.rows, runId }),
+        engine.statements.seedTable({
+          name: table,
+          columns: seed.columns,
+          rows: seed.rows,
+          runId,
+          existing: relations.get(table),
+        }),
         signal,
       );
+      relations.set(table, 'table');
       options.onProgress?.({ stage: 'seed', table, rows: seed.rows.length });
     }
-
-    // What exists, read once and kept current as models are built (each lookup is a query on Athena).
-    const relations = await engine.listRelations();
     const results: ModelRunResult[] = [];
     for (const [index, model] of chosen.entries()) {
       options.onProgress?.({ stage: 'model-start', model: model.name, index, total: chosen.length });

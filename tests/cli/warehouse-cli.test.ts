@@ -34,6 +34,7 @@ const subcommands = [
   'export',
   'retention',
   'audit',
+  'athena-local',
 ];
 
 describe('the warehouse command', () => {

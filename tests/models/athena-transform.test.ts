@@ -237,12 +237,13 @@ describe('on Athena, a transform', () => {
     );
   });
 
-  it('advances the watermark and closes the run through Kysely (Trino SQL with ? parameters)', () => {
+  it('advances the watermark and closes the run through Kysely (Trino SQL, values inlined as literals)', () => {
     expect(
       find(
-        /^insert into "landing_watermarks" \("file_key", "source", "stream", "size_bytes", "last_modified", "run_id"\) values \(\?/,
+        /^insert into "landing_watermarks" \("file_key", "source", "stream", "size_bytes", "last_modified", "run_id"\) values \('landing\//,
       ),
     ).toHaveLength(1);
-    expect(find(/^update "warehouse_runs" set "status" = \?/)).toHaveLength(1);
+    expect(find(/^update "warehouse_runs" set "status" = 'succeeded'/)).toHaveLength(1);
+    expect(statements.some((s) => s.includes('?'))).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ with tickets as (
 logged as (
   select
     e.ticket_id,
-    from_unixtime(e.changed_s) as created_at,
+    cast(at_timezone(from_unixtime(e.changed_s), 'UTC') as timestamp(6)) as created_at,
     e.event_order,
     e.event_id,
     e.status

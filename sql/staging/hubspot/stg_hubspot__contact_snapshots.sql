@@ -21,12 +21,12 @@ final as (
     select
         contact_id,
         customer_key,
-        from_iso8601_timestamp(valid_from) as valid_from,
+        cast(at_timezone(from_iso8601_timestamp(valid_from), 'UTC') as timestamp(6)) as valid_from,
         vip_tier,
         kyc_level,
-        from_iso8601_timestamp(last_trade_at) as last_trade_at,
+        cast(at_timezone(from_iso8601_timestamp(last_trade_at), 'UTC') as timestamp(6)) as last_trade_at,
         _run_id as extraction_run_id,
-        from_iso8601_timestamp(_extracted_at) as extracted_at
+        cast(at_timezone(from_iso8601_timestamp(_extracted_at), 'UTC') as timestamp(6)) as extracted_at
     from ranked
     where version_rank = 1
 )

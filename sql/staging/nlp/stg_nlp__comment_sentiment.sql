@@ -24,9 +24,9 @@ final as (
         language,
         sentiment_score,
         analyser,
-        from_iso8601_timestamp(analysed_at) as analysed_at,
+        cast(at_timezone(from_iso8601_timestamp(analysed_at), 'UTC') as timestamp(6)) as analysed_at,
         _run_id as extraction_run_id,
-        from_iso8601_timestamp(_extracted_at) as extracted_at
+        cast(at_timezone(from_iso8601_timestamp(_extracted_at), 'UTC') as timestamp(6)) as extracted_at
     from ranked
     where version_rank = 1
 )

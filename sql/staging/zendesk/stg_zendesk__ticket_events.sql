@@ -22,7 +22,7 @@ final as (
         event_id,
         audit_id,
         ticket_id,
-        from_iso8601_timestamp(created_at) as created_at,
+        cast(at_timezone(from_iso8601_timestamp(created_at), 'UTC') as timestamp(6)) as created_at,
         updater_id,
         via_channel,
         event_type,
@@ -30,7 +30,7 @@ final as (
         value,
         previous_value,
         _run_id as extraction_run_id,
-        from_iso8601_timestamp(_extracted_at) as extracted_at
+        cast(at_timezone(from_iso8601_timestamp(_extracted_at), 'UTC') as timestamp(6)) as extracted_at
     from ranked
     where version_rank = 1
 )

@@ -24,7 +24,7 @@ final as (
         description,
         generated_timestamp,
         _run_id as extraction_run_id,
-        from_iso8601_timestamp(_extracted_at) as extracted_at
+        cast(at_timezone(from_iso8601_timestamp(_extracted_at), 'UTC') as timestamp(6)) as extracted_at
     from ranked
     where version_rank = 1
 )

@@ -37,11 +37,11 @@ final as (
         tags,
         custom_fields,
         is_deleted,
-        from_iso8601_timestamp(created_at) as created_at,
-        from_iso8601_timestamp(updated_at) as updated_at,
+        cast(at_timezone(from_iso8601_timestamp(created_at), 'UTC') as timestamp(6)) as created_at,
+        cast(at_timezone(from_iso8601_timestamp(updated_at), 'UTC') as timestamp(6)) as updated_at,
         generated_timestamp,
         _run_id as extraction_run_id,
-        from_iso8601_timestamp(_extracted_at) as extracted_at
+        cast(at_timezone(from_iso8601_timestamp(_extracted_at), 'UTC') as timestamp(6)) as extracted_at
     from ranked
     where version_rank = 1
 )

@@ -22,6 +22,7 @@ import type {
 import { AthenaDialect } from './athena-dialect.ts';
 import { athenaStatements } from './athena-statements.ts';
 import { AthenaTableTagger, type AthenaTableTagging } from './athena-table-tagger.ts';
+import { substituteParameters, tokenize } from './sql-tokens.ts';
 
 export type AthenaEngineConfig = Extract<WarehouseConfig['engine'], { kind: 'athena' }>;
 
@@ -91,6 +92,8 @@ export interface AthenaEngineOptions {
   readonly database: string;
   readonly catalog?: string;
   readonly region?: string;
+  /** Athena API endpoint (the local Athena on loopback); default: the region's AWS endpoint. */
+  readonly endpoint?: string;
   readonly curatedLocation: string;
   /** An AthenaClient to use (tests pass one to aws-sdk-client-mock); default: a new client in `region`. */
   readonly client?: AthenaClient;
@@ -125,7 +128,13 @@ export class AthenaEngine implements QueryEngine {
   private readonly tagger: AthenaTableTagger | undefined;
 
   constructor(readonly options: AthenaEngineOptions) {
-    this.client = options.client ?? new AthenaClient({ region: options.region });
+    this.client =
+      options.client ??
+      new AthenaClient(
+        options.endpoint
+          ? { region: options.region ?? 'us-east-1', endpoint: options.endpoint }
+          : { region: options.region },
+      );
     this.statements = athenaStatements({ curatedLocation: options.curatedLocation });
     this.initialPollMs = options.initialPollMs ?? 200;
     this.maxPollMs = options.maxPollMs ?? 5_000;
@@ -142,6 +151,10 @@ export class AthenaEngine implements QueryEngine {
 
   async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
     const { signal, parameters } = options;
+    // Athena takes execution parameters only in the WHERE clause of SELECT / INSERT / CTAS / UNLOAD
+    // (not in VALUES, SET or LIMIT, not in UPDATE / DELETE / MERGE): every value is inlined as a
+    // literal instead, one path for all statements.
+    if (parameters && parameters.length > 0) sql = inlineParameters(sql, parameters);
     if (signal?.aborted) throw new AthenaQueryAbortedError(undefined, sql);
     const started = await this.withThrottleRetry(() =>
       this.client.send(
@@ -149,8 +162,6 @@ export class AthenaEngine implements QueryEngine {
           QueryString: sql,
           WorkGroup: this.options.workgroup,
           QueryExecutionContext: { Database: this.options.database, Catalog: this.options.catalog },
-          ExecutionParameters:
-            parameters && parameters.length > 0 ? parameters.map(athenaLiteral) : undefined,
         }),
       ),
     );
@@ -279,13 +290,30 @@ function isThrottle(error: unknown): boolean {
   return name === 'TooManyRequestsException' || name === 'ThrottlingException';
 }
 
-/** Athena execution parameters are SQL literals. */
+/**
+ * A parameter as a Trino SQL literal. Trino string literals have no backslash escapes, so doubling
+ * `'` is the whole escaping; numbers must be finite; dates become UTC TIMESTAMP literals.
+ */
 export function athenaLiteral(value: QueryParameter): string {
   if (value === null) return 'NULL';
-  if (value instanceof Date) return `TIMESTAMP '${value.toISOString().replace('T', ' ').replace('Z', '')}'`;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new TypeError('parameter is an invalid Date');
+    return `TIMESTAMP '${value.toISOString().replace('T', ' ').replace('Z', '')}'`;
+  }
   if (typeof value === 'string') return quoteString(value);
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'bigint') return value.toString();
+  if (!Number.isFinite(value)) throw new TypeError(`parameter is not a finite number: ${value}`);
   return String(value);
+}
+
+/** Replace each `?` placeholder (outside quotes and comments) by its value's literal, in order. */
+export function inlineParameters(sql: string, parameters: readonly QueryParameter[]): string {
+  const tokens = tokenize(sql);
+  const placeholders = tokens.filter((t) => t.kind === 'param').length;
+  if (placeholders !== parameters.length)
+    throw new TypeError(`the statement has ${placeholders} placeholders but ${parameters.length} parameters`);
+  return substituteParameters(sql, tokens, parameters.map(athenaLiteral));
 }
 
 const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'integer', 'int', 'bigint']);

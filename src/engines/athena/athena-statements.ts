@@ -77,8 +77,10 @@ export function athenaStatements(options: { readonly curatedLocation: string }):
       ];
     },
 
-    seedTable({ name, columns, rows, runId }) {
-      return this.replaceTable({ name, sql: valuesQuery(columns, rows), runId, existing: 'table' });
+    seedTable({ name, columns, rows, runId, existing }) {
+      // Renaming a table that is not there fails (a first deployment, an emptied catalog): swap
+      // only what the catalog holds.
+      return this.replaceTable({ name, sql: valuesQuery(columns, rows), runId, existing });
     },
 
     createView({ name, sql, existing }) {

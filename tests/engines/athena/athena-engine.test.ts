@@ -136,20 +136,18 @@ describe('AthenaEngine.execute', () => {
     ]);
   });
 
-  it('passes parameters as SQL literals (execution parameters)', async () => {
+  it('inlines parameters as SQL literals, never as execution parameters (Athena refuses them outside WHERE)', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-2' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
     athena.on(GetQueryResultsCommand).resolves(page([['n', 'bigint']], [], { header: true }));
-    await engine().execute('SELECT ? , ?, ?, ?, ?', {
-      parameters: ["it's", 3, true, null, new Date('2026-01-02T03:04:05.006Z')],
+    await engine().execute("SELECT ? , ?, ?, ?, ? WHERE '?' = ?", {
+      parameters: ["it's", 3, true, null, new Date('2026-01-02T03:04:05.006Z'), "x' OR '1'='1"],
     });
-    expect(athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.ExecutionParameters).toEqual([
-      "'it''s'",
-      '3',
-      'TRUE',
-      'NULL',
-      "TIMESTAMP '2026-01-02 03:04:05.006'",
-    ]);
+    const input = athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input;
+    expect(input?.ExecutionParameters).toBeUndefined();
+    expect(input?.QueryString).toBe(
+      "SELECT 'it''s' , 3, TRUE, NULL, TIMESTAMP '2026-01-02 03:04:05.006' WHERE '?' = 'x'' OR ''1''=''1'",
+    );
   });
 
   it('turns FAILED into AthenaQueryFailedError carrying the reason and the statement', async () => {
@@ -240,7 +238,7 @@ interface Db {
 }
 
 describe('Kysely on the Athena dialect', () => {
-  it('compiles to Trino (double quotes, ? parameters) and runs through the engine', async () => {
+  it('compiles to Trino (double quotes) with the parameters inlined as literals and runs through the engine', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-8' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
     athena
@@ -249,8 +247,8 @@ describe('Kysely on the Athena dialect', () => {
     const db = new Kysely<Db>({ dialect: new AthenaDialect(engine()) });
     const rows = await db.selectFrom('warehouse_runs').select('status').where('run_id', '=', 'r-1').execute();
     const input = athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input;
-    expect(input?.QueryString).toBe('select "status" from "warehouse_runs" where "run_id" = ?');
-    expect(input?.ExecutionParameters).toEqual(["'r-1'"]);
+    expect(input?.QueryString).toBe('select "status" from "warehouse_runs" where "run_id" = \'r-1\'');
+    expect(input?.ExecutionParameters).toBeUndefined();
     expect(rows).toEqual([{ status: 'succeeded' }]);
   });
 

@@ -1,0 +1,87 @@
+/**
+ * The local Athena's Glue catalog: what kind each relation is and where its data lives. DuckDB holds
+ * the rows; this holds what DuckDB does not know about Athena tables: Iceberg locations, partition
+ * specs and snapshots, external (Hive) tables' locations and columns, and the locations whose data
+ * a DROP deleted.
+ */
+export type RelationKind = 'iceberg' | 'hive' | 'view';
+
+export interface Snapshot {
+  readonly id: number;
+  readonly operation: 'create' | 'append' | 'overwrite' | 'delete' | 'replace' | 'optimize';
+  readonly at: string;
+}
+
+export interface CatalogRelation {
+  readonly database: string;
+  name: string;
+  readonly kind: RelationKind;
+  readonly location?: string;
+  readonly partitioning: readonly string[];
+  readonly snapshots: Snapshot[];
+  /** Rows deleted or overwritten since the last VACUUM: still in older snapshots' data files. */
+  retainedDeletedRows: number;
+  /** External (Hive) tables: declared columns (name → Hive type) and partition columns. */
+  readonly columns?: Readonly<Record<string, string>>;
+  readonly partitionColumns?: Readonly<Record<string, string>>;
+}
+
+export class LocalAthenaCatalog {
+  private readonly relations = new Map<string, CatalogRelation>();
+  /** Locations whose data files were deleted by DROP TABLE of an Iceberg table. */
+  readonly deletedLocations = new Set<string>();
+  private nextSnapshot = 1;
+
+  private key(database: string, name: string): string {
+    return `${database}.${name.toLowerCase()}`;
+  }
+
+  get(database: string, name: string): CatalogRelation | undefined {
+    return this.relations.get(this.key(database, name));
+  }
+
+  list(database: string): CatalogRelation[] {
+    return [...this.relations.values()].filter((r) => r.database === database);
+  }
+
+  add(relation: Omit<CatalogRelation, 'snapshots' | 'retainedDeletedRows'>): CatalogRelation {
+    const entry: CatalogRelation = { ...relation, snapshots: [], retainedDeletedRows: 0 };
+    if (relation.kind === 'iceberg') this.snapshot(entry, 'create');
+    this.relations.set(this.key(relation.database, relation.name), entry);
+    if (relation.location) this.deletedLocations.delete(relation.location);
+    return entry;
+  }
+
+  remove(database: string, name: string): CatalogRelation | undefined {
+    const entry = this.get(database, name);
+    if (!entry) return undefined;
+    this.relations.delete(this.key(database, name));
+    // Dropping an Iceberg table deletes its data and metadata files, not just the catalog entry.
+    if (entry.kind === 'iceberg' && entry.location) this.deletedLocations.add(entry.location);
+    return entry;
+  }
+
+  rename(database: string, from: string, to: string): void {
+    const entry = this.get(database, from);
+    if (!entry) return;
+    this.relations.delete(this.key(database, from));
+    entry.name = to;
+    this.relations.set(this.key(database, to), entry);
+  }
+
+  /** The relation whose location this is (or is under), if any. */
+  locationUser(location: string): CatalogRelation | undefined {
+    const norm = withSlash(location);
+    return [...this.relations.values()].find(
+      (r) => r.location && (withSlash(r.location).startsWith(norm) || norm.startsWith(withSlash(r.location))),
+    );
+  }
+
+  snapshot(entry: CatalogRelation, operation: Snapshot['operation']): void {
+    entry.snapshots.push({ id: this.nextSnapshot++, operation, at: new Date().toISOString() });
+  }
+}
+
+function withSlash(location: string): string {
+  return location.endsWith('/') ? location : `${location}/`;
+}
