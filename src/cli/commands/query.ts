@@ -1,10 +1,12 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import type { Row } from '#src/engines/query-engine.ts';
 import { roleSchema } from '#src/governance/access/role.ts';
 import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
-import { runQueryAsRole } from '#src/governance/query/run-query-as-role.ts';
+import { createStatementArchive } from '#src/governance/audit/statement-archive.ts';
+import { type RoleQueryResult, runQueryAsRole } from '#src/governance/query/run-query-as-role.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 
 /** `warehouse query --role ROLE "SQL"`: a read-only statement checked against the access policy. */
@@ -26,27 +28,47 @@ export function register(program: Command): void {
       if (!['table', 'csv', 'json'].includes(options.format))
         throw new Error(`--format must be table, csv or json, got "${options.format}"`);
       const config = loadConfig(program.opts<{ config?: string }>().config);
-      const store = createObjectStore(config.lake);
-      const engine = await createQueryEngine(config, store);
       const audit = createAuditLog(config, { actor: options.as });
-      try {
-        const result = await runQueryAsRole({
-          engine,
+      const statements = createStatementArchive(config);
+      let result: RoleQueryResult;
+      if (config.engine.kind === 'duckdb') {
+        // Locally the warehouse file is only ever opened read-only, in the sandbox process.
+        result = await runQueryAsRole({
+          duckdb: {
+            database: resolve(config.engine.database),
+            allowedDirectories: config.lake.kind === 'local' ? [resolve(config.lake.root, 'landing')] : [],
+          },
           audit,
+          statements,
           role: role.data,
           sql,
           actor: options.as,
-          sqlDir: options.sqlDir,
-          schema: config.engine.kind === 'athena' ? config.engine.database : undefined,
         });
-        print(result.columns, result.rows, options.format);
-        if (options.format === 'table')
-          console.error(
-            `${result.rows.length} rows; audited (statement sha256 ${result.statementHash.slice(0, 12)}…)`,
-          );
-      } finally {
-        await engine.close();
+      } else {
+        const store = createObjectStore(config.lake);
+        const engine = await createQueryEngine(config, store);
+        try {
+          result = await runQueryAsRole({
+            engine,
+            audit,
+            statements,
+            role: role.data,
+            sql,
+            actor: options.as,
+            sqlDir: options.sqlDir,
+            schema: config.engine.database,
+          });
+        } finally {
+          await engine.close();
+        }
       }
+      print(result.columns, result.rows, options.format);
+      if (result.truncated)
+        console.error(`result cut off at ${result.rows.length} rows (the row budget of role ${role.data})`);
+      if (options.format === 'table')
+        console.error(
+          `${result.rows.length} rows; audited (statement sha256 ${result.statementHash.slice(0, 12)}…)`,
+        );
     });
 }
 

@@ -30,10 +30,14 @@ export class AccessDeniedError extends Error {
     readonly table: string | undefined,
     readonly column: string | undefined,
     detail: string,
+    /** `detail` is already the whole message (relayed from the sandbox process). */
+    verbatim = false,
   ) {
     super(
-      `Access denied for role ${role}: ${detail}. Rule: ${rule}. ` +
-        'Query the KPI marts or non-personal columns, or ask the compliance role.',
+      verbatim
+        ? detail
+        : `Access denied for role ${role}: ${detail}. Rule: ${rule}. ` +
+            'Query the KPI marts or non-personal columns, or ask the compliance role.',
     );
   }
 }
