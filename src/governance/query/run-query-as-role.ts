@@ -111,6 +111,7 @@ async function runInSandbox(
   const { audit, role, sql } = options;
   const budget = { ...roleBudgets[role], ...options.budget };
   const host = options.sandbox ?? new SandboxHost();
+  const base = { actor: options.actor, role };
   let reply: SandboxReply;
   try {
     reply = await host.query({
@@ -120,10 +121,19 @@ async function runInSandbox(
       role,
       sql,
     });
+  } catch (error) {
+    // The sandbox could not take the statement (it did not start): nothing ran, but it is audited.
+    await audit.append({
+      ...base,
+      action: 'query',
+      target: 'statement',
+      outcome: 'failure',
+      details: { ...statement, engine: 'duckdb', error: 'sandbox_unavailable' },
+    });
+    throw new QueryFailedError((error as Error).message, 'sandbox_unavailable');
   } finally {
     if (!options.sandbox) await host.close();
   }
-  const base = { actor: options.actor, role };
   const readDetails = (access: QueryAccess | undefined) =>
     access
       ? {
