@@ -186,6 +186,18 @@ const families = (): Record<string, Attack[]> => ({
     },
     { role: 'analyst', sql: 'select * from fct_ticket_contacts_recent', expected: 'denied' },
     { role: 'analyst', sql: 'select note from wh_secrets', expected: 'denied' },
+    {
+      role: 'analyst',
+      sql: "select value from fct_ticket_events where field_name = 'subject'",
+      expected: 'denied',
+    },
+    { role: 'analyst', sql: 'select max(length(value)) from fct_ticket_events', expected: 'denied' },
+    { role: 'engineer', sql: 'select previous_value, value from fct_ticket_events', expected: 'denied' },
+    {
+      role: 'analyst',
+      sql: 'select field_name, count(*) from fct_ticket_events group by 1',
+      expected: 'no leak',
+    },
     { role: 'engineer', sql: 'select * from landing_zendesk__ticket_texts', expected: 'denied' },
     { role: 'engineer', sql: 'select * from landing_zendesk__user_pii', expected: 'denied' },
     { role: 'engineer', sql: 'select count(*) from landing_zendesk__tickets', expected: 'no leak' },

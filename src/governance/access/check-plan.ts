@@ -6,6 +6,7 @@ import {
   roleReadsColumn,
   ruleFor,
   type TableClassification,
+  textRows,
 } from './access-policy.ts';
 import { AccessDeniedError } from './check-statement.ts';
 import type { Role } from './role.ts';
@@ -120,4 +121,39 @@ export function checkPlannedAccess(
     columns: [...new Set(columns)].sort(),
     functionScans: [...new Set(analysis.functionScans)].sort(),
   };
+}
+
+/**
+ * The checks a plan still needs against the data: a scan of a column that holds message text on
+ * some rows (`textRows`) by a role without `text` is allowed only while no such row has a value —
+ * a fact built before the text was withheld upstream is refused until it is rebuilt.
+ */
+export function textRowChecks(
+  role: Role,
+  access: PlannedAccess,
+): { readonly table: string; readonly columns: readonly string[]; readonly sql: string }[] {
+  if (roleReadsColumn(role, 'text')) return [];
+  const checks: { table: string; columns: string[]; sql: string }[] = [];
+  for (const [table, rows] of Object.entries(textRows)) {
+    const read = rows.columns.filter((c) => access.columns.includes(`${table}.${c}`));
+    if (read.length === 0) continue;
+    checks.push({
+      table,
+      columns: read,
+      sql: `SELECT count(*) FROM ${table} WHERE (${rows.textWhen}) AND (${read.map((c) => `${c} IS NOT NULL`).join(' OR ')})`,
+    });
+  }
+  return checks;
+}
+
+/** Refuse a plan whose text-row check found message text. */
+export function denyTextRows(role: Role, table: string, column: string, found: number): never {
+  throw new AccessDeniedError(
+    role,
+    ruleFor(role),
+    table,
+    column,
+    `column ${column} of ${table} holds message text in ${found} free-text field-change rows ` +
+      `(built before subjects were withheld; rebuild ${table} with --full-refresh)`,
+  );
 }

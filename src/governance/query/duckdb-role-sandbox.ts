@@ -200,6 +200,12 @@ export class DuckDbRoleSandbox {
     }
   }
 
+  /** Run one of the warehouse's own checks (never a user's statement); the first column of the first row. */
+  async scalar(sql: string): Promise<unknown> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRows()[0]?.[0];
+  }
+
   interrupt(): void {
     this.connection.interrupt();
   }

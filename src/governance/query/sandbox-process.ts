@@ -7,7 +7,12 @@
  */
 
 import { ruleFor } from '#src/governance/access/access-policy.ts';
-import { checkPlannedAccess, type PlannedAccess } from '#src/governance/access/check-plan.ts';
+import {
+  checkPlannedAccess,
+  denyTextRows,
+  type PlannedAccess,
+  textRowChecks,
+} from '#src/governance/access/check-plan.ts';
 import { AccessDeniedError } from '#src/governance/access/check-statement.ts';
 import { DuckDbRoleSandbox, StatementRejected } from './duckdb-role-sandbox.ts';
 import type { SandboxReply, SandboxRequest } from './sandbox-protocol.ts';
@@ -44,6 +49,10 @@ export async function answer(
     }, budget.timeoutMs);
     const analysis = await box.analyse(sql);
     access = checkPlannedAccess(role, analysis, box.catalog);
+    for (const check of textRowChecks(role, access)) {
+      const found = Number(await box.scalar(check.sql));
+      if (found > 0) denyTextRows(role, check.table, check.columns[0]!, found);
+    }
     onPlanned({ kind: 'planned', id, access });
     const result = await box.run(sql, budget.maxRows);
     if (timedOut) throw new Error('INTERRUPT Error: Interrupted!');
