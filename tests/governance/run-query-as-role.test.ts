@@ -9,7 +9,7 @@ import { sha256Hex } from '#src/governance/audit/audit-entry.ts';
 import { AuditLog } from '#src/governance/audit/audit-log.ts';
 import { LocalAuditSink } from '#src/governance/audit/local/local-audit-sink.ts';
 import { LocalStatementArchive } from '#src/governance/audit/statement-archive.ts';
-import { runQueryAsRole } from '#src/governance/query/run-query-as-role.ts';
+import { QueryFailedError, runQueryAsRole } from '#src/governance/query/run-query-as-role.ts';
 import { SandboxHost } from '#src/governance/query/sandbox-host.ts';
 import { buildGovernanceWorld, type GovernanceWorld } from '#tests/governance/fixtures/governance-world.ts';
 
@@ -190,6 +190,61 @@ describe('the compliance role', () => {
       'carol@example.com',
     ]);
     expect(viaView.rows).toEqual([{ n: 90 }]);
+  });
+});
+
+describe('the budget of a role', () => {
+  const within = (role: Role, sql: string, budget: Parameters<typeof runQueryAsRole>[0]['budget']) =>
+    runQueryAsRole({ duckdb: { database }, sandbox, audit, statements, role, sql, budget });
+  const lastEntry = async () => (await audit.tail(1))[0]!;
+
+  it('interrupts an endless recursive CTE at its time budget and audits it', async () => {
+    const error = await within(
+      'analyst',
+      'with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r',
+      { timeoutMs: 1_000 },
+    ).catch((e) => e);
+
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect(error.reason).toBe('time');
+    expect(await lastEntry()).toMatchObject({
+      action: 'query',
+      outcome: 'failure',
+      details: { error: 'time' },
+    });
+  });
+
+  it('kills a statement DuckDB cannot interrupt, and audits the kill', async () => {
+    const error = await within('analyst', "select length(repeat('x', 2000000000))", {
+      timeoutMs: 1_000,
+    }).catch((e) => e);
+
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect(error.reason).toBe('killed:time');
+    expect(await lastEntry()).toMatchObject({ outcome: 'failure', details: { error: 'killed:time' } });
+  });
+
+  it('stops a statement past its memory budget and audits it', async () => {
+    const error = await within('analyst', 'select list(i) from range(50000000) t(i)', {
+      memoryLimit: '64MB',
+      maxTempDirectorySize: '0B',
+    }).catch((e) => e);
+
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect(['memory', 'killed:memory']).toContain(error.reason);
+    expect((await lastEntry()).outcome).toBe('failure');
+  });
+
+  it('cuts a result off at the row budget and says so', async () => {
+    const result = await within('analyst', 'select event_id from fct_ticket_events', { maxRows: 7 });
+
+    expect(result.rows).toHaveLength(7);
+    expect(result.truncated).toBe(true);
+    expect(await lastEntry()).toMatchObject({
+      outcome: 'success',
+      counts: { rows: 7 },
+      details: { truncated: true },
+    });
   });
 });
 
