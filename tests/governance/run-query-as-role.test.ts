@@ -235,6 +235,31 @@ describe('the budget of a role', () => {
     expect((await lastEntry()).outcome).toBe('failure');
   });
 
+  it('audits a query whose process dies while it runs, with what it was reading', async () => {
+    // Prepare: a host whose process is killed from outside as soon as the statement starts to run.
+    const crashing = new SandboxHost({ onPlanned: (pid) => process.kill(pid, 'SIGKILL') });
+
+    // Act
+    const error = await runQueryAsRole({
+      duckdb: { database },
+      sandbox: crashing,
+      audit,
+      statements,
+      role: 'analyst',
+      sql: 'with recursive r(n) as (select 1 union all select n + 1 from r) select max(n), count(channel) from r, fct_tickets',
+    }).catch((e) => e);
+    await crashing.close();
+
+    // Assess
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect(error.reason).toBe('killed:crash');
+    expect(await lastEntry()).toMatchObject({
+      outcome: 'failure',
+      target: 'fct_tickets',
+      details: { error: 'killed:crash', columns: ['fct_tickets.channel'] },
+    });
+  });
+
   it('cuts a result off at the row budget and says so', async () => {
     const result = await within('analyst', 'select event_id from fct_ticket_events', { maxRows: 7 });
 

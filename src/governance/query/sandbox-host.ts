@@ -38,6 +38,9 @@ export class SandboxHost {
   /** Processes started so far (a killed one is replaced). */
   started = 0;
 
+  /** `onPlanned`: told when a statement passed its checks and starts to run (with its process id). */
+  constructor(private readonly options: { onPlanned?: (pid: number, access: PlannedAccess) => void } = {}) {}
+
   query(request: Omit<SandboxRequest, 'id'>): Promise<SandboxReply> {
     const run = this.queue.then(() => this.send({ ...request, id: this.nextId++ }));
     this.queue = run.catch(() => undefined);
@@ -89,6 +92,7 @@ export class SandboxHost {
       if (!pending || message.id !== pending.request.id) return;
       if (message.kind === 'planned') {
         pending.access = message.access;
+        if (child.pid !== undefined) this.options.onPlanned?.(child.pid, message.access);
         return;
       }
       this.finish(message);

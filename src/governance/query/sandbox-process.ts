@@ -23,7 +23,7 @@ export interface SandboxProgress {
   readonly access: PlannedAccess;
 }
 
-/** Answer one request (exported for the host's in-process fallback and for tests). */
+/** Answer one request: open, analyse, check, run, close. */
 export async function answer(
   request: SandboxRequest,
   onPlanned: (progress: SandboxProgress) => void = () => {},
