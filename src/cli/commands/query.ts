@@ -14,12 +14,12 @@ export function register(program: Command): void {
   program
     .command('query')
     .description(
-      'run a read-only SQL statement (Athena dialect) as a role; refused and audited if it reads what the role may not',
+      'run one read-only SELECT as a role (locally in a read-only DuckDB sandbox with the Trino macros, Athena in AWS); refused and audited if it reads what the role may not',
     )
     .requiredOption('-r, --role <role>', `analyst, compliance, engineer or pipeline`)
     .option('--as <actor>', 'who is asking, for the audit log (default: the OS user)')
     .option('--format <format>', 'table, csv or json', 'table')
-    .option('--sql-dir <dir>', 'folder of the SQL models (view definitions)', 'sql')
+    .option('--sql-dir <dir>', 'folder of the SQL models (view definitions; Athena pre-check only)', 'sql')
     .argument('<sql>', 'the statement')
     .action(async (sql: string, options: { role: string; as?: string; format: string; sqlDir: string }) => {
       const role = roleSchema.safeParse(options.role);

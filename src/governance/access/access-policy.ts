@@ -2,9 +2,10 @@ import { type LandingStream, landingStreams, landingTableName } from '#src/landi
 import type { Role } from './role.ts';
 
 /**
- * The access policy, declared once. The local `warehouse query --role` enforces it
- * (`check-statement.ts`), and the AWS deployment renders it (`renderAccessPolicy`) into Lake
- * Formation grants with column exclusions and one Athena workgroup per role.
+ * The access policy, declared once. The local `warehouse query --role` enforces it against
+ * DuckDB's own plan of the statement (`check-plan.ts`, in a read-only sandbox), and the AWS
+ * deployment renders it (`renderAccessPolicy`) into Lake Formation grants with column exclusions
+ * and one Athena workgroup per role (where `check-statement.ts` only pre-checks).
  *
  * A table belongs to one class; a role reads the classes listed for it. Independently, a column is
  * `personal` or `text` (from the landing declaration, or by name in curated tables) and only roles

@@ -65,6 +65,10 @@ interface Touched {
  * throw `AccessDeniedError` if `role` may not read one of them. Returns what it touches, for the
  * audit. Unqualified columns are matched against every relation in scope, and `*` of a derived
  * table against all of them: when unsure it refuses, never allows.
+ *
+ * This is a second parser's reading of the statement, so it is only an early refusal on Athena,
+ * where Lake Formation and the role's workgroup enforce the policy. It must never be what allows a
+ * statement on an engine that runs the raw text (DuckDB locally: see `check-plan.ts`).
  */
 export function checkStatement(sql: string, role: Role, catalog: RelationCatalog): StatementAccess {
   const rule = ruleFor(role);
