@@ -59,6 +59,8 @@ export interface SandboxOptions {
   /** Folders the warehouse's own views may read (the lake's landing folder); nothing else. */
   readonly allowedDirectories?: readonly string[];
   readonly budget: RoleBudget;
+  /** Where the instance's spill folder is made (default: the OS temp folder). */
+  readonly tempRoot?: string;
 }
 
 /**
@@ -75,7 +77,7 @@ export class DuckDbRoleSandbox {
   ) {}
 
   static async open(options: SandboxOptions): Promise<DuckDbRoleSandbox> {
-    const tempDir = await mkdtemp(join(tmpdir(), 'role-sandbox-'));
+    const tempDir = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'role-sandbox-'));
     const { budget } = options;
     const instance = await DuckDBInstance.create(':memory:', {
       memory_limit: budget.memoryLimit,

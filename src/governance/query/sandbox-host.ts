@@ -1,6 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PlannedAccess } from '#src/governance/access/check-plan.ts';
 import type { SandboxProgress } from './sandbox-process.ts';
@@ -32,6 +34,7 @@ interface Pending {
 export class SandboxHost {
   private child: ChildProcess | undefined;
   private ready: Promise<void> | undefined;
+  private tempRoot: string | undefined;
   private pending: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
@@ -59,6 +62,9 @@ export class SandboxHost {
   }
 
   private spawn(): { child: ChildProcess; ready: Promise<void> } {
+    // The process's spill folders live here and go with it, also when it is killed mid-statement.
+    const tempRoot = mkdtempSync(join(tmpdir(), 'role-sandbox-host-'));
+    this.tempRoot = tempRoot;
     const child = fork(SANDBOX_PROCESS, [], {
       execArgv: ['--import', TSX_LOADER],
       serialization: 'advanced',
@@ -98,6 +104,7 @@ export class SandboxHost {
       this.finish(message);
     });
     child.on('exit', (code, signal) => {
+      rmSync(tempRoot, { recursive: true, force: true });
       if (this.child === child) this.child = undefined;
       const pending = this.pending;
       if (!pending) return;
@@ -146,7 +153,7 @@ export class SandboxHost {
           }, MEMORY_POLL_MS),
         );
       }
-      child.send(request);
+      child.send({ ...request, tempRoot: this.tempRoot });
     });
   }
 

@@ -39,6 +39,7 @@ export async function answer(
       database: request.database,
       allowedDirectories: request.allowedDirectories,
       budget,
+      ...(request.tempRoot ? { tempRoot: request.tempRoot } : {}),
     });
     const box = sandbox;
     // An interrupt that lands before DuckDB starts the statement is lost: repeat it until done.

@@ -11,6 +11,8 @@ export interface SandboxRequest {
   readonly budget: RoleBudget;
   readonly role: Role;
   readonly sql: string;
+  /** Folder the sandbox spills into; the host removes it when the process ends, killed or not. */
+  readonly tempRoot?: string;
 }
 
 /** What the sandbox process answers; `killed` is the host's own verdict when the process died. */
