@@ -27,6 +27,7 @@ import {
   type PublishedTableSpec,
   publishedTables,
   withheldColumns,
+  withheldTextExpressions,
 } from '#src/publish/published-tables.ts';
 import { readCurrentPointer } from '#src/publish/read-publication.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
@@ -198,6 +199,7 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
       const exported = await exporter.exportTable({
         table: spec.name,
         columns,
+        expressions: withheldTextExpressions(spec.name, columns),
         ...(partitionBy ? { partitionBy } : {}),
         publicationPrefix: prefix,
       });

@@ -1,5 +1,7 @@
+import { quoteIdentifier } from '#src/engines/engine-statements.ts';
 import {
   classifyTable,
+  columnAsReadBy,
   factTables,
   kpiMarts,
   roleReadsClass,
@@ -53,6 +55,19 @@ export function withheldColumns(table: string, columns: readonly string[]): stri
     const sensitive = classification.sensitive.get(column.toLowerCase());
     return sensitive !== undefined && !roleReadsColumn(PUBLICATION_ROLE, sensitive);
   });
+}
+
+/**
+ * Select expressions for the columns of `table` that hold message text on some rows (a ticket's
+ * subject in a field-change row of `fct_ticket_events`): NULL on those rows, for the publication role.
+ */
+export function withheldTextExpressions(table: string, columns: readonly string[]): Record<string, string> {
+  const expressions: Record<string, string> = {};
+  for (const column of columns) {
+    const expression = columnAsReadBy(PUBLICATION_ROLE, table, column, quoteIdentifier(column));
+    if (expression !== undefined) expressions[column] = expression;
+  }
+  return expressions;
 }
 
 /**

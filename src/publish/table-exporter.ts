@@ -11,6 +11,8 @@ export interface TableExportInput {
   /** Columns to publish, in order; the partition column, if any, is last (Athena UNLOAD needs it so). */
   readonly columns: readonly string[];
   readonly partitionBy?: string;
+  /** Value expression per column where it is not the column itself (message text withheld). */
+  readonly expressions?: Readonly<Record<string, string>>;
   /** Object-store key of the publication folder (`published/publications/<run id>/`). */
   readonly publicationPrefix: string;
 }

@@ -3,33 +3,51 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbEngine } from '#src/engines/duckdb/duckdb-engine.ts';
 import { AccessDeniedError } from '#src/governance/access/check-statement.ts';
-import { loadRelationCatalog, type RelationCatalog } from '#src/governance/access/relation-catalog.ts';
 import type { Role } from '#src/governance/access/role.ts';
 import { type AuditEntry, sha256Hex } from '#src/governance/audit/audit-entry.ts';
 import { AuditLog } from '#src/governance/audit/audit-log.ts';
 import { LocalAuditSink } from '#src/governance/audit/local/local-audit-sink.ts';
-import { runQueryAsRole } from '#src/governance/query/run-query-as-role.ts';
+import { LocalStatementArchive } from '#src/governance/audit/statement-archive.ts';
+import { QueryFailedError, runQueryAsRole } from '#src/governance/query/run-query-as-role.ts';
+import { SandboxHost } from '#src/governance/query/sandbox-host.ts';
 import { buildGovernanceWorld, type GovernanceWorld } from '#tests/governance/fixtures/governance-world.ts';
 
 let world: GovernanceWorld;
 let audit: AuditLog;
 let auditDir: string;
-let catalog: RelationCatalog;
+let database: string;
+let statements: LocalStatementArchive;
+const sandbox = new SandboxHost();
 
 beforeAll(async () => {
-  world = await buildGovernanceWorld();
   auditDir = await mkdtemp(join(tmpdir(), 'gov-audit-'));
-  audit = new AuditLog(new LocalAuditSink({ dir: auditDir }), { actor: 'tester' });
-  catalog = await loadRelationCatalog(world.engine);
-});
-afterAll(async () => {
+  database = join(auditDir, 'warehouse.duckdb');
+  world = await buildGovernanceWorld({ database });
+  // Role queries open the file read-only in their own process: the writer lets go of it first.
   await world.engine.close();
+  audit = new AuditLog(new LocalAuditSink({ dir: join(auditDir, 'audit') }), { actor: 'tester' });
+  statements = new LocalStatementArchive(join(auditDir, 'compliance', 'statements'));
+}, 120_000);
+afterAll(async () => {
+  await sandbox.close();
   await rm(world.root, { recursive: true, force: true });
   await rm(auditDir, { recursive: true, force: true });
 });
 
-const ask = (role: Role, sql: string) => runQueryAsRole({ engine: world.engine, audit, role, sql, catalog });
+const ask = (role: Role, sql: string) =>
+  runQueryAsRole({ duckdb: { database }, sandbox, audit, statements, role, sql });
+
+/** The warehouse as its writer sees it (opened and closed around a change or a check). */
+async function withWriter<T>(act: (engine: DuckDbEngine) => Promise<T>): Promise<T> {
+  const engine = await DuckDbEngine.open({ database, memoryLimit: '256MB', threads: 1 });
+  try {
+    return await act(engine);
+  } finally {
+    await engine.close();
+  }
+}
 
 async function refusal(role: Role, sql: string): Promise<AccessDeniedError> {
   const error = await ask(role, sql).then(
@@ -118,26 +136,20 @@ describe('the analyst', () => {
     for (const error of [star, join, subquery, derived, cte]) expect(error.table).toMatch(/^stg_/);
   });
 
-  it('is refused a personal column in a non-restricted table, by column name', async () => {
-    await world.engine.execute("create table fct_callbacks as select 1 as ticket_id, '+44 1' as phone");
-    const local = await loadRelationCatalog(world.engine);
-    const error = await runQueryAsRole({
-      engine: world.engine,
-      audit,
-      role: 'analyst',
-      sql: 'select phone from fct_callbacks',
-      catalog: local,
-    }).catch((e) => e);
-    const allowed = await runQueryAsRole({
-      engine: world.engine,
-      audit,
-      role: 'analyst',
-      sql: 'select ticket_id from fct_callbacks',
-      catalog: local,
-    });
+  it('is refused a personal column in a non-restricted table, by column name, even in a filter', async () => {
+    await withWriter((engine) =>
+      engine.execute("create table fct_callbacks as select 1 as ticket_id, '+44 1' as phone"),
+    );
+    const error = await ask('analyst', 'select phone from fct_callbacks').catch((e) => e);
+    const inFilter = await ask('analyst', "select count(*) from fct_callbacks where phone like '+44%'").catch(
+      (e) => e,
+    );
+    const allowed = await ask('analyst', 'select ticket_id from fct_callbacks');
 
     expect(error).toBeInstanceOf(AccessDeniedError);
     expect(error.column).toBe('phone');
+    expect(inFilter).toBeInstanceOf(AccessDeniedError);
+    expect(inFilter.column).toBe('phone');
     expect(allowed.rows).toEqual([{ ticket_id: 1 }]);
   });
 });
@@ -152,7 +164,7 @@ describe('every role', () => {
     ['an unknown table', 'select * from nowhere'],
   ])('is refused %s', async (_what, sql) => {
     await refusal('compliance', sql);
-    expect((await world.engine.execute('select count(*) as n from fct_tickets')).rows[0]).toEqual({ n: 90 });
+    expect((await ask('compliance', 'select count(*) as n from fct_tickets')).rows[0]).toEqual({ n: 90 });
   });
 });
 
@@ -182,11 +194,91 @@ describe('the compliance role', () => {
   });
 });
 
+describe('the budget of a role', () => {
+  const within = (role: Role, sql: string, budget: Parameters<typeof runQueryAsRole>[0]['budget']) =>
+    runQueryAsRole({ duckdb: { database }, sandbox, audit, statements, role, sql, budget });
+  const lastEntry = async () => (await audit.tail(1))[0]!;
+
+  it('interrupts an endless recursive CTE at its time budget and audits it', async () => {
+    const error = await within(
+      'analyst',
+      'with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r',
+      { timeoutMs: 1_000 },
+    ).catch((e) => e);
+
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect(error.reason).toBe('time');
+    expect(await lastEntry()).toMatchObject({
+      action: 'query',
+      outcome: 'failure',
+      details: { error: 'time' },
+    });
+  });
+
+  it('kills a statement DuckDB cannot interrupt, and audits the kill', async () => {
+    const error = await within('analyst', "select length(repeat('x', 2000000000))", {
+      timeoutMs: 1_000,
+    }).catch((e) => e);
+
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect(error.reason).toBe('killed:time');
+    expect(await lastEntry()).toMatchObject({ outcome: 'failure', details: { error: 'killed:time' } });
+  });
+
+  it('stops a statement past its memory budget and audits it', async () => {
+    const error = await within('analyst', 'select list(i) from range(50000000) t(i)', {
+      memoryLimit: '64MB',
+      maxTempDirectorySize: '0B',
+    }).catch((e) => e);
+
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect(['memory', 'killed:memory']).toContain(error.reason);
+    expect((await lastEntry()).outcome).toBe('failure');
+  });
+
+  it('audits a query whose process dies while it runs, with what it was reading', async () => {
+    // Prepare: a host whose process is killed from outside as soon as the statement starts to run.
+    const crashing = new SandboxHost({ onPlanned: (pid) => process.kill(pid, 'SIGKILL') });
+
+    // Act
+    const error = await runQueryAsRole({
+      duckdb: { database },
+      sandbox: crashing,
+      audit,
+      statements,
+      role: 'analyst',
+      sql: 'with recursive r(n) as (select 1 union all select n + 1 from r) select max(n), count(channel) from r, fct_tickets',
+    }).catch((e) => e);
+    await crashing.close();
+
+    // Assess
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect(error.reason).toBe('killed:crash');
+    expect(await lastEntry()).toMatchObject({
+      outcome: 'failure',
+      target: 'fct_tickets',
+      details: { error: 'killed:crash', columns: ['fct_tickets.channel'] },
+    });
+  });
+
+  it('cuts a result off at the row budget and says so', async () => {
+    const result = await within('analyst', 'select event_id from fct_ticket_events', { maxRows: 7 });
+
+    expect(result.rows).toHaveLength(7);
+    expect(result.truncated).toBe(true);
+    expect(await lastEntry()).toMatchObject({
+      outcome: 'success',
+      counts: { rows: 7 },
+      details: { truncated: true },
+    });
+  });
+});
+
 describe('the audit of queries', () => {
-  it('records every allowed and every refused statement with its hash, never its text', async () => {
+  it('records every statement with what it read, its text only in the compliance archive', async () => {
     // Prepare
     const before = (await audit.tail(10_000)).length;
-    const allowed = 'select count(*) from fct_tickets';
+    const allowed = "select count(*) from fct_tickets where channel = 'email'";
     const refused = "select email from stg_zendesk__user_pii where email = 'alice@example.com'";
 
     // Act
@@ -195,7 +287,7 @@ describe('the audit of queries', () => {
 
     // Assess
     const entries = (await audit.tail(10_000)).slice(before);
-    expect(entries).toHaveLength(3);
+    expect(entries).toHaveLength(4);
     // Started before the engine runs it (a statement that kills the process stays on record) …
     expect(entries[0]).toMatchObject({ action: 'query', outcome: 'started', role: 'analyst' });
     expect(entries[1]).toMatchObject({
@@ -205,50 +297,60 @@ describe('the audit of queries', () => {
       counts: { rows: 1 },
       details: {
         statement_sha256: sha256Hex(allowed),
+        statement_ref: `statements/${sha256Hex(allowed)}.sql`,
         tables: ['fct_tickets'],
+        columns: ['fct_tickets.channel'],
         started_seq: entries[0]!.seq,
       },
     });
-    expect(entries[2]).toMatchObject({
+    expect(entries[2]).toMatchObject({ action: 'query', outcome: 'started', target: 'statement' });
+    expect(entries[3]).toMatchObject({
       action: 'query.denied',
       outcome: 'denied',
       target: 'stg_zendesk__user_pii',
       details: { statement_sha256: sha256Hex(refused) },
     });
     expect(JSON.stringify(entries)).not.toMatch(/alice/);
+    expect(await statements.get(sha256Hex(refused))).toBe(refused);
     expect(await audit.verify()).toMatchObject({ ok: true });
   });
 
   it('records a statement before the engine runs it, so one that never returns is on record', async () => {
-    // Prepare: a permitted statement that would run for hours; it is stopped only once its
-    // `started` entry is in the log (what a killed or crashed process would leave behind)
+    // Prepare: a permitted statement that would run for hours; the time budget stops it, and a
+    // watcher on the log sees its `started` entry while it still runs (what a killed or crashed
+    // process would leave behind)
     const endless =
       'select count(*) as n from fct_tickets a cross join fct_tickets b cross join fct_tickets c ' +
       'cross join fct_tickets d cross join fct_tickets e cross join fct_tickets f cross join fct_tickets g';
     const hash = sha256Hex(endless);
-    const stop = new AbortController();
-    const watcher = watch(join(auditDir, 'segments'), async () => {
+    let startedSeenWhileRunning = false;
+    let finished = false;
+    const watcher = watch(join(auditDir, 'audit', 'segments'), async () => {
       const last = (await audit.tail(1))[0];
-      if (last?.outcome === 'started' && last.details.statement_sha256 === hash) stop.abort();
+      if (!finished && last?.outcome === 'started' && last.details.statement_sha256 === hash)
+        startedSeenWhileRunning = true;
     });
 
     // Act
     const outcome = await runQueryAsRole({
-      engine: world.engine,
+      duckdb: { database },
+      sandbox,
       audit,
+      statements,
       role: 'analyst',
       sql: endless,
-      catalog,
-      signal: stop.signal,
+      budget: { timeoutMs: 1_500 },
     }).then(
       () => 'returned',
       (error: Error) => error.name,
     );
+    finished = true;
     watcher.close();
 
     // Assess
     const [started, failed] = (await audit.tail(2)) as [AuditEntry, AuditEntry];
-    expect(outcome).toBe('QueryAbortedError');
+    expect(outcome).toBe(QueryFailedError.name);
+    expect(startedSeenWhileRunning).toBe(true);
     expect(started).toMatchObject({
       action: 'query',
       outcome: 'started',

@@ -27,8 +27,12 @@ final as (
         via_channel,
         event_type,
         field_name,
-        value,
-        previous_value,
+        -- Free-text fields (access policy `freeTextFieldNames`) carry message text: withheld here too,
+        -- for landing files extracted before the connector stopped landing them.
+        case when lower(field_name) in ('subject', 'raw_subject', 'description', 'comment', 'body', 'html_body', 'recipient')
+          then null else value end as value,
+        case when lower(field_name) in ('subject', 'raw_subject', 'description', 'comment', 'body', 'html_body', 'recipient')
+          then null else previous_value end as previous_value,
         _run_id as extraction_run_id,
         cast(at_timezone(from_iso8601_timestamp(_extracted_at), 'UTC') as timestamp(6)) as extracted_at
     from ranked

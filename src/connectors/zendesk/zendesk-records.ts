@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LandingRows, MappingContext } from '#src/connectors/connector.ts';
 import { toIsoUtc } from '#src/connectors/shared/iso-timestamp.ts';
 import type { ZendeskConfig } from '#src/connectors/zendesk/zendesk-config.ts';
+import { isFreeTextField } from '#src/governance/access/access-policy.ts';
 
 // ------------------------------------------------------------------------------ API records
 // The source may add fields at any time: only the ones we read are checked and kept (z.object
@@ -242,8 +243,10 @@ export function ticketEventToLandingRows(event: ZendeskTicketEvent, raw: unknown
         via_channel: channel,
         event_type: kind,
         field_name: fieldKey ?? null,
-        value: asText(value),
-        previous_value: asText(child.previous_value),
+        // A subject or description change carries message text: it is landed in ticket_texts
+        // (restricted), never in this stream every engineer reads.
+        value: isFreeTextField(fieldKey) ? null : asText(value),
+        previous_value: isFreeTextField(fieldKey) ? null : asText(child.previous_value),
       });
     } else if (kind === 'Comment') {
       const body = child.body ?? '';

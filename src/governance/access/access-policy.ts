@@ -2,9 +2,10 @@ import { type LandingStream, landingStreams, landingTableName } from '#src/landi
 import type { Role } from './role.ts';
 
 /**
- * The access policy, declared once. The local `warehouse query --role` enforces it
- * (`check-statement.ts`), and the AWS deployment renders it (`renderAccessPolicy`) into Lake
- * Formation grants with column exclusions and one Athena workgroup per role.
+ * The access policy, declared once. The local `warehouse query --role` enforces it against
+ * DuckDB's own plan of the statement (`check-plan.ts`, in a read-only sandbox), and the AWS
+ * deployment renders it (`renderAccessPolicy`) into Lake Formation grants with column exclusions
+ * and one Athena workgroup per role (where `check-statement.ts` only pre-checks).
  *
  * A table belongs to one class; a role reads the classes listed for it. Independently, a column is
  * `personal` or `text` (from the landing declaration, or by name in curated tables) and only roles
@@ -130,6 +131,59 @@ const textColumnPattern = /^(.*_)?(subject|description|body|comment|comment_text
 const publicNamePattern =
   /(^|_)(group|brand|kpi|stage|model|table|column|field|test|source|stream|category|channel|tier|queue|macro|view|schema)_name$/;
 const publicNameColumns = new Set(['dim_groups.name', 'stg_zendesk__groups.name', 'int_groups.name']);
+
+/**
+ * Ticket fields whose value is free text a person wrote (message text by the spec). A field change
+ * of one of these carries the text in `value` / `previous_value`: the connector does not land it,
+ * staging nulls it, and publication withholds it — so subjects reach no role without `text`.
+ */
+export const freeTextFieldNames: readonly string[] = [
+  'subject',
+  'raw_subject',
+  'description',
+  'comment',
+  'body',
+  'html_body',
+  'recipient',
+];
+
+/** Whether a ticket field change's values are free text (field names compared case-insensitively). */
+export function isFreeTextField(fieldName: string | null | undefined): boolean {
+  return (
+    fieldName !== null && fieldName !== undefined && freeTextFieldNames.includes(fieldName.toLowerCase())
+  );
+}
+
+/**
+ * Tables where some rows hold message text in otherwise public columns: the columns, and the SQL
+ * predicate (Athena and DuckDB alike) true on those rows.
+ */
+export interface TextRows {
+  readonly columns: readonly string[];
+  readonly textWhen: string;
+}
+
+const freeTextFieldPredicate = `lower(field_name) IN (${freeTextFieldNames.map((f) => `'${f}'`).join(', ')})`;
+
+export const textRows: Readonly<Record<string, TextRows>> = {
+  fct_ticket_events: { columns: ['value', 'previous_value'], textWhen: freeTextFieldPredicate },
+};
+
+/**
+ * The value expression for `column` of `table` as `role` may read it: the column itself, or NULL
+ * on the rows where it holds message text the role may not read; undefined when it is the column.
+ */
+export function columnAsReadBy(
+  role: Role,
+  table: string,
+  column: string,
+  quoted: string,
+): string | undefined {
+  const rows = textRows[table.toLowerCase()];
+  if (!rows || roleReadsColumn(role, 'text') || !rows.columns.includes(column.toLowerCase()))
+    return undefined;
+  return `CASE WHEN ${rows.textWhen} THEN NULL ELSE ${quoted} END`;
+}
 
 export interface TableClassification {
   readonly table: string;

@@ -4,6 +4,8 @@ export interface UnloadStatementsInput {
   readonly table: string;
   readonly columns: readonly string[];
   readonly partitionBy?: string;
+  /** Value expression per column where it is not the column itself (message text withheld). */
+  readonly expressions?: Readonly<Record<string, string>>;
   /** `s3://bucket/…/parquet/<table>/`: must be empty (UNLOAD refuses to write into used prefixes). */
   readonly parquetUri: string;
   /** `s3://bucket/…/_staging/<table>/csv/`: header-less CSV parts, concatenated afterwards. */
@@ -24,13 +26,14 @@ export function athenaUnloadStatements(input: UnloadStatementsInput): { parquet:
     throw new TypeError(`UNLOAD of ${input.table}: the partition column ${input.partitionBy} must come last`);
   }
   const from = `FROM ${quoteIdentifier(input.table)}`;
-  const select = `SELECT ${input.columns.map(quoteIdentifier).join(', ')} ${from}`;
+  const select = `SELECT ${input.columns.map((c) => selectItem(c, input.expressions)).join(', ')} ${from}`;
   const parquetOptions = ["format = 'PARQUET'", "compression = 'SNAPPY'"];
   if (input.partitionBy) parquetOptions.push(`partitioned_by = ARRAY[${quoteString(input.partitionBy)}]`);
   const parquet = `UNLOAD (${select}) TO ${quoteString(input.parquetUri)} WITH (${parquetOptions.join(', ')})`;
 
   const fields = input.columns.map(
-    (column) => `coalesce('"' || replace(CAST(${quoteIdentifier(column)} AS VARCHAR), '"', '""') || '"', '')`,
+    (column) =>
+      `coalesce('"' || replace(CAST(${input.expressions?.[column] ?? quoteIdentifier(column)} AS VARCHAR), '"', '""') || '"', '')`,
   );
   const line = `SELECT ${fields.join(" || ',' || ")} AS csv_line ${from}`;
   const csv =
@@ -42,4 +45,9 @@ export function athenaUnloadStatements(input: UnloadStatementsInput): { parquet:
 /** The CSV header row, quoted the same way as the rows. */
 export function csvHeaderLine(columns: readonly string[]): string {
   return `${columns.map((column) => `"${column.replaceAll('"', '""')}"`).join(',')}\n`;
+}
+
+function selectItem(column: string, expressions: Readonly<Record<string, string>> | undefined): string {
+  const expression = expressions?.[column];
+  return expression === undefined ? quoteIdentifier(column) : `${expression} AS ${quoteIdentifier(column)}`;
 }
