@@ -1,6 +1,7 @@
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { quoteIdentifier as q } from '#src/engines/engine-statements.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
+import { isFrozenPartition, readRetentionState } from '#src/governance/retention/retention-state.ts';
 import type { ColumnType } from '#src/landing/columns.ts';
 import { type LandingStream, landingPrefix, landingStreams } from '#src/landing/landing-schemas.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
@@ -245,6 +246,8 @@ export async function runTransform(options: TransformOptions): Promise<Transform
       options.onProgress?.({ stage: 'seed', table, rows: seed.rows.length });
     }
 
+    // Months whose facts retention deleted: their aggregates stay as they were.
+    const frozenBefore = (await readRetentionState(store))?.frozenBefore;
     // What exists, read once and kept current as models are built (each lookup is a query on Athena).
     const relations = await engine.listRelations();
     const results: ModelRunResult[] = [];
@@ -258,6 +261,7 @@ export async function runTransform(options: TransformOptions): Promise<Transform
           runId,
           signal,
           existing: relations.get(model.name),
+          frozenBefore,
         });
         relations.set(model.name, result.action === 'view' ? 'view' : 'table');
       } catch (error) {
@@ -293,7 +297,14 @@ export async function runTransform(options: TransformOptions): Promise<Transform
 async function buildModel(
   engine: QueryEngine,
   model: Model,
-  context: { full: boolean; runId: string; signal?: AbortSignal; existing: 'table' | 'view' | undefined },
+  context: {
+    full: boolean;
+    runId: string;
+    signal?: AbortSignal;
+    existing: 'table' | 'view' | undefined;
+    /** `YYYY-MM`: a partition-replacing model leaves the months before it as they are (retention). */
+    frozenBefore?: string;
+  },
 ): Promise<Omit<ModelRunResult, 'seconds'>> {
   const { header, name } = model;
   const { runId, signal, existing } = context;
@@ -368,6 +379,9 @@ async function buildModel(
         { signal },
       );
       partitions = found.rows.map((r) => String(r.p));
+      // Months whose facts retention deleted keep the aggregates computed when the facts were there.
+      if (header.incrementalStrategy === 'replace_partitions')
+        partitions = partitions.filter((p) => !isFrozenPartition(p, context.frozenBefore));
       const nulls = await engine.execute(`SELECT count(*) AS n FROM ${q(deltaName)} WHERE ${p} IS NULL`, {
         signal,
       });
