@@ -34,6 +34,12 @@ export interface LandingResult {
   readonly retainedCustomers: ReadonlySet<string>;
 }
 
+/**
+ * Pseudonymous dimension streams retention keeps whatever their age: new tickets of a returning
+ * customer refer to them and the sources send a record again only when it changes.
+ */
+export const KEPT_DIMENSION_STREAMS: readonly string[] = ['users', 'groups', 'contacts', 'contact_snapshots'];
+
 /** Streams whose rows hang off a ticket: they go with it. */
 const TICKET_SCOPED = new Set([
   'ticket_texts',
@@ -159,10 +165,10 @@ export async function expireLanding(input: {
           case 'survey_responses':
             return (asDate(row.submitted_at) ?? asDate(row.updated_at) ?? extracted ?? cutoff) < cutoff;
           case 'users':
+          case 'groups':
           case 'contacts':
           case 'contact_snapshots':
-            // Pseudonymous dimensions (customer key, tier, locale): a returning customer's new
-            // tickets need them and the desk does not send them again unless they change.
+            // KEPT_DIMENSION_STREAMS: pseudonymous (customer key, tier, locale), needed by new tickets.
             return false;
           case 'user_pii':
             if (retainedUsers.has(Number(row.user_id))) return false;
@@ -170,8 +176,6 @@ export async function expireLanding(input: {
           case 'contact_pii':
             if (typeof row.customer_key === 'string' && retainedCustomers.has(row.customer_key)) return false;
             return (asDate(row.updated_at) ?? extracted ?? cutoff) < cutoff;
-          case 'groups':
-            return false;
           default:
             if (TICKET_SCOPED.has(stream.stream) && expiredTickets.has(id)) return true;
             if (stream.retention === 'text') return (textDate(row) ?? extracted ?? cutoff) < cutoff;

@@ -7,7 +7,7 @@ import {
   type RelationCatalog,
 } from '#src/governance/access/relation-catalog.ts';
 import type { AuditLog } from '#src/governance/audit/audit-log.ts';
-import { type LandingStream, landingStreams } from '#src/landing/landing-schemas.ts';
+import type { LandingStream } from '#src/landing/landing-schemas.ts';
 import { readCurrentPointer } from '#src/publish/read-publication.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 import { expireLanding } from './expire-landing.ts';
@@ -496,17 +496,6 @@ async function expireRows(input: {
     keptForHold,
     recordsRemoved: 0,
   };
-}
-
-function countRecords(value: unknown): number {
-  if (Array.isArray(value))
-    return (
-      value.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v)).length +
-      value.reduce((n: number, v) => n + (Array.isArray(v) ? countRecords(v) : 0), 0)
-    );
-  if (value !== null && typeof value === 'object')
-    return Object.values(value).reduce((n: number, v) => n + countRecords(v), 0);
-  return 0;
 }
 
 function formatItem(item: RetentionItem, dryRun: boolean): string {
