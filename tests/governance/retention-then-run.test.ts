@@ -36,7 +36,7 @@ const canonical = (rs: readonly Record<string, unknown>[]) =>
   rs
     .map((r) =>
       JSON.stringify(r, (_, v) =>
-        typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v,
+        typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(10)) : v,
       ),
     )
     .sort();

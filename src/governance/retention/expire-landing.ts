@@ -10,13 +10,17 @@ export interface RetentionCutoffs {
   /** Tickets (and everything about them) created before this are past the facts window. */
   readonly tickets: Date;
   /** Per landing table (`landing_zendesk__comment_texts`), from its class and overrides. */
-  readonly stream: (table: string, stream: LandingStream) => Date;
+  readonly stream: (
+    table: string,
+    stream: LandingStream,
+  ) => { readonly cutoff: Date; readonly months: number };
 }
 
 export interface LandingStreamResult {
   readonly table: string;
   readonly prefix: string;
   readonly cutoff: Date;
+  readonly windowMonths: number;
   readonly filesDeleted: number;
   readonly filesRewritten: number;
   readonly rowsRemoved: number;
@@ -133,13 +137,14 @@ export async function expireLanding(input: {
 
   for (const stream of ordered) {
     const table = `landing_${stream.source}__${stream.stream}`;
-    const cutoff = cutoffs.stream(table, stream);
+    const { cutoff, months: windowMonths } = cutoffs.stream(table, stream);
     const textDate = (row: Record<string, unknown>) =>
       asDate(row.created_at) ?? ticketCreated.get(Number(row.ticket_id)) ?? asDate(row.updated_at);
     const result = {
       table,
       prefix: landingPrefix(stream),
       cutoff,
+      windowMonths,
       filesDeleted: 0,
       filesRewritten: 0,
       rowsRemoved: 0,

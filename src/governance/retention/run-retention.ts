@@ -181,7 +181,10 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
     curatedExpiredTickets,
     cutoffs: {
       tickets: ticketCutoff,
-      stream: (table, stream) => monthsBefore(now, streamWindow(table, stream)),
+      stream: (table, stream) => {
+        const months = streamWindow(table, stream);
+        return { cutoff: monthsBefore(now, months), months };
+      },
     },
   });
   damaged.push(...landing.damaged);
@@ -189,7 +192,7 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
     const item: RetentionItem = {
       layer: 'landing',
       target: stream.prefix.replace(/\/$/, ''),
-      windowMonths: Math.round((now.getTime() - stream.cutoff.getTime()) / (86_400_000 * 30.436875)),
+      windowMonths: stream.windowMonths,
       cutoff: stream.cutoff.toISOString(),
       unit: 'objects',
       deleted: stream.filesDeleted,
