@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { KEPT_DIMENSION_STREAMS } from '#src/governance/retention/expire-landing.ts';
 import { landingPrefix, landingStreams } from '#src/landing/landing-schemas.ts';
 import type { WarehouseStorageProps } from './warehouse-storage-props.ts';
 
@@ -79,7 +80,11 @@ export class WarehouseStorage extends Construct {
 
     const streams = Object.values(landingStreams);
     const shortLived = streams.filter((s) => s.retention === 'text' || s.restricted);
-    const longLived = streams.filter((s) => !(s.retention === 'text' || s.restricted));
+    // Pseudonymous dimensions are kept (new tickets refer to them); retention trims every other
+    // landing file record by record, and these rules only remove what is entirely past its window.
+    const longLived = streams.filter(
+      (s) => !(s.retention === 'text' || s.restricted) && !KEPT_DIMENSION_STREAMS.includes(s.stream),
+    );
     this.raw = dataBucket('Raw', [
       { id: 'expire-raw-pages', prefix: 'raw/', expiration: Duration.days(textDays) },
       { id: 'expire-quarantine', prefix: 'quarantine/', expiration: Duration.days(textDays) },

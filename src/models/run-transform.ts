@@ -1,6 +1,7 @@
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { quoteIdentifier as q } from '#src/engines/engine-statements.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
+import { isFrozenPartition, readRetentionState } from '#src/governance/retention/retention-state.ts';
 import type { ColumnType } from '#src/landing/columns.ts';
 import { type LandingStream, landingPrefix, landingStreams } from '#src/landing/landing-schemas.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
@@ -254,6 +255,9 @@ export async function runTransform(options: TransformOptions): Promise<Transform
       relations.set(table, 'table');
       options.onProgress?.({ stage: 'seed', table, rows: seed.rows.length });
     }
+
+    // Months whose facts retention deleted: their aggregates stay as they were.
+    const frozenBefore = (await readRetentionState(store))?.frozenBefore;
     const results: ModelRunResult[] = [];
     for (const [index, model] of chosen.entries()) {
       options.onProgress?.({ stage: 'model-start', model: model.name, index, total: chosen.length });
@@ -265,6 +269,7 @@ export async function runTransform(options: TransformOptions): Promise<Transform
           runId,
           signal,
           existing: relations.get(model.name),
+          frozenBefore,
         });
         relations.set(model.name, result.action === 'view' ? 'view' : 'table');
       } catch (error) {
@@ -300,7 +305,14 @@ export async function runTransform(options: TransformOptions): Promise<Transform
 async function buildModel(
   engine: QueryEngine,
   model: Model,
-  context: { full: boolean; runId: string; signal?: AbortSignal; existing: 'table' | 'view' | undefined },
+  context: {
+    full: boolean;
+    runId: string;
+    signal?: AbortSignal;
+    existing: 'table' | 'view' | undefined;
+    /** `YYYY-MM`: a partition-replacing model leaves the months before it as they are (retention). */
+    frozenBefore?: string;
+  },
 ): Promise<Omit<ModelRunResult, 'seconds'>> {
   const { header, name } = model;
   const { runId, signal, existing } = context;
@@ -375,6 +387,9 @@ async function buildModel(
         { signal },
       );
       partitions = found.rows.map((r) => String(r.p));
+      // Months whose facts retention deleted keep the aggregates computed when the facts were there.
+      if (header.incrementalStrategy === 'replace_partitions')
+        partitions = partitions.filter((p) => !isFrozenPartition(p, context.frozenBefore));
       const nulls = await engine.execute(`SELECT count(*) AS n FROM ${q(deltaName)} WHERE ${p} IS NULL`, {
         signal,
       });

@@ -62,6 +62,13 @@ export function register(program: Command): void {
               ? `; skipped ${report.skipped.map((s) => s.table).join(', ')} (no date column)`
               : ''),
         );
+        if (report.damaged.length > 0)
+          console.log(
+            `${report.damaged.length} damaged file(s) named above were set aside (quarantine/damaged/) or deleted, and skipped`,
+          );
+        console.log(
+          `KPI mart months before ${report.frozenBefore} are kept as computed; their facts are gone`,
+        );
         console.log(`audited in ${audit.location}`);
       } finally {
         await engine.close();

@@ -118,22 +118,6 @@ export function referencesHeld(value: unknown, held: HeldSet, key = ''): boolean
   return false;
 }
 
-/**
- * Keep, in every array of records inside `value`, only the records that reference something held
- * (whole); other fields stay. Used to rewrite a raw API page so the held records survive and the
- * rest of the page, past its window, does not.
- */
-export function keepHeldRecords(value: unknown, held: HeldSet): unknown {
-  if (Array.isArray(value)) {
-    if (value.some((item) => item !== null && typeof item === 'object' && !Array.isArray(item)))
-      return value.filter((item) => referencesHeld(item, held));
-    return value;
-  }
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, keepHeldRecords(v, held)]));
-  return value;
-}
-
 export function sqlList(values: readonly string[]): string {
   return values.map((v) => `'${v.replaceAll("'", "''")}'`).join(',');
 }

@@ -1,4 +1,3 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { classifyTable, kpiMarts } from '#src/governance/access/access-policy.ts';
@@ -8,9 +7,15 @@ import {
   type RelationCatalog,
 } from '#src/governance/access/relation-catalog.ts';
 import type { AuditLog } from '#src/governance/audit/audit-log.ts';
-import { type LandingStream, landingStreams } from '#src/landing/landing-schemas.ts';
+import type { LandingStream } from '#src/landing/landing-schemas.ts';
+import { readCurrentPointer } from '#src/publish/read-publication.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
-import { type HeldSet, keepHeldRecords, referencesHeld, resolveLegalHolds, sqlList } from './legal-holds.ts';
+import { expireLanding } from './expire-landing.ts';
+import { expireRawFiles } from './expire-raw.ts';
+import type { DamagedFile } from './json-lines-file.ts';
+import { type HeldSet, resolveLegalHolds, sqlList } from './legal-holds.ts';
+import { asDate } from './record-date.ts';
+import { writeRetentionState } from './retention-state.ts';
 import { monthsBefore, partitionEnd } from './retention-window.ts';
 
 export interface RunRetentionOptions {
@@ -60,6 +65,10 @@ export interface RetentionReport {
   readonly keptTables: readonly string[];
   /** Curated tables retention could not judge (no date column). */
   readonly skipped: readonly { readonly table: string; readonly reason: string }[];
+  /** Objects that could not be read: named, moved to `quarantine/damaged/` (or deleted when past the window), skipped. */
+  readonly damaged: readonly DamagedFile[];
+  /** `YYYY-MM`: KPI mart months before it are frozen (their facts are gone). */
+  readonly frozenBefore: string;
   readonly totals: {
     readonly deleted: number;
     readonly rewritten: number;
@@ -75,6 +84,11 @@ export interface RetentionReport {
  * and its customer has no retained fact left.
  */
 const ACTIVITY_COLUMNS = ['created_at', 'created_date', 'submitted_at', 'occurred_at', 'rated_at'];
+/**
+ * Pseudonymous dimensions every retained or future fact may refer to (the sources send a user or a
+ * group again only when it changes); they hold no personal data, so they are kept.
+ */
+const DIMENSIONS_KEPT = new Set(['int_groups', 'dim_groups', 'dim_agents', 'int_users']);
 const DATE_COLUMNS = [
   'valid_to',
   'created_at',
@@ -112,60 +126,166 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
   const streamWindow = (table: string, stream?: LandingStream) =>
     windows.tables[table] ?? (stream?.retention === 'text' ? windows.textMonths : windows.factsMonths);
 
-  // Object layers: raw payloads and quarantine at the raw window, landing by its stream's class.
-  const objectLayers: { layer: RetentionLayer; store: ObjectStore; prefix: string; depth: number }[] = [
-    { layer: 'raw', store, prefix: 'raw/', depth: 2 },
-    { layer: 'quarantine', store, prefix: 'quarantine/', depth: 2 },
-    { layer: 'landing', store, prefix: 'landing/', depth: 2 },
-    { layer: 'published', store, prefix: 'published/', depth: 1 },
-    ...(options.publishedStores ?? []).map((s) => ({
-      layer: 'published' as const,
-      store: s,
-      prefix: '',
-      depth: 1,
-    })),
-  ];
-  for (const { layer, store: layerStore, prefix, depth } of objectLayers) {
+  // Tickets past the facts window: landing and curated drop the same ones, with all that hangs off
+  // them (so the reconcile test still holds and a full refresh brings none of them back).
+  const ticketCutoff = monthsBefore(
+    now,
+    windows.tables.fct_tickets ?? windows.tables.landing_zendesk__tickets ?? windows.factsMonths,
+  );
+  const curatedExpiredTickets = new Set<number>();
+  const fctTickets = catalog.get('fct_tickets');
+  if (fctTickets?.kind === 'table' && fctTickets.columns.includes('created_at')) {
+    const rule = rowRule(fctTickets, 'created_at', ticketCutoff, held);
+    const found = await engine.execute(`select distinct ticket_id from fct_tickets where ${rule.expired}`);
+    for (const row of found.rows) curatedExpiredTickets.add(Number(row.ticket_id));
+  }
+  const damaged: DamagedFile[] = [];
+
+  // Raw payloads and quarantined records at the raw window, record by record.
+  // Quarantine first: what this run sets aside there is reported once, not again as already set aside.
+  for (const layer of ['quarantine', 'raw'] as const) {
     const groups = new Map<string, string[]>();
-    for await (const object of layerStore.list(prefix)) {
-      const rest = object.key.slice(prefix.length).split('/');
-      if (rest.length <= depth) continue;
-      const group = prefix + rest.slice(0, depth).join('/');
+    for await (const object of store.list(`${layer}/`)) {
+      const rest = object.key.slice(layer.length + 1).split('/');
+      if (rest.length <= 2) continue;
+      const group = `${layer}/${rest.slice(0, 2).join('/')}`;
       groups.set(group, [...(groups.get(group) ?? []), object.key]);
     }
+    const cutoff = monthsBefore(now, windows.rawMonths);
     for (const [group, keys] of groups) {
-      const parts = group.slice(prefix.length).split('/');
-      let windowMonths: number;
-      if (layer === 'raw' || layer === 'quarantine') windowMonths = windows.rawMonths;
-      else if (layer === 'landing') {
-        const table = `landing_${parts[0]}__${parts[1]}`;
-        const stream = Object.values(landingStreams as Record<string, LandingStream>).find(
-          (s) => s.source === parts[0] && s.stream === parts[1],
-        );
-        windowMonths = streamWindow(table, stream);
-      } else {
-        const table = parts[0] ?? '';
-        if (keep.has(table) || classifyTable(table).class === 'kpi_mart') {
-          keptTables.push(`published ${group}`);
-          continue;
-        }
-        windowMonths = windows.tables[table] ?? windows.factsMonths;
-      }
-      const cutoff = monthsBefore(now, windowMonths);
-      const item = await expireObjects({
+      const result = await expireRawFiles({ store, keys, cutoff, held, dryRun });
+      damaged.push(...result.damaged);
+      const item: RetentionItem = {
         layer,
-        store: layerStore,
         target: group,
-        keys,
-        cutoff,
-        windowMonths,
-        held: layer === 'published' ? undefined : held,
-        dryRun,
-      });
+        windowMonths: windows.rawMonths,
+        cutoff: cutoff.toISOString(),
+        unit: 'objects',
+        deleted: result.filesDeleted,
+        rewritten: result.filesRewritten,
+        keptForHold: result.filesKeptForHold,
+        recordsRemoved: result.recordsRemoved,
+      };
       if (item.deleted + item.rewritten + item.keptForHold > 0) {
         items.push(item);
         progress(formatItem(item, dryRun));
       }
+    }
+  }
+
+  // Landing rows by their business date (every dt= folder read), dimensions while referenced.
+  const landing = await expireLanding({
+    store,
+    held,
+    dryRun,
+    curatedExpiredTickets,
+    cutoffs: {
+      tickets: ticketCutoff,
+      stream: (table, stream) => {
+        const months = streamWindow(table, stream);
+        return { cutoff: monthsBefore(now, months), months };
+      },
+    },
+  });
+  damaged.push(...landing.damaged);
+  for (const stream of landing.streams) {
+    const item: RetentionItem = {
+      layer: 'landing',
+      target: stream.prefix.replace(/\/$/, ''),
+      windowMonths: stream.windowMonths,
+      cutoff: stream.cutoff.toISOString(),
+      unit: 'objects',
+      deleted: stream.filesDeleted,
+      rewritten: stream.filesRewritten,
+      keptForHold: stream.rowsKeptForHold,
+      recordsRemoved: stream.rowsRemoved,
+    };
+    if (item.deleted + item.rewritten + item.keptForHold > 0) {
+      items.push(item);
+      progress(formatItem(item, dryRun));
+    }
+  }
+  for (const file of damaged)
+    progress(
+      `  damaged    ${file.key}: ${file.reason} (${file.action.replace('_', ' ')}${file.movedTo && file.movedTo !== file.key ? ` to ${file.movedTo}` : ''})`,
+    );
+
+  // The months whose aggregates read a fact deleted now: from the cut-off's month to the last month
+  // an expired ticket was active in (not past this month). The runner keeps them as they are.
+  const unheldExpired = [...landing.expiredTickets].filter((id) => !held.ticketIds.has(id));
+  let lastActivity: Date | undefined;
+  if (unheldExpired.length > 0) {
+    const list = unheldExpired.join(',');
+    const parts: string[] = [];
+    const events = catalog.get('fct_ticket_events');
+    if (
+      events?.kind === 'table' &&
+      events.columns.includes('created_at') &&
+      events.columns.includes('ticket_id')
+    )
+      parts.push(`select max(created_at) as t from fct_ticket_events where ticket_id in (${list})`);
+    for (const column of ['created_at', 'last_solved_at'])
+      if (fctTickets?.kind === 'table' && fctTickets.columns.includes(column))
+        parts.push(`select max(${column}) as t from fct_tickets where ticket_id in (${list})`);
+    if (parts.length > 0) {
+      const found = await engine.execute(
+        `select cast(max(t) as varchar) as t from (${parts.join(' union all ')}) a`,
+      );
+      lastActivity = asDate(found.rows[0]?.t ?? undefined);
+    }
+  }
+  const monthOf = (d: Date) => d.toISOString().slice(0, 7);
+  const nextMonth = (d: Date) => monthOf(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)));
+  const startsMonth =
+    ticketCutoff.getTime() === Date.UTC(ticketCutoff.getUTCFullYear(), ticketCutoff.getUTCMonth(), 1);
+  const cutoffMonth = startsMonth ? monthOf(ticketCutoff) : nextMonth(ticketCutoff);
+  const activeUntil = lastActivity ? [nextMonth(lastActivity), monthOf(now)].sort()[0]! : cutoffMonth;
+  const frozenBefore = [cutoffMonth, activeUntil].sort()[1]!;
+
+  // Published copies: the publication CURRENT.json points to is never touched (the next run's
+  // publication replaces it), KPI marts are kept everywhere; fact copies in superseded
+  // publications go by their partition, or whole when they have none.
+  const current = await readCurrentPointer(store).catch(() => undefined);
+  const publishedLayers: { store: ObjectStore; prefix: string }[] = [
+    { store, prefix: 'published/' },
+    ...(options.publishedStores ?? []).map((s) => ({ store: s, prefix: '' })),
+  ];
+  for (const { store: layerStore, prefix } of publishedLayers) {
+    const groups = new Map<string, string[]>();
+    for await (const object of layerStore.list(prefix)) {
+      const key = object.key;
+      if (current && layerStore === store && key.startsWith(current.prefix)) continue;
+      const table = publishedTable(key.slice(prefix.length));
+      if (!table) continue;
+      if (keep.has(table) || classifyTable(table).class === 'kpi_mart') {
+        if (!keptTables.includes(`published ${table}`)) keptTables.push(`published ${table}`);
+        continue;
+      }
+      groups.set(table, [...(groups.get(table) ?? []), key]);
+    }
+    for (const [table, keys] of groups) {
+      const windowMonths = windows.tables[table] ?? windows.factsMonths;
+      const cutoff = monthsBefore(now, windowMonths);
+      const superseded = (key: string) => key.slice(prefix.length).startsWith('publications/');
+      const expired = keys.filter((key) => {
+        const end = partitionEnd(key);
+        return end ? end <= cutoff : superseded(key);
+      });
+      if (expired.length === 0) continue;
+      if (!dryRun) await layerStore.delete(expired);
+      const item: RetentionItem = {
+        layer: 'published',
+        target: `${prefix}${table}`,
+        windowMonths,
+        cutoff: cutoff.toISOString(),
+        unit: 'objects',
+        deleted: expired.length,
+        rewritten: 0,
+        keptForHold: 0,
+        recordsRemoved: 0,
+      };
+      items.push(item);
+      progress(formatItem(item, dryRun));
     }
   }
 
@@ -195,6 +315,7 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
           await engine.execute(`select distinct customer_key from (${retainedCustomers.join(' union ')}) r`)
         ).rows.map((row) => String(row.customer_key))
       : [];
+  const expiredTicketList = [...landing.expiredTickets].join(',');
   for (const relation of [...relations.filter((r) => !isStateTable(r)), ...relations.filter(isStateTable)]) {
     if (relation.kind !== 'table') continue;
     const classification = classifyTable(relation.name, relation.columns);
@@ -202,17 +323,33 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
       keptTables.push(relation.name);
       continue;
     }
-    const dateColumn = DATE_COLUMNS.find((c) => relation.columns.includes(c));
-    if (!dateColumn) {
+    if (DIMENSIONS_KEPT.has(relation.name)) {
+      keptTables.push(relation.name);
+      continue;
+    }
+    const has = (c: string) => relation.columns.includes(c);
+    const dateColumn = DATE_COLUMNS.find(has);
+    const windowMonths = windowOf(relation);
+    const cutoff = monthsBefore(now, windowMonths);
+    let expiredOverride: string | undefined;
+    if (has('ticket_id')) {
+      // What hangs off a ticket goes with it (and message text also by its own window).
+      const ofTicket = expiredTicketList ? `ticket_id in (${expiredTicketList})` : 'false';
+      const isText = [...classifyTable(relation.name, relation.columns).sensitive.values()].includes('text');
+      expiredOverride =
+        isText && dateColumn
+          ? `(${ofTicket} or ${rowRule(relation, dateColumn, cutoff, held).expired})`
+          : ofTicket;
+    }
+    if (!dateColumn && !expiredOverride) {
       skipped.push({ table: relation.name, reason: `no date column (${DATE_COLUMNS.join(', ')})` });
       continue;
     }
-    const windowMonths = windowOf(relation);
-    const cutoff = monthsBefore(now, windowMonths);
     const item = await expireRows({
       engine,
       relation,
-      dateColumn,
+      dateColumn: dateColumn ?? 'ticket_id',
+      expiredOverride,
       cutoff,
       windowMonths,
       held,
@@ -227,6 +364,18 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
       progress(formatItem(item, dryRun));
     }
   }
+
+  const state = dryRun
+    ? undefined
+    : await writeRetentionState(store, {
+        frozenBefore,
+        ticketCutoff: ticketCutoff.toISOString(),
+        appliedAt: now.toISOString(),
+        ...(options.runId ? { runId: options.runId } : {}),
+      });
+  progress(
+    `  KPI mart months before ${state?.frozenBefore ?? frozenBefore} are kept as computed (their facts are gone)`,
+  );
 
   const totals = {
     deleted: items.reduce((n, i) => n + i.deleted, 0),
@@ -254,6 +403,20 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
         details: { cutoff: item.cutoff, ...(options.runId ? { run_id: options.runId } : {}) },
       });
     }
+    for (const file of damaged) {
+      await options.audit.append({
+        role: 'pipeline',
+        action: 'retention.damaged_file',
+        target: file.key,
+        outcome: dryRun ? 'dry_run' : 'success',
+        details: {
+          reason: file.reason,
+          action: file.action,
+          ...(file.movedTo ? { moved_to: file.movedTo } : {}),
+          ...(options.runId ? { run_id: options.runId } : {}),
+        },
+      });
+    }
     await options.audit.append({
       role: 'pipeline',
       action,
@@ -265,85 +428,36 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
         objects_rewritten: totals.rewritten,
         kept_for_hold: totals.keptForHold,
         legal_holds: config.governance.legalHolds.length,
+        damaged_files: damaged.length,
       },
       details: { now: now.toISOString(), ...(options.runId ? { run_id: options.runId } : {}) },
     });
   }
-  return { dryRun, now: now.toISOString(), items, keptTables, skipped, totals };
+  return {
+    dryRun,
+    now: now.toISOString(),
+    items,
+    keptTables,
+    skipped,
+    damaged,
+    frozenBefore: state?.frozenBefore ?? frozenBefore,
+    totals,
+  };
 }
 
-async function expireObjects(input: {
-  layer: RetentionLayer;
-  store: ObjectStore;
-  target: string;
-  keys: readonly string[];
-  cutoff: Date;
-  windowMonths: number;
-  held: HeldSet | undefined;
-  dryRun: boolean;
-}): Promise<RetentionItem> {
-  const { store, held } = input;
-  const toDelete: string[] = [];
-  let rewritten = 0;
-  let keptForHold = 0;
-  let recordsRemoved = 0;
-  const anyHeld = held && held.ticketIds.size + held.customerKeys.size + held.userIds.size > 0;
-  for (const key of input.keys) {
-    const end = partitionEnd(key);
-    if (!end || end > input.cutoff) continue;
-    if (!anyHeld || !held) {
-      toDelete.push(key);
-      continue;
-    }
-    const body = await store.get(key);
-    if (!body) continue;
-    const gz = key.endsWith('.gz');
-    const lines = (gz ? gunzipSync(body) : Buffer.from(body)).toString('utf8').split('\n').filter(Boolean);
-    const kept: string[] = [];
-    let removed = 0;
-    for (const line of lines) {
-      let record: unknown;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        removed += 1; // not a record (CSV, a header): nothing in it can be held by id
-        continue;
-      }
-      if (!referencesHeld(record, held)) {
-        removed += Math.max(1, countRecords(record));
-        continue;
-      }
-      // Landing rows are flat and kept whole; raw pages keep only their held records.
-      const filtered = input.layer === 'landing' ? record : keepHeldRecords(record, held);
-      kept.push(JSON.stringify(filtered));
-      if (input.layer !== 'landing') removed += countRecords(record) - countRecords(filtered);
-    }
-    if (kept.length === 0) {
-      toDelete.push(key);
-      continue;
-    }
-    keptForHold += 1;
-    if (removed > 0) {
-      rewritten += 1;
-      recordsRemoved += removed;
-      if (!input.dryRun) {
-        const text = `${kept.join('\n')}\n`;
-        await store.put(key, gz ? gzipSync(text) : text, gz ? { contentEncoding: 'gzip' } : undefined);
-      }
-    }
+/**
+ * The table a published object holds: `publications/<run>/parquet/<table>/…` (or `csv/`), or the
+ * first folder of a flat layout (`fct_tickets/created_month=…/part-0.csv`). Undefined for manifests,
+ * pointers and dashboards, which hold no rows of their own.
+ */
+function publishedTable(relative: string): string | undefined {
+  const parts = relative.split('/');
+  if (parts[0] === 'publications') {
+    const format = parts.findIndex((p) => p === 'parquet' || p === 'csv');
+    const name = format > 0 ? parts[format + 1] : undefined;
+    return name?.replace(/\.(csv|parquet)(\.gz)?$/, '');
   }
-  if (!input.dryRun && toDelete.length > 0) await store.delete(toDelete);
-  return {
-    layer: input.layer,
-    target: input.target,
-    windowMonths: input.windowMonths,
-    cutoff: input.cutoff.toISOString(),
-    unit: 'objects',
-    deleted: toDelete.length,
-    rewritten,
-    keptForHold,
-    recordsRemoved,
-  };
+  return parts.length > 1 ? parts[0] : undefined;
 }
 
 async function expireRows(input: {
@@ -356,9 +470,12 @@ async function expireRows(input: {
   dryRun: boolean;
   /** Customers whose facts survive: their current-state rows stay. */
   retainedCustomers: readonly string[] | undefined;
+  /** The rows past their window, when not simply "the date column before the cut-off". */
+  expiredOverride?: string;
 }): Promise<RetentionItem> {
   const { engine, relation, dateColumn, held } = input;
-  const rule = rowRule(relation, dateColumn, input.cutoff, held);
+  const base = rowRule(relation, dateColumn, input.cutoff, held);
+  const rule = input.expiredOverride ? { ...base, expired: `(${input.expiredOverride})` } : base;
   const isHeld = rule.isHeld;
   const expired =
     input.retainedCustomers && input.retainedCustomers.length > 0
@@ -384,17 +501,6 @@ async function expireRows(input: {
   };
 }
 
-function countRecords(value: unknown): number {
-  if (Array.isArray(value))
-    return (
-      value.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v)).length +
-      value.reduce((n: number, v) => n + (Array.isArray(v) ? countRecords(v) : 0), 0)
-    );
-  if (value !== null && typeof value === 'object')
-    return Object.values(value).reduce((n: number, v) => n + countRecords(v), 0);
-  return 0;
-}
-
 function formatItem(item: RetentionItem, dryRun: boolean): string {
   const verb = dryRun ? 'would delete' : 'deleted';
   const extra = [
@@ -413,13 +519,7 @@ function rowRule(
   cutoff: Date,
   held: HeldSet,
 ): { expired: string; isHeld: string } {
-  const type = relation.types.get(dateColumn) ?? '';
-  const iso = cutoff.toISOString();
-  const literal = type.startsWith('timestamp')
-    ? `timestamp '${iso.slice(0, 10)} ${iso.slice(11, 23)}'`
-    : type === 'date'
-      ? `date '${iso.slice(0, 10)}'`
-      : `'${iso}'`;
+  const literal = cutoffLiteral(relation, dateColumn, cutoff);
   const holdTerms: string[] = [];
   const has = (c: string) => relation.columns.includes(c);
   if (has('ticket_id') && held.ticketIds.size > 0)
@@ -434,4 +534,15 @@ function rowRule(
     expired: `${dateColumn} < ${literal}`,
     isHeld: holdTerms.length > 0 ? `(${holdTerms.join(' or ')})` : 'false',
   };
+}
+
+/** The cut-off as a literal of the column's type. */
+function cutoffLiteral(relation: CatalogRelation, column: string, cutoff: Date): string {
+  const type = relation.types.get(column) ?? '';
+  const iso = cutoff.toISOString();
+  return type.startsWith('timestamp')
+    ? `timestamp '${iso.slice(0, 10)} ${iso.slice(11, 23)}'`
+    : type === 'date'
+      ? `date '${iso.slice(0, 10)}'`
+      : `'${iso}'`;
 }
