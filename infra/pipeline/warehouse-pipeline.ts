@@ -12,6 +12,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards } from '#infra/nag/acknowledge-wildcards.ts';
 import type { WarehouseConfigInput } from '#src/config/warehouse-config.ts';
+import { type HandlerName, pipelineSteps, type StepName } from '#src/pipeline/pipeline-stages.ts';
 import type { PipelineSource, WarehousePipelineProps } from './warehouse-pipeline-props.ts';
 import { WarehouseSecrets } from './warehouse-secrets.ts';
 
@@ -33,8 +34,8 @@ export const nonRetryableErrors = [
   'DataTestsFailedError',
 ];
 
-/** Handlers, one file each under `functions/`. */
-export type HandlerName = 'extract' | 'transform' | 'data-tests' | 'publish' | 'sla-alerts' | 'retention';
+/** Handlers, one file each under `functions/` (named by the one stage list). */
+export type { HandlerName };
 
 /**
  * The scheduled pipeline: one Lambda per step (extract per source, transform, data tests, publish,
@@ -279,19 +280,33 @@ export class WarehousePipeline extends Construct {
     }
 
     const runPayload = { runId: sfn.JsonPath.stringAt('$.runId'), full: sfn.JsonPath.stringAt('$.full') };
-    const modelChain = catchTo(invoke('Transform', transform, runPayload))
-      .next(catchTo(invoke('DataTests', dataTests, runPayload)))
-      .next(
-        catchTo(
-          invoke('Publish', publish, {
-            ...runPayload,
-            dataTests: sfn.JsonPath.objectAt('$.results.DataTests'),
-          }),
-        ),
-      )
-      .next(catchTo(invoke('SlaAlerts', slaAlerts, runPayload)))
-      .next(catchTo(invoke('Retention', retention, runPayload)))
-      .next(new sfn.Succeed(this, 'Published'));
+    // The model steps in the order of the one stage list (src/pipeline/pipeline-stages.ts).
+    const modelSteps: Record<
+      Exclude<StepName, 'Extract'>,
+      { fn: lambda.IFunction; payload: Record<string, unknown> }
+    > = {
+      Transform: { fn: transform, payload: runPayload },
+      DataTests: { fn: dataTests, payload: runPayload },
+      Publish: {
+        fn: publish,
+        payload: { ...runPayload, dataTests: sfn.JsonPath.objectAt('$.results.DataTests') },
+      },
+      SlaAlerts: { fn: slaAlerts, payload: runPayload },
+      Retention: { fn: retention, payload: runPayload },
+    };
+    const [firstStep, ...laterSteps] = pipelineSteps()
+      .map((s) => s.step)
+      .filter((step): step is Exclude<StepName, 'Extract'> => step !== 'Extract');
+    const task = (step: Exclude<StepName, 'Extract'>) =>
+      catchTo(invoke(step, modelSteps[step].fn, modelSteps[step].payload));
+    let modelTail: sfn.INextable & sfn.IChainable = task(firstStep!);
+    const modelChain = sfn.Chain.start(modelTail);
+    for (const step of laterSteps) {
+      const next = task(step);
+      modelTail.next(next);
+      modelTail = next;
+    }
+    modelTail.next(new sfn.Succeed(this, 'Published'));
 
     const prepare = new sfn.Pass(this, 'Prepare', {
       parameters: {

@@ -6,6 +6,7 @@ import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import type { AuditEntry } from '#src/governance/audit/audit-entry.ts';
 import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
+import { localStages } from '#src/pipeline/pipeline-stages.ts';
 import { type PipelineResult, runPipeline } from '#src/pipeline/run-pipeline.ts';
 import { readCurrentPointer } from '#src/publish/read-publication.ts';
 import { createWorld } from '#src/simulator/start-simulator.ts';
@@ -95,7 +96,7 @@ describe('the local pipeline on the embedded default', () => {
     const stages = entries
       .filter((e) => e.action === 'pipeline.stage' && e.target.startsWith('run-1/'))
       .map((e) => e.target.slice('run-1/'.length));
-    expect(stages).toEqual(['extract', 'sentiment', 'transform', 'data-tests', 'sla-alerts', 'publish']);
+    expect(stages).toEqual(localStages);
     expect(entries.filter((e) => e.action === 'pipeline.run').map((e) => [e.target, e.outcome])).toEqual([
       ['run-1', 'success'],
       ['run-2', 'success'],
