@@ -173,6 +173,27 @@ export class WarehousePipeline extends Construct {
       return fn;
     };
 
+    /**
+     * The hash-chained audit log in the Object Lock bucket (`audit-log/`): the sink reads HEAD.json
+     * and lists entries/ to find the tail, then writes the next entry with If-None-Match.
+     */
+    const grantAuditLog = (role: iam.IRole) => {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: [storage.audit.arnForObjects('audit-log/*')],
+        }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [storage.audit.bucketArn],
+          conditions: { StringLike: { 's3:prefix': ['audit-log/*'] } },
+        }),
+      );
+      storage.key.grantEncryptDecrypt(role);
+    };
+
     // ------------------------------------------------------------------------------ extraction
     const extractors: [PipelineSource, nodejs.NodejsFunction][] = [];
     for (const source of Object.keys(props.sources) as PipelineSource[]) {
@@ -194,7 +215,7 @@ export class WarehousePipeline extends Construct {
       this.secrets.sources[source]!.grantRead(fn);
       this.secrets.hmacKey.grantRead(fn);
       storage.raw.grantReadWrite(fn);
-      storage.audit.grantPut(fn);
+      grantAuditLog(role);
       extractors.push([source, fn]);
       this.extractRoles.push(fn.role!);
     }
@@ -211,7 +232,10 @@ export class WarehousePipeline extends Construct {
     );
     this.grantAthena(this.pipelineRole, props);
     this.secrets.hmacKey.grantRead(this.pipelineRole);
-    storage.audit.grantPut(this.pipelineRole);
+    grantAuditLog(this.pipelineRole);
+    // The sentiment stage (transform step) writes its scored rows and its checkpoint into the lake.
+    storage.raw.grantPut(this.pipelineRole, 'landing/nlp/*');
+    storage.raw.grantPut(this.pipelineRole, 'state/nlp/*');
     const athenaStep = (id: string, handler: HandlerName, timeout: Duration) =>
       makeFunction(id, handler, { timeout, memorySize: 512, role: this.pipelineRole, withSql: true });
     const transform = athenaStep('Transform', 'transform', Duration.minutes(15));
@@ -353,8 +377,24 @@ export class WarehousePipeline extends Construct {
         reason: 'This queue is itself the dead-letter queue of the schedules; the DLQ alarm watches it.',
       });
     }
+    // One role for both schedules: start the machine, and dead-letter into the encrypted queue,
+    // which needs the key's data key through SQS (AWS docs: Scheduler DLQ with SSE-KMS).
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: 'EventBridge Scheduler: start the pipeline state machine, dead-letter failed starts',
+    });
+    schedulerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [storage.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
+      }),
+    );
     const target = (mode: 'extract' | 'full') =>
       new targets.StepFunctionsStartExecution(this.stateMachine, {
+        role: schedulerRole,
         input: scheduler.ScheduleTargetInput.fromObject({ mode, full: false }),
         deadLetterQueue: this.deadLetterQueue,
         retryAttempts: 3,
