@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { runExtraction } from '#src/extract/run-extraction.ts';
-import { InvalidEnvironmentError } from './common/handler-errors.ts';
+import { InvalidEnvironmentError, SourceExtractionError } from './common/handler-errors.ts';
 import { mapErrors, parseEvent } from './common/handler-middleware.ts';
 import { lambdaSettings } from './common/lambda-environment.ts';
 import { lambdaRuntime } from './common/lambda-runtime.ts';
@@ -59,6 +59,16 @@ async function extract(event: RunEvent, context: Context): Promise<ExtractResult
         }),
     );
     const done = !budget.signal.aborted;
+    // A stream that failed (not one stopped by the time budget) fails the step: the state machine
+    // retries it and, once its retries are spent, notifies the alert topic and fails the run.
+    const failed = manifest.streams.filter((s) => s.status === 'failed');
+    if (done && failed.length > 0) {
+      metrics.addMetric('ExtractFailed', MetricUnit.Count, 1);
+      throw new SourceExtractionError(
+        env.SOURCE,
+        failed.map((s) => ({ stream: s.stream, ...(s.error ? { error: s.error } : {}) })),
+      );
+    }
     metrics.addMetric(done ? 'ExtractCompleted' : 'ExtractCheckpointed', MetricUnit.Count, 1);
     logger.info(done ? 'extraction complete' : 'checkpointed before the time limit', {
       source: env.SOURCE,

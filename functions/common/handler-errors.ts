@@ -49,3 +49,20 @@ export class SecretValueError extends Error {
     );
   }
 }
+
+/**
+ * A source's streams stopped at their checkpoint on errors (5xx, time-outs) the connector's own
+ * retries could not get past. Thrown so the state machine retries the step and, when its retries
+ * are spent, takes the failure path to the alert topic; the checkpoints keep what was extracted.
+ */
+export class SourceExtractionError extends Error {
+  override readonly name = 'SourceExtractionError';
+  constructor(
+    readonly source: string,
+    readonly streams: readonly { stream: string; error?: string }[],
+  ) {
+    super(
+      `${source}: ${streams.length} stream(s) failed: ${streams.map((s) => `${s.stream}${s.error ? ` (${s.error})` : ''}`).join(', ')}`,
+    );
+  }
+}

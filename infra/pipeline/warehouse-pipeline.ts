@@ -342,7 +342,28 @@ export class WarehousePipeline extends Construct {
     const afterExtract = new sfn.Choice(this, 'ModelsToo')
       .when(sfn.Condition.stringEquals('$.mode', 'extract'), new sfn.Succeed(this, 'ExtractedOnly'))
       .otherwise(modelChain);
-    const definition = prepare.next(
+    // An input without `mode` or `full` (a hand-started backfill) gets the defaults instead of
+    // failing in Prepare, outside the catch path: a full run, incremental.
+    const withDefaults = new sfn.Choice(this, 'ModeGiven')
+      .when(
+        sfn.Condition.isNotPresent('$.mode'),
+        new sfn.Pass(this, 'DefaultMode', { result: sfn.Result.fromString('full'), resultPath: '$.mode' }),
+      )
+      .afterwards({ includeOtherwise: true })
+      .next(
+        new sfn.Choice(this, 'FullGiven')
+          .when(
+            sfn.Condition.isNotPresent('$.full'),
+            new sfn.Pass(this, 'DefaultFull', {
+              result: sfn.Result.fromBoolean(false),
+              resultPath: '$.full',
+            }),
+          )
+          .afterwards({ includeOtherwise: true })
+          .next(prepare),
+      );
+    const definition = withDefaults;
+    prepare.next(
       new sfn.Choice(this, 'Mode')
         .when(sfn.Condition.stringEquals('$.mode', 'models'), modelChain)
         .otherwise(extractAll.next(afterExtract)),
