@@ -34,7 +34,8 @@ export interface CostLine {
  * A month of the deployed schedules (an extract every hour, a nightly full run) at `ticketsPerDay`,
  * from what the rehearsal counted at its own volume. Per-execution work (transitions, invocations,
  * secret reads) is taken as counted; object writes and reads and their KMS requests scale with the
- * ticket volume above the rehearsal's, since pages grow with tickets. Athena is the query count
+ * ticket volume above the rehearsal's for the data prefixes only (pages grow with tickets;
+ * checkpoints, manifests and audit entries are per run). Athena is the query count
  * times the 10 MB minimum (the floor) plus `athenaBytesPerDay` when known (bench/kpi-incremental.ts
  * or the local Athena); Lambda seconds of the model steps are `modelStepSeconds` per nightly run.
  */
@@ -52,16 +53,30 @@ export function monthlyCost(
   const executions = report.plays.flatMap((p) => p.executions);
   const n = executions.length;
   const scale = Math.max(1, options.ticketsPerDay / options.rehearsalTicketsPerDay);
-  const perRun = (action: string) => report.calls.filter((c) => c.action === action).length / n;
+  // Pages (raw/, landing/, quarantine/) grow with the tickets; checkpoints, manifests and audit
+  // entries are per run and do not.
+  const isData = (resource: string) => /:::[^/]+\/(raw|landing|quarantine)\//.test(resource);
+  const perRun = (action: string) =>
+    report.calls
+      .filter((c) => c.action === action)
+      .reduce((sum, c) => sum + (isData(c.resource) ? scale : 1), 0) / n;
+  const kmsShare = (() => {
+    const s3 = report.calls.filter((c) => c.action.startsWith('s3:'));
+    const scaled = s3.reduce((sum, c) => sum + (isData(c.resource) ? scale : 1), 0);
+    return s3.length === 0 ? 1 : scaled / s3.length;
+  })();
   const runsPerMonth = 24 * 30 + 30;
   const extract = report.invocations.extract ?? { count: 0, seconds: 0 };
   const extractGbSeconds = (extract.seconds / n) * runsPerMonth * 1 * Math.sqrt(scale);
   const modelGbSeconds = 30 * (options.modelStepSeconds ?? 900) * 0.5;
   const transitions = (report.transitions / n) * runsPerMonth;
-  const puts = (perRun('s3:PutObject') + perRun('s3:DeleteObject')) * runsPerMonth * scale;
-  const gets = (perRun('s3:GetObject') + perRun('s3:ListBucket')) * runsPerMonth * scale;
+  const puts = (perRun('s3:PutObject') + perRun('s3:DeleteObject')) * runsPerMonth;
+  const gets = (perRun('s3:GetObject') + perRun('s3:ListBucket')) * runsPerMonth;
   // S3 Bucket Keys: S3 asks KMS once per bucket key period, not per object; the count is an upper bound.
-  const kms = (perRun('kms:GenerateDataKey') + perRun('kms:Decrypt')) * runsPerMonth * scale;
+  const kmsCalls = report.calls.filter(
+    (c) => c.action === 'kms:GenerateDataKey' || c.action === 'kms:Decrypt',
+  );
+  const kms = (kmsCalls.length / n) * kmsShare * runsPerMonth;
   const queries = (options.queriesPerNightlyRun ?? 150) * 30;
   const athenaBytes = Math.max(
     queries * prices.athenaMinimumBytesPerQuery,
