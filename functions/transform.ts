@@ -6,6 +6,7 @@ import type { Context } from 'aws-lambda';
 import { buildSeeds } from '#src/kpi/build-seeds.ts';
 import { runSentimentStage } from '#src/kpi/sentiment/run-sentiment-stage.ts';
 import { runTransform } from '#src/models/run-transform.ts';
+import { type StageName, stagesOf } from '#src/pipeline/pipeline-stages.ts';
 import { mapErrors, parseEvent } from './common/handler-middleware.ts';
 import { lambdaSettings } from './common/lambda-environment.ts';
 import { lambdaRuntime } from './common/lambda-runtime.ts';
@@ -26,31 +27,43 @@ async function transform(event: RunEvent): Promise<TransformResult> {
   await loadSecrets(settings.config, { hmacKey: settings.env.HMAC_SECRET_ARN });
   const { lake, engine, audit } = lambdaRuntime(settings);
   const modelsDir = sqlRoot();
-  // Same order as the local pipeline: customer messages are scored before the models read them.
-  await audit.record(
-    { role: 'pipeline', action: 'pipeline.stage', target: event.runId, details: { stage: 'sentiment' } },
-    () => runSentimentStage({ config: settings.config, store: lake, runId: event.runId }),
-    (r) => ({ files: r.files, messages: r.messages }),
-  );
-  const summary = await audit.record(
-    {
-      role: 'pipeline',
-      action: 'pipeline.stage',
-      target: event.runId,
-      details: { stage: 'transform', full: event.full },
+  // The stages of this step in the order of the one stage list: sentiment, then the models.
+  let built: Awaited<ReturnType<typeof runTransform>> | undefined;
+  const stages: Partial<Record<StageName, () => Promise<unknown>>> = {
+    sentiment: () =>
+      audit.record(
+        { role: 'pipeline', action: 'pipeline.stage', target: event.runId, details: { stage: 'sentiment' } },
+        () => runSentimentStage({ config: settings.config, store: lake, runId: event.runId }),
+        (r) => ({ files: r.files, messages: r.messages }),
+      ),
+    transform: async () => {
+      built = await audit.record(
+        {
+          role: 'pipeline',
+          action: 'pipeline.stage',
+          target: event.runId,
+          details: { stage: 'transform', full: event.full },
+        },
+        () =>
+          runTransform({
+            config: settings.config,
+            engine,
+            store: lake,
+            runId: event.runId,
+            full: event.full,
+            seeds: buildSeeds(settings.config, modelsDir ? { sqlRoot: modelsDir } : {}),
+            ...(modelsDir ? { modelsDir } : {}),
+            onProgress: (progress: unknown) => logger.debug('progress', { progress }),
+          }),
+      );
     },
-    () =>
-      runTransform({
-        config: settings.config,
-        engine,
-        store: lake,
-        runId: event.runId,
-        full: event.full,
-        seeds: buildSeeds(settings.config, modelsDir ? { sqlRoot: modelsDir } : {}),
-        ...(modelsDir ? { modelsDir } : {}),
-        onProgress: (progress: unknown) => logger.debug('progress', { progress }),
-      }),
-  );
+  };
+  for (const name of stagesOf('transform')) {
+    const run = stages[name];
+    if (!run) throw new Error(`the transform handler has no implementation of stage ${name}`);
+    await run();
+  }
+  const summary = built!;
   const models = summary.models.length;
   metrics.addMetric('ModelsBuilt', MetricUnit.Count, models);
   logger.info('transform complete', { runId: event.runId, models });

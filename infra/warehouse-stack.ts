@@ -55,6 +55,7 @@ export class WarehouseStack extends Stack {
     });
     this.alerts = new WarehouseAlerts(this, 'Alerts', {
       key: this.storage.key,
+      topicName: `${config.name}-alerts`,
       ...(config.alerts.email ? { email: config.alerts.email } : {}),
     });
 
@@ -119,6 +120,7 @@ export class WarehouseStack extends Stack {
     this.auditTrail = new WarehouseAuditTrail(this, 'AuditTrail', {
       auditBucket: this.storage.audit,
       key: this.storage.key,
+      trailName: `${config.name}-audit`,
       dataBuckets: [this.storage.raw, this.storage.curated, this.storage.published],
       logRetention,
     });

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-/** Run id as the state machine passes it (`$$.Execution.Name`) and the CLI accepts it. */
-export const runIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, 'letters, digits, ".", "_" or "-", at most 80');
+import { runIdSchema } from '#src/pipeline/run-id.ts';
+
+export { runIdSchema };
 
 /** Every step's event: which run, and whether to rebuild from scratch (a backfill). */
 export const runEventSchema = z.object({

@@ -2,6 +2,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 
 export interface WarehouseAlertsProps {
   readonly key: kms.IKey;
+  /** The topic's name; the key policy names the topic by it (the key cannot reference the topic: a cycle). */
+  readonly topicName: string;
   /**
    * E-mail address subscribed to the topic.
    * @default - no subscription; subscribe later (chat, pager, e-mail)

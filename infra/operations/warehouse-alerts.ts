@@ -1,6 +1,8 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -20,11 +22,55 @@ export class WarehouseAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: WarehouseAlertsProps) {
     super(scope, id);
+    const stack = Stack.of(this);
+    const topicArn = stack.formatArn({ service: 'sns', resource: props.topicName });
+    const alarmArns = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    if (props.key instanceof kms.Key) {
+      // CloudWatch publishes alarm notifications to the encrypted topic with the key (AWS docs:
+      // "Configure KMS permissions for CloudWatch alarms with encrypted SNS topics"), only for this account's alarms.
+      props.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToUseTheAlertTopic',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { ArnLike: { 'aws:SourceArn': alarmArns } },
+        }),
+      );
+      // SNS moves undeliverable notifications of this topic to the encrypted dead-letter queue.
+      props.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowSnsToDeadLetterTheAlertTopic',
+          principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+          actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { ArnEquals: { 'aws:SourceArn': topicArn } },
+        }),
+      );
+    }
     this.topic = new sns.Topic(this, 'Topic', {
+      topicName: props.topicName,
       displayName: 'Support KPI warehouse alerts',
       masterKey: props.key,
       enforceSSL: true,
     });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisAccountsAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': alarmArns },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
     if (props.email) {
       // Undeliverable notifications land here instead of vanishing.
       this.deliveryDeadLetters = new sqs.Queue(this, 'DeliveryDeadLetters', {

@@ -6,6 +6,8 @@ export interface WarehouseAuditTrailProps {
   /** The Object Lock bucket the trail writes to (prefix `cloudtrail/`). */
   readonly auditBucket: s3.IBucket;
   readonly key: kms.IKey;
+  /** The trail's name; the key policy names the trail by it (the key cannot reference the trail: a cycle). */
+  readonly trailName: string;
   /** Buckets whose object reads and writes are recorded as data events. */
   readonly dataBuckets: readonly s3.IBucket[];
   /**

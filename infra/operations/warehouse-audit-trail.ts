@@ -1,4 +1,7 @@
+import { Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { WarehouseAuditTrailProps } from './warehouse-audit-trail-props.ts';
@@ -13,7 +16,46 @@ export class WarehouseAuditTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: WarehouseAuditTrailProps) {
     super(scope, id);
+    const stack = Stack.of(this);
+    const trailArn = stack.formatArn({
+      service: 'cloudtrail',
+      resource: 'trail',
+      resourceName: props.trailName,
+    });
+    // CloudTrail encrypts each log file with a data key of the warehouse key, in the trail's
+    // encryption context; without this statement the trail cannot be created (AWS docs: "Configure
+    // AWS KMS key policies for CloudTrail").
+    if (props.key instanceof kms.Key) {
+      props.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudTrailToEncryptLogs',
+          principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+          actions: ['kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'aws:SourceArn': trailArn },
+            StringLike: {
+              'kms:EncryptionContext:aws:cloudtrail:arn': stack.formatArn({
+                service: 'cloudtrail',
+                resource: 'trail',
+                resourceName: '*',
+              }),
+            },
+          },
+        }),
+      );
+      props.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudTrailToDescribeKey',
+          principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+          actions: ['kms:DescribeKey'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceArn': trailArn } },
+        }),
+      );
+    }
     this.trail = new cloudtrail.Trail(this, 'Trail', {
+      trailName: props.trailName,
       bucket: props.auditBucket,
       s3KeyPrefix: 'cloudtrail',
       encryptionKey: props.key,

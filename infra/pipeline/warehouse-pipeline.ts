@@ -12,6 +12,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards } from '#infra/nag/acknowledge-wildcards.ts';
 import type { WarehouseConfigInput } from '#src/config/warehouse-config.ts';
+import { type HandlerName, pipelineSteps, type StepName } from '#src/pipeline/pipeline-stages.ts';
 import type { PipelineSource, WarehousePipelineProps } from './warehouse-pipeline-props.ts';
 import { WarehouseSecrets } from './warehouse-secrets.ts';
 
@@ -33,8 +34,8 @@ export const nonRetryableErrors = [
   'DataTestsFailedError',
 ];
 
-/** Handlers, one file each under `functions/`. */
-export type HandlerName = 'extract' | 'transform' | 'data-tests' | 'publish' | 'sla-alerts' | 'retention';
+/** Handlers, one file each under `functions/` (named by the one stage list). */
+export type { HandlerName };
 
 /**
  * The scheduled pipeline: one Lambda per step (extract per source, transform, data tests, publish,
@@ -172,6 +173,27 @@ export class WarehousePipeline extends Construct {
       return fn;
     };
 
+    /**
+     * The hash-chained audit log in the Object Lock bucket (`audit-log/`): the sink reads HEAD.json
+     * and lists entries/ to find the tail, then writes the next entry with If-None-Match.
+     */
+    const grantAuditLog = (role: iam.IRole) => {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: [storage.audit.arnForObjects('audit-log/*')],
+        }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [storage.audit.bucketArn],
+          conditions: { StringLike: { 's3:prefix': ['audit-log/*'] } },
+        }),
+      );
+      storage.key.grantEncryptDecrypt(role);
+    };
+
     // ------------------------------------------------------------------------------ extraction
     const extractors: [PipelineSource, nodejs.NodejsFunction][] = [];
     for (const source of Object.keys(props.sources) as PipelineSource[]) {
@@ -193,7 +215,7 @@ export class WarehousePipeline extends Construct {
       this.secrets.sources[source]!.grantRead(fn);
       this.secrets.hmacKey.grantRead(fn);
       storage.raw.grantReadWrite(fn);
-      storage.audit.grantPut(fn);
+      grantAuditLog(role);
       extractors.push([source, fn]);
       this.extractRoles.push(fn.role!);
     }
@@ -210,7 +232,10 @@ export class WarehousePipeline extends Construct {
     );
     this.grantAthena(this.pipelineRole, props);
     this.secrets.hmacKey.grantRead(this.pipelineRole);
-    storage.audit.grantPut(this.pipelineRole);
+    grantAuditLog(this.pipelineRole);
+    // The sentiment stage (transform step) writes its scored rows and its checkpoint into the lake.
+    storage.raw.grantPut(this.pipelineRole, 'landing/nlp/*');
+    storage.raw.grantPut(this.pipelineRole, 'state/nlp/*');
     const athenaStep = (id: string, handler: HandlerName, timeout: Duration) =>
       makeFunction(id, handler, { timeout, memorySize: 512, role: this.pipelineRole, withSql: true });
     const transform = athenaStep('Transform', 'transform', Duration.minutes(15));
@@ -279,19 +304,33 @@ export class WarehousePipeline extends Construct {
     }
 
     const runPayload = { runId: sfn.JsonPath.stringAt('$.runId'), full: sfn.JsonPath.stringAt('$.full') };
-    const modelChain = catchTo(invoke('Transform', transform, runPayload))
-      .next(catchTo(invoke('DataTests', dataTests, runPayload)))
-      .next(
-        catchTo(
-          invoke('Publish', publish, {
-            ...runPayload,
-            dataTests: sfn.JsonPath.objectAt('$.results.DataTests'),
-          }),
-        ),
-      )
-      .next(catchTo(invoke('SlaAlerts', slaAlerts, runPayload)))
-      .next(catchTo(invoke('Retention', retention, runPayload)))
-      .next(new sfn.Succeed(this, 'Published'));
+    // The model steps in the order of the one stage list (src/pipeline/pipeline-stages.ts).
+    const modelSteps: Record<
+      Exclude<StepName, 'Extract'>,
+      { fn: lambda.IFunction; payload: Record<string, unknown> }
+    > = {
+      Transform: { fn: transform, payload: runPayload },
+      DataTests: { fn: dataTests, payload: runPayload },
+      Publish: {
+        fn: publish,
+        payload: { ...runPayload, dataTests: sfn.JsonPath.objectAt('$.results.DataTests') },
+      },
+      SlaAlerts: { fn: slaAlerts, payload: runPayload },
+      Retention: { fn: retention, payload: runPayload },
+    };
+    const [firstStep, ...laterSteps] = pipelineSteps()
+      .map((s) => s.step)
+      .filter((step): step is Exclude<StepName, 'Extract'> => step !== 'Extract');
+    const task = (step: Exclude<StepName, 'Extract'>) =>
+      catchTo(invoke(step, modelSteps[step].fn, modelSteps[step].payload));
+    let modelTail: sfn.INextable & sfn.IChainable = task(firstStep!);
+    const modelChain = sfn.Chain.start(modelTail);
+    for (const step of laterSteps) {
+      const next = task(step);
+      modelTail.next(next);
+      modelTail = next;
+    }
+    modelTail.next(new sfn.Succeed(this, 'Published'));
 
     const prepare = new sfn.Pass(this, 'Prepare', {
       parameters: {
@@ -303,7 +342,28 @@ export class WarehousePipeline extends Construct {
     const afterExtract = new sfn.Choice(this, 'ModelsToo')
       .when(sfn.Condition.stringEquals('$.mode', 'extract'), new sfn.Succeed(this, 'ExtractedOnly'))
       .otherwise(modelChain);
-    const definition = prepare.next(
+    // An input without `mode` or `full` (a hand-started backfill) gets the defaults instead of
+    // failing in Prepare, outside the catch path: a full run, incremental.
+    const withDefaults = new sfn.Choice(this, 'ModeGiven')
+      .when(
+        sfn.Condition.isNotPresent('$.mode'),
+        new sfn.Pass(this, 'DefaultMode', { result: sfn.Result.fromString('full'), resultPath: '$.mode' }),
+      )
+      .afterwards({ includeOtherwise: true })
+      .next(
+        new sfn.Choice(this, 'FullGiven')
+          .when(
+            sfn.Condition.isNotPresent('$.full'),
+            new sfn.Pass(this, 'DefaultFull', {
+              result: sfn.Result.fromBoolean(false),
+              resultPath: '$.full',
+            }),
+          )
+          .afterwards({ includeOtherwise: true })
+          .next(prepare),
+      );
+    const definition = withDefaults;
+    prepare.next(
       new sfn.Choice(this, 'Mode')
         .when(sfn.Condition.stringEquals('$.mode', 'models'), modelChain)
         .otherwise(extractAll.next(afterExtract)),
@@ -338,8 +398,24 @@ export class WarehousePipeline extends Construct {
         reason: 'This queue is itself the dead-letter queue of the schedules; the DLQ alarm watches it.',
       });
     }
+    // One role for both schedules: start the machine, and dead-letter into the encrypted queue,
+    // which needs the key's data key through SQS (AWS docs: Scheduler DLQ with SSE-KMS).
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: 'EventBridge Scheduler: start the pipeline state machine, dead-letter failed starts',
+    });
+    schedulerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [storage.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
+      }),
+    );
     const target = (mode: 'extract' | 'full') =>
       new targets.StepFunctionsStartExecution(this.stateMachine, {
+        role: schedulerRole,
         input: scheduler.ScheduleTargetInput.fromObject({ mode, full: false }),
         deadLetterQueue: this.deadLetterQueue,
         retryAttempts: 3,

@@ -16,6 +16,7 @@ import type { ExtractProgressEvent } from '#src/extract/extract-progress.ts';
 import { landingRowCheck } from '#src/extract/landing-row-check.ts';
 import { type QuarantineRow, rawKey, writePageObjects } from '#src/extract/page-writer.ts';
 import { type LandingStreamName, landingStreams } from '#src/landing/landing-schemas.ts';
+import { runIdSchema } from '#src/pipeline/run-id.ts';
 import { customerKey } from '#src/privacy/customer-key.ts';
 import { redactSecrets } from '#src/privacy/redact-secrets.ts';
 import { resolveHmacKey } from '#src/privacy/resolve-hmac-key.ts';
@@ -24,7 +25,7 @@ import type { ObjectStore } from '#src/stores/object-store.ts';
 export interface RunExtractionOptions {
   readonly config: WarehouseConfig;
   readonly store: ObjectStore;
-  /** Names this run's files and manifest; `[A-Za-z0-9_.:-]`, e.g. `2026-11-23T06-00-00Z`. */
+  /** Names this run's files and manifest (`runIdSchema` of `src/pipeline/run-id.ts`), e.g. `2026-11-23T06-00-00Z`. */
   readonly runId: string;
   /** Only these sources (default: every configured one). */
   readonly sources?: readonly string[];
@@ -48,8 +49,6 @@ export interface RunExtractionOptions {
 
 /** Pages of one stream being written at the same time. */
 const WRITE_DEPTH = 4;
-
-const runIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _ . : - only');
 
 interface OpenedSource {
   readonly session: ConnectorSession;

@@ -16,6 +16,7 @@ import { runSentimentStage, type SentimentStageResult } from '#src/kpi/sentiment
 import { type DataTestReport, runDataTests } from '#src/models/run-data-tests.ts';
 import { runTransform, type TransformResult } from '#src/models/run-transform.ts';
 import { startEmbeddedSimulator } from '#src/pipeline/embedded-simulator.ts';
+import { localStages, type StageName } from '#src/pipeline/pipeline-stages.ts';
 import { IncompleteRunError, notifyRunFailure } from '#src/pipeline/run-failure.ts';
 import { newRunId } from '#src/pipeline/run-id.ts';
 import { type PublicationResult, publish } from '#src/publish/publish.ts';
@@ -64,6 +65,9 @@ export interface PipelineResult {
   readonly seconds: number;
 }
 
+/** The stages `warehouse run` runs; retention is its own command locally. */
+type LocalStageName = Exclude<StageName, 'retention'>;
+
 const KPI_VERSION_KEY = 'state/kpi-version.json';
 
 /** The KPI version the models were last built with, or undefined before the first build. */
@@ -96,8 +100,8 @@ async function recordKpiVersion(
 
 /**
  * The whole job: extract every source (from the simulator when no base URL is configured), score
- * message sentiment, build the models, run the data tests, evaluate the SLA alert and publish — in
- * that order, each stage audited. A failing data test stops before publishing (write, audit, then
+ * message sentiment, build the models, run the data tests, publish and evaluate the SLA alert — in
+ * the order of the one stage list (`pipeline-stages.ts`), each stage audited. A failing data test stops before publishing (write, audit, then
  * publish): the previous publication stays current and the result says why.
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
@@ -137,119 +141,148 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
             `transform: KPI definitions changed (now ${version}); rebuilding every model from all landing rows`,
           );
 
-        const extract = await stage(
-          'extract',
-          () =>
-            runExtraction({
-              config,
-              store,
-              runId,
-              now,
-              signal: options.signal,
-              endpoints: simulated?.endpoints,
-              env: options.env,
-              onProgress: (event) => {
-                if (event.kind !== 'page' || event.pages % 10 === 0) log(formatProgressEvent(event));
-              },
-            }),
-          (m) => ({ streams: m.streams.length, records: m.streams.reduce((n, s) => n + s.records, 0) }),
-        );
-        const missingStreams = await recordStreamHealth(store, extract);
-        // Stopped on purpose (Ctrl-C, a time budget): the streams are at their checkpoints.
-        options.signal?.throwIfAborted();
-        if (missingStreams.length > 0) {
-          for (const m of missingStreams) log(`extract: ✗ ${describeMissingStream(m)}`);
-          if (!allowPartial) {
-            // Nothing downstream runs: the models, the data tests and the publication stay as the
-            // last whole run left them, and the next run continues every stream from its checkpoint.
-            throw new IncompleteRunError(runId, missingStreams);
-          }
-          log(
-            `extract: ${missingStreams.length} stream(s) incomplete; publishing a partial run as asked ` +
-              '(the manifest, the dashboard and publication_completeness say what is missing)',
-          );
-        }
-
-        const sentiment = await stage(
-          'sentiment',
-          () => runSentimentStage({ config, store, runId, now: now() }),
-          (r) => ({ files: r.files, messages: r.messages }),
-        );
-        log(
-          `sentiment: ${sentiment.messages} customer messages scored by ${sentiment.analyser} in ${sentiment.seconds.toFixed(1)} s`,
-        );
-
-        engine = await createQueryEngine(config, store);
-        const runEngine = engine;
-        const transform = await stage(
-          'transform',
-          () =>
-            runTransform({
-              config,
-              engine: runEngine,
-              store,
-              runId,
-              full: rebuild,
-              now: now(),
-              seeds: buildSeeds(config, { now: now() }),
-              signal: options.signal,
-              onProgress: (event) => {
-                if (event.stage === 'model-done')
-                  log(
-                    `transform [${event.index}/${event.total}] ${event.model}: ${event.action}` +
-                      `${event.rows === null ? '' : `, ${event.rows} rows`}, ${event.seconds.toFixed(2)} s`,
-                  );
-              },
-            }),
-          (t) => ({ models: t.models.length }),
-        );
-        if (definitionsChanged) await recordKpiVersion(store, audit, runId, version, previousVersion);
-
-        const dataTests = await stage(
-          'data-tests',
-          () => runDataTests({ engine: runEngine, now: now(), signal: options.signal }),
-          (r) => ({ passed: r.counts.pass, failed: r.counts.fail, errors: r.counts.error }),
-        );
-        log(
-          `data tests: ${dataTests.counts.pass} passed, ${dataTests.counts.fail} failed, ${dataTests.counts.error} errors`,
-        );
-        for (const failure of dataTests.results.filter((r) => r.status !== 'pass'))
-          log(
-            `  ✗ ${failure.model} ${failure.test}: ${failure.message ?? `${failure.failingRows} failing rows`}`,
-          );
-
-        const alerts = await stage(
-          'sla-alerts',
-          () => evaluateSlaAlerts({ config, engine: runEngine, store, runId, now: now() }),
-          (a) => ({ alerts: a.alerts.length }),
-        );
-        log(
-          `sla alert: ${alerts.outcome}${alerts.actual === null ? '' : ` (trailing 24 h compliance ${(alerts.actual * 100).toFixed(1)} %)`}`,
-        );
-
+        // Each stage of the one stage list (src/pipeline/pipeline-stages.ts), run in its order.
+        let extract: ExtractManifest | undefined;
+        let missingStreams: MissingStream[] = [];
+        let sentiment: SentimentStageResult | undefined;
+        let transform: TransformResult | undefined;
+        let dataTests: DataTestReport | undefined;
+        let alerts: SlaAlertEvaluation | undefined;
         let publication: PublicationResult | undefined;
-        if (dataTests.passed) {
-          publication = await stage(
-            'publish',
-            () =>
-              publish({
-                config,
-                engine: runEngine,
-                store,
-                runId,
-                kpiVersion: version,
-                dataTests,
-                completeness: { streams: extract.streams, missing: missingStreams },
-                onProgress: (event) => {
-                  if (event.stage === 'table')
-                    log(`publish ${event.table}: ${event.rowCount} rows, ${event.files} files`);
-                },
-              }),
-            (p) => ({ tables: p.manifest.tables.length }),
-          );
-        } else {
-          log('publish: skipped — data tests failed; the previous publication stays current');
-        }
+        const openEngine = async () => {
+          engine ??= await createQueryEngine(config, store);
+          return engine;
+        };
+        const stages: Record<LocalStageName, () => Promise<void>> = {
+          extract: async () => {
+            extract = await stage(
+              'extract',
+              () =>
+                runExtraction({
+                  config,
+                  store,
+                  runId,
+                  now,
+                  signal: options.signal,
+                  endpoints: simulated?.endpoints,
+                  env: options.env,
+                  onProgress: (event) => {
+                    if (event.kind !== 'page' || event.pages % 10 === 0) log(formatProgressEvent(event));
+                  },
+                }),
+              (m) => ({ streams: m.streams.length, records: m.streams.reduce((n, s) => n + s.records, 0) }),
+            );
+            missingStreams = await recordStreamHealth(store, extract);
+            // Stopped on purpose (Ctrl-C, a time budget): the streams are at their checkpoints.
+            options.signal?.throwIfAborted();
+            if (missingStreams.length > 0) {
+              for (const m of missingStreams) log(`extract: ✗ ${describeMissingStream(m)}`);
+              if (!allowPartial) {
+                // Nothing downstream runs: the models, the data tests and the publication stay as the
+                // last whole run left them, and the next run continues every stream from its checkpoint.
+                throw new IncompleteRunError(runId, missingStreams);
+              }
+              log(
+                `extract: ${missingStreams.length} stream(s) incomplete; publishing a partial run as asked ` +
+                  '(the manifest, the dashboard and publication_completeness say what is missing)',
+              );
+            }
+          },
+          sentiment: async () => {
+            sentiment = await stage(
+              'sentiment',
+              () => runSentimentStage({ config, store, runId, now: now() }),
+              (r) => ({ files: r.files, messages: r.messages }),
+            );
+            log(
+              `sentiment: ${sentiment.messages} customer messages scored by ${sentiment.analyser} in ${sentiment.seconds.toFixed(1)} s`,
+            );
+          },
+          transform: async () => {
+            const runEngine = await openEngine();
+            transform = await stage(
+              'transform',
+              () =>
+                runTransform({
+                  config,
+                  engine: runEngine,
+                  store,
+                  runId,
+                  full: rebuild,
+                  now: now(),
+                  seeds: buildSeeds(config, { now: now() }),
+                  signal: options.signal,
+                  onProgress: (event) => {
+                    if (event.stage === 'model-done')
+                      log(
+                        `transform [${event.index}/${event.total}] ${event.model}: ${event.action}` +
+                          `${event.rows === null ? '' : `, ${event.rows} rows`}, ${event.seconds.toFixed(2)} s`,
+                      );
+                  },
+                }),
+              (t) => ({ models: t.models.length }),
+            );
+            if (definitionsChanged) await recordKpiVersion(store, audit, runId, version, previousVersion);
+          },
+          'data-tests': async () => {
+            const runEngine = await openEngine();
+            const report = await stage(
+              'data-tests',
+              () => runDataTests({ engine: runEngine, now: now(), signal: options.signal }),
+              (r) => ({ passed: r.counts.pass, failed: r.counts.fail, errors: r.counts.error }),
+            );
+            dataTests = report;
+            log(
+              `data tests: ${report.counts.pass} passed, ${report.counts.fail} failed, ${report.counts.error} errors`,
+            );
+            for (const failure of report.results.filter((r) => r.status !== 'pass'))
+              log(
+                `  ✗ ${failure.model} ${failure.test}: ${failure.message ?? `${failure.failingRows} failing rows`}`,
+              );
+          },
+          publish: async () => {
+            const runEngine = await openEngine();
+            const report = dataTests;
+            if (!report?.passed) {
+              log('publish: skipped — data tests failed; the previous publication stays current');
+              return;
+            }
+            publication = await stage(
+              'publish',
+              () =>
+                publish({
+                  config,
+                  engine: runEngine,
+                  store,
+                  runId,
+                  kpiVersion: version,
+                  dataTests: report,
+                  completeness: { streams: extract?.streams ?? [], missing: missingStreams },
+                  onProgress: (event) => {
+                    if (event.stage === 'table')
+                      log(`publish ${event.table}: ${event.rowCount} rows, ${event.files} files`);
+                  },
+                }),
+              (p) => ({ tables: p.manifest.tables.length }),
+            );
+          },
+          'sla-alerts': async () => {
+            const runEngine = await openEngine();
+            const evaluation = await stage(
+              'sla-alerts',
+              () => evaluateSlaAlerts({ config, engine: runEngine, store, runId, now: now() }),
+              (a) => ({ alerts: a.alerts.length }),
+            );
+            alerts = evaluation;
+            log(
+              `sla alert: ${evaluation.outcome}${evaluation.actual === null ? '' : ` (trailing 24 h compliance ${(evaluation.actual * 100).toFixed(1)} %)`}`,
+            );
+          },
+        };
+        for (const name of localStages) await stages[name as LocalStageName]();
+        if (!extract || !sentiment || !transform || !dataTests || !alerts)
+          throw new Error('the local stage list left a stage out');
+        const runEngine = await openEngine();
 
         const scorecard = await readScorecard(runEngine);
         return {

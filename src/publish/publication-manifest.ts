@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { missingStreamSchema } from '#src/extract/stream-health.ts';
+import { runIdSchema } from '#src/pipeline/run-id.ts';
 
 /**
  * The manifest written last into every publication, and the pointer that names the current one.
@@ -12,10 +13,8 @@ export const PUBLICATIONS_PREFIX = `${PUBLISHED_ROOT}/publications/`;
 export const MANIFEST_FILE = 'manifest.json';
 export const DASHBOARD_FILE = 'dashboard/index.html';
 
-/** A run id is one key segment: letters, digits, `.`, `_`, `-`. */
-export const runIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a run id is letters, digits, ".", "_" or "-" (at most 128)');
+/** A run id is one key segment, in the one format of `src/pipeline/run-id.ts`. */
+export { runIdSchema };
 
 export const publishedFileSchema = z.strictObject({
   /** Relative to the publication folder, e.g. `parquet/fct_tickets/created_month=2026-01/part-0.parquet`. */

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
+import { runSentimentStage } from '#src/kpi/sentiment/run-sentiment-stage.ts';
 import { runTransform, type Seed, type TransformProgress } from '#src/models/run-transform.ts';
+import { stagesOf } from '#src/pipeline/pipeline-stages.ts';
 import { acquireRunLock } from '#src/pipeline/run-lock.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 
@@ -66,6 +68,11 @@ export function register(program: Command): void {
       const runId = options.runId ?? `transform-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       try {
         console.log(`transform ${runId} on ${engine.dialect}${options.fullRefresh ? ' (full refresh)' : ''}`);
+        // The transform step of the one stage list: customer messages are scored before the models read them.
+        if (stagesOf('transform').includes('sentiment')) {
+          const scored = await runSentimentStage({ config, store, runId });
+          console.log(`  sentiment: ${scored.messages} customer messages scored by ${scored.analyser}`);
+        }
         const result = await runTransform({
           config,
           engine,
