@@ -194,9 +194,9 @@ export class CrmWorld {
           [rng.int(9, 10), 10],
         ])
       : rng.weighted([
-          [rng.int(0, 6), 15],
-          [rng.int(7, 8), 30],
-          [rng.int(9, 10), 55],
+          [rng.int(0, 6), 10],
+          [rng.int(7, 8), 26],
+          [rng.int(9, 10), 64],
         ]);
     return { id, contactId: c.contactId, score, submittedMs: msOf(this.seed, submitted, 'nps', id) };
   }
