@@ -247,8 +247,8 @@ const firstReplyMedian: Record<Channel, number> = {
   telegram: 35,
   discord: 40,
   twitter: 45,
-  email: 1 * HOUR,
-  web: 1 * HOUR,
+  email: 50 * 60,
+  web: 50 * 60,
   api: 1.5 * HOUR,
 };
 
@@ -443,8 +443,8 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
   const creatorAgent = plan.agentCreated ? pickAgent(humanGroupName) : null;
 
   let opening: Sentiment = rng.weighted([
-    ['neutral', 71],
-    ['negative', 11],
+    ['neutral', 73],
+    ['negative', 9],
     ['positive', 18],
   ] as const);
   if ((churnSoon || slow > 1 || security) && opening !== 'negative' && rng.chance(0.5)) opening = 'negative';
@@ -666,12 +666,12 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
         life.waited > 12 * HOUR || churnSoon
           ? 'negative'
           : rng.weighted([
-              ['neutral', 66],
-              ['negative', 10],
+              ['neutral', 68],
+              ['negative', 8],
               ['positive', 24],
             ] as const);
       life.customerMessage(
-        life.now + (live ? rng.lognormal(45, 0.7) : rng.lognormal(2 * HOUR, 1.2)),
+        life.now + (live ? rng.lognormal(45, 0.7) : rng.lognormal(1.5 * HOUR, 1)),
         requesterId,
         plan.channel,
         customerText(rng, language, mood),
