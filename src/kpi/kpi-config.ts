@@ -51,7 +51,8 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 
 /**
  * One SLA policy rule. Rules are tried in order; the first whose every listed condition matches
- * the ticket applies (an absent condition matches anything). `schedule` names a business-hours
+ * the ticket applies (an absent condition matches anything): channel, priority, VIP tier and
+ * category, and the tier of the group the ticket was created in. `schedule` names a business-hours
  * schedule, or `calendar` for 24/7.
  */
 export const slaPolicySchema = z.strictObject({
@@ -60,6 +61,8 @@ export const slaPolicySchema = z.strictObject({
   priorities: z.array(z.string()).optional(),
   vipTiers: z.array(z.string()).optional(),
   categories: z.array(z.string()).optional(),
+  /** Tiers of the ticket's group at creation (before any transfer), e.g. `["VIP"]`. */
+  groupTiers: z.array(tierSchema).min(1).optional(),
   firstReplyTargetS: z.number().positive().nullable(),
   resolutionTargetS: z.number().positive().nullable(),
   schedule: z.string().default('calendar'),
@@ -480,7 +483,7 @@ export const defaultKpiCatalogue: Record<string, Def> = {
   },
   post_contact_retention_30d: {
     formula:
-      'customers with a ticket solved in the period who traded in the 30 days after last_solved_at / those customers',
+      'customers with a ticket solved in the period who traded in the 30 days after the latest last_solved_at of their tickets solved in it / those customers, each counted once',
     direction: 'higher',
     unit: 'rate',
     targets: [t(0.9)],

@@ -34,6 +34,8 @@ export const lifeMaxDays = 70;
 /** Solved tickets are closed by the desk's automation this long after the last solve. */
 export const closeAfterDays = 28;
 export const ticketIdBase = 1_000_000;
+/** Conversations held in real time: the customer is waiting on the other side. */
+const liveChannels: readonly Channel[] = ['chat', 'voice', 'telegram', 'discord', 'twitter'];
 export const ticketsPerDayStride = 100_000;
 
 export interface WorldParams {
@@ -147,12 +149,15 @@ export function planDay(params: WorldParams, people: WorldPeople, day: number): 
     if (original.agentCreated || !rng.chance(0.05)) continue;
     const createdAt = original.createdAt + rng.int(HOUR / 2, 8 * HOUR);
     const index = tickets.length;
-    const merge = rng.chance(0.4) ? { index: original.index, at: createdAt + rng.int(600, 3 * HOUR) } : null;
+    const channel = rng.chance(0.5) ? original.channel : rng.weighted(channelWeights);
+    // The agent who picks the follow-up up merges it: at once in a live conversation.
+    const mergeAfter = liveChannels.includes(channel) ? rng.int(20, 90) : rng.int(600, 3 * HOUR);
+    const merge = rng.chance(0.4) ? { index: original.index, at: createdAt + mergeAfter } : null;
     tickets.push({
       ...original,
       index,
       createdAt,
-      channel: rng.chance(0.5) ? original.channel : rng.weighted(channelWeights),
+      channel,
       agentCreated: false,
       followUpOf: original.index,
       mergeInto: merge,
@@ -231,30 +236,39 @@ export interface TicketLife {
   readonly rating: Rating | null;
 }
 
+/**
+ * Median wait for a human's first reply on an ordinary day, by channel (calibrated to published
+ * benchmarks, see docs/SIMULATOR-CALIBRATION.md): live channels are answered in well under a
+ * minute once a human has the conversation, e-mail and web forms within a couple of hours.
+ */
 const firstReplyMedian: Record<Channel, number> = {
-  chat: 120,
-  voice: 40,
-  telegram: 900,
-  discord: 1200,
-  twitter: 1800,
-  email: 4 * HOUR,
-  web: 3 * HOUR,
-  api: 4 * HOUR,
+  chat: 25,
+  voice: 25,
+  telegram: 35,
+  discord: 40,
+  twitter: 45,
+  email: 50 * 60,
+  web: 50 * 60,
+  api: 1.5 * HOUR,
 };
 
+/** Dispute contact reasons go straight to a human: the bot cannot judge them. */
+const disputeCategories: readonly Category[] = ['futures_liquidation_dispute', 'p2p_dispute'];
+
+/** Chance a human-handled ticket is escalated to a specialist line, by contact reason (≈ 5 % overall). */
 const escalationChance: Record<Category, number> = {
-  withdrawal_delayed: 0.14,
-  deposit_not_credited: 0.14,
-  kyc_verification: 0.08,
-  account_locked_2fa: 0.1,
+  withdrawal_delayed: 0.06,
+  deposit_not_credited: 0.06,
+  kyc_verification: 0.035,
+  account_locked_2fa: 0.045,
   account_compromise: 0,
   phishing: 0,
   unauthorised_withdrawal: 0,
-  futures_liquidation_dispute: 0.3,
-  p2p_dispute: 0.25,
-  fees: 0.04,
-  api_trading: 0.35,
-  other: 0.03,
+  futures_liquidation_dispute: 0.14,
+  p2p_dispute: 0.12,
+  fees: 0.02,
+  api_trading: 0.16,
+  other: 0.015,
 };
 
 /** Builds one ticket's whole life; everything past the world's clock is simply not served yet. */
@@ -406,7 +420,14 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
           ['high', 15],
         ] as const);
   const type = security || wallet ? 'incident' : plan.agentCreated ? 'task' : 'question';
-  const chatBot = plan.channel === 'chat' && !plan.agentCreated;
+  const live = liveChannels.includes(plan.channel);
+  // The bot greets most chats; security incidents and disputes go straight to a human.
+  const chatBot =
+    plan.channel === 'chat' &&
+    !plan.agentCreated &&
+    !security &&
+    !disputeCategories.includes(plan.category) &&
+    rng.chance(0.75);
   const humanGroupName: GroupName = security
     ? 'L3 Security'
     : isVip || plan.channel === 'voice'
@@ -422,9 +443,9 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
   const creatorAgent = plan.agentCreated ? pickAgent(humanGroupName) : null;
 
   let opening: Sentiment = rng.weighted([
-    ['neutral', 55],
-    ['negative', 38],
-    ['positive', 7],
+    ['neutral', 73],
+    ['negative', 9],
+    ['positive', 18],
   ] as const);
   if ((churnSoon || slow > 1 || security) && opening !== 'negative' && rng.chance(0.5)) opening = 'negative';
   const description = plan.agentCreated
@@ -526,16 +547,16 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
     const bot = people.bot;
     life.agentReply(createdAt + rng.int(1, 3), bot.id, botPhrases[language].greet);
     life.customerMessage(
-      life.now + rng.int(15, 90),
+      life.now + rng.int(8, 40),
       requesterId,
       'chat',
       customerText(rng, language, opening === 'positive' ? 'neutral' : opening),
       opening === 'positive' ? 'neutral' : opening,
     );
-    life.agentReply(life.now + rng.int(3, 20), bot.id, botPhrases[language].answer);
-    if (!security && rng.chance(slow > 1 ? 0.3 : 0.45)) {
+    life.agentReply(life.now + rng.int(2, 8), bot.id, botPhrases[language].answer);
+    if (rng.chance(slow > 1 ? 0.4 : 0.62)) {
       life.customerMessage(
-        life.now + rng.int(20, 180),
+        life.now + rng.int(5, 40),
         requesterId,
         'chat',
         phrase(rng, language, 'positive'),
@@ -544,7 +565,7 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
       life.update(life.now + rng.int(2, 10), bot.id, [life.change('status', 'solved')]);
       solvedByBot = true;
     } else {
-      life.update(life.now + rng.int(10, 60), bot.id, [
+      life.update(life.now + rng.int(2, 10), bot.id, [
         life.change('group_id', groupByName(humanGroupName).id),
         life.change('assignee_id', null),
       ]);
@@ -554,24 +575,32 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
   let humanGroup: GroupName = humanGroupName;
   let reopenedLate = false;
   if (!solvedByBot) {
-    const businessDesk = (): boolean => groupByName(humanGroup).businessHours;
-    // Work queued overnight is picked up through the first hour after opening, not all at 09:00:00.
+    // The VIP desk takes calls in business hours; its written channels are staffed 24/7.
+    const businessDesk = (): boolean => groupByName(humanGroup).businessHours && plan.channel === 'voice';
+    // Live conversations and security incidents are picked up at once.
+    const quick = live || security;
+    // Work queued overnight is picked up through the first 20 minutes after opening, not all at 09:00:00.
     const atDesk = (ts: number): number => {
       if (!businessDesk()) return ts;
       const open = nextBusinessTime(ts);
-      return open === ts ? ts : open + rng.int(0, 3600);
+      return open === ts ? ts : open + rng.int(0, 1200);
     };
     let agent = creatorAgent ?? pickAgent(humanGroup);
     if (!creatorAgent) {
-      const assignAt = atDesk(life.now + rng.lognormal(120 * slow, 1));
+      // On a crash day the live queue backs up (5–10× the chats for the same staff): minutes, not seconds.
+      const queued = live && slow > 1 ? rng.lognormal(60 * (slow - 1), 0.6) : 0;
+      const assignAt = atDesk(
+        life.now + queued + (quick ? rng.lognormal(8 * slow, 0.5) : rng.lognormal(120 * slow, 1)),
+      );
       life.update(assignAt, agent.id, [life.change('assignee_id', agent.id), life.change('status', 'open')]);
     }
     const replyDelay = (): number => {
       let median = firstReplyMedian[plan.channel] * slow;
-      if (isVip) median *= 0.5;
-      if (security) median *= 0.5;
+      if (isVip) median *= live ? 0.7 : 0.3;
       if (priority === 'urgent' || priority === 'high') median *= 0.7;
-      return rng.lognormal(median, 0.9);
+      // Security incidents have their own fast lane on every channel.
+      if (security) median = Math.min(median, 50 * slow);
+      return rng.lognormal(median, live || security ? 0.6 : 0.7);
     };
     // Early escalation, before any reply: the front line recognises a specialist topic at once.
     const escalate = (): void => {
@@ -582,7 +611,7 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
             ? 'L2 Payments'
             : 'L2 Specialists';
       const next = pickAgent(target);
-      const at = life.now + rng.lognormal(600 * slow, 1);
+      const at = life.now + (quick ? rng.lognormal(90 * slow, 0.6) : rng.lognormal(300 * slow, 0.8));
       life.note(at, agent.id, internalNotes[1], [
         life.change('group_id', groupByName(target).id),
         life.change('assignee_id', next.id),
@@ -593,9 +622,10 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
     };
     const canEscalate = (): boolean => humanGroup !== 'L3 Security' && humanGroup !== 'L3 Engineering';
     const escalates = canEscalate() && rng.chance(escalationChance[plan.category]);
-    const early = escalates && rng.chance(0.6);
+    const early = escalates && rng.chance(0.75);
     if (early) escalate();
-    if (rng.chance(0.2)) life.note(life.now + rng.int(30, 900), agent.id, rng.pick(internalNotes));
+    if (rng.chance(0.2))
+      life.note(life.now + (quick ? rng.int(3, 15) : rng.int(30, 900)), agent.id, rng.pick(internalNotes));
     flushMergeNotes(life.now);
     if (creatorAgent) {
       // The agent opened the ticket with a public comment; the customer answers it.
@@ -618,10 +648,10 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
       escalate();
     // Back-and-forth, pending and on-hold cycles.
     const rounds = rng.weighted([
-      [0, 40],
-      [1, 30],
-      [2, 18],
-      [3, 12],
+      [0, 85],
+      [1, 10],
+      [2, 4],
+      [3, 1],
     ] as const);
     for (let r = 0; r < rounds && !life.full; r++) {
       if (rng.chance(0.4)) {
@@ -636,12 +666,12 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
         life.waited > 12 * HOUR || churnSoon
           ? 'negative'
           : rng.weighted([
-              ['neutral', 60],
-              ['negative', 25],
-              ['positive', 15],
+              ['neutral', 68],
+              ['negative', 8],
+              ['positive', 24],
             ] as const);
       life.customerMessage(
-        life.now + rng.lognormal(2 * HOUR, 1.2),
+        life.now + (live ? rng.lognormal(45, 0.7) : rng.lognormal(1.5 * HOUR, 1)),
         requesterId,
         plan.channel,
         customerText(rng, language, mood),
@@ -651,17 +681,21 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
       flushMergeNotes(life.now);
       if (rng.chance(0.1)) {
         const next = pickAgent(humanGroup, agent.id);
-        life.update(life.now + rng.int(60, 1800), agent.id, [life.change('assignee_id', next.id)]);
+        life.update(life.now + (live ? rng.int(10, 60) : rng.int(60, 1800)), agent.id, [
+          life.change('assignee_id', next.id),
+        ]);
         agent = next;
       }
       life.agentReply(atDesk(life.now + replyDelay()), agent.id, rng.pick(agentPhrases[language]));
     }
     // Solve: most with the last reply; some pending tickets are solved by automation days later.
-    if (rng.chance(0.06)) {
+    if (!live && rng.chance(0.02)) {
       life.update(life.now + rng.int(5, 60), agent.id, [life.change('status', 'pending')]);
-      life.update(life.now + 4 * DAY, systemUserId, [life.change('status', 'solved')]);
+      life.update(life.now + 2 * DAY, systemUserId, [life.change('status', 'solved')]);
     } else {
-      life.update(life.now + rng.int(10, 600), agent.id, [life.change('status', 'solved')]);
+      life.update(life.now + (live ? rng.int(5, 90) : rng.int(10, 600)), agent.id, [
+        life.change('status', 'solved'),
+      ]);
     }
     flushMergeNotes(life.now + 7 * DAY);
     // Reopens: the customer writes back within days (or, rarely, weeks later).
@@ -679,8 +713,8 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
         life.change('status', 'solved'),
       ]);
     };
-    if (rng.chance(churnSoon ? 0.2 : 0.06)) reopen(rng.lognormal(DAY, 0.8) % (3 * DAY), agent);
-    if (rng.chance(0.015)) {
+    if (rng.chance(churnSoon ? 0.12 : 0.03)) reopen(rng.lognormal(DAY, 0.8) % (3 * DAY), agent);
+    if (rng.chance(0.003)) {
       reopenedLate = true;
       reopen(rng.int(7 * DAY, 25 * DAY), agent);
     }
@@ -696,9 +730,9 @@ export function generateTicketLife(ctx: LifeContext, day: number, index: number)
     const waitedHours = life.waited / HOUR;
     const pBad = Math.min(
       0.95,
-      0.06 +
-        0.5 * Math.min(1, waitedHours / 48) +
-        (churnSoon ? 0.5 : 0) +
+      0.05 +
+        0.4 * Math.min(1, waitedHours / 48) +
+        (churnSoon ? 0.4 : 0) +
         (slow > 1 ? 0.1 : 0) +
         (reopenedLate ? 0.2 : 0),
     );

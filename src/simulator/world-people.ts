@@ -70,7 +70,7 @@ export class WorldPeople {
   private readonly byGroup = new Map<number, StaffMember[]>();
 
   constructor(private readonly params: PeopleParams) {
-    this.customerCount = Math.max(60, params.ticketsPerDay * 20);
+    this.customerCount = Math.max(60, params.ticketsPerDay * 100);
     this.preexisting = Math.floor(this.customerCount * 0.6);
     this.staffCreatedAt = params.startTs - 400 * DAY;
     this.staff = this.buildStaff();
@@ -171,11 +171,11 @@ export class WorldPeople {
     const lastName = rng.pick(lastNames);
     const language = rng.weighted(languageWeights);
     const favouriteChannel = rng.chance(0.5) ? rng.pick(['chat', 'email', 'telegram', 'web'] as const) : null;
-    const churnAt = rng.chance(0.18)
+    const churnAt = rng.chance(0.08)
       ? createdAt + 7 * DAY + Math.floor(rng.next() * Math.max(DAY, this.params.endTs + 60 * DAY - createdAt))
       : null;
-    const trading = rng.chance(0.75)
-      ? { base: createdAt + DAY + rng.int(0, 6 * DAY), periodDays: rng.pick([1, 1, 2, 3, 7, 14]) }
+    const trading = rng.chance(0.95)
+      ? { base: createdAt + DAY + rng.int(0, 6 * DAY), periodDays: rng.pick([1, 1, 1, 1, 2, 3, 7]) }
       : null;
     const tier: VipTier = rng.weighted([
       ['none', 80],

@@ -1,5 +1,5 @@
 -- materialized: view
--- description: Per affected ticket: group transfers, escalations by tier rise, highest tier and assignee changes, from its group and assignee changes
+-- description: Per affected ticket: group transfers, escalations by tier rise, highest tier, the tier of its group at creation and assignee changes, from its group and assignee changes
 with tickets as (
   select t.ticket_id, t.group_id, t.assignee_id, t.created_at
   from int_tickets as t
@@ -40,6 +40,8 @@ sequenced as (
     c.*,
     lag(c.value_id) over (partition by c.ticket_id, c.field_name order by c.created_at, c.event_order, c.event_id)
       as previous_id,
+    row_number() over (partition by c.ticket_id, c.field_name order by c.created_at, c.event_order, c.event_id)
+      as step,
     -- whether the field held a value at some earlier point (assignee: "after the first assignment")
     max(case when c.value_id is not null then 1 else 0 end) over (
       partition by c.ticket_id, c.field_name order by c.created_at, c.event_order, c.event_id
@@ -56,6 +58,7 @@ group_steps as (
     s.updater_id,
     s.value_id,
     s.previous_id,
+    s.step,
     g.tier,
     g.tier_rank,
     g.tier_level,
@@ -75,6 +78,7 @@ group_flags as (
     updater_id,
     tier,
     tier_rank,
+    step,
     event_type = 'Change' and value_id is distinct from previous_id as is_transfer,
     -- A rise of support line (front line: bot, L1, VIP desk < L2 < L3), or a move into a security
     -- group from any other group.
@@ -92,7 +96,9 @@ groups_summary as (
     min(case when is_escalation then created_at end) as escalated_at,
     min_by(case when is_escalation then updater_id end, case when is_escalation then to_unixtime(created_at) end)
       as escalated_by_id,
-    max_by(tier, tier_rank) as max_tier
+    max_by(tier, tier_rank) as max_tier,
+    -- SLA rules may match on it (KPIS.md, 2026-12-07); a group without a configured tier is L1.
+    max(case when step = 1 then coalesce(tier, 'L1') end) as created_group_tier
   from group_flags
   group by ticket_id
 ),
@@ -114,7 +120,8 @@ select
   g.escalated_at is not null as is_escalated,
   g.escalated_at,
   g.escalated_by_id,
-  g.max_tier
+  g.max_tier,
+  g.created_group_tier
 from tickets as t
 left join groups_summary as g on g.ticket_id = t.ticket_id
 left join assignees_summary as a on a.ticket_id = t.ticket_id

@@ -1,7 +1,7 @@
 -- materialized: view
--- description: Per affected ticket: solves, reopens and time in each status, from its status changes (open intervals end at now)
+-- description: Per affected ticket: solves, reopens and time in each status, from its status changes (open intervals end at now, or at the deletion of a deleted ticket), and the instant a deleted ticket's clocks stop at
 with tickets as (
-  select t.ticket_id, t.status, t.created_at
+  select t.ticket_id, t.status, t.created_at, t.is_deleted, to_unixtime(t.updated_at) as updated_s
   from int_tickets as t
   inner join int_affected_tickets as a on a.ticket_id = t.ticket_id
   where t.created_month in (select created_month from int_affected_tickets)
@@ -28,6 +28,35 @@ status_events as (
   where not exists (select 1 from logged as l where l.ticket_id = t.ticket_id)
 ),
 
+-- A deleted ticket's clocks stop at its deletion (KPIS.md, 2026-12-07): its logged change to deleted
+-- when that is its latest status, else the source's last update of the deleted ticket (a desk may
+-- delete without auditing a status change). Never later than now; null for a ticket not deleted.
+latest_logged as (
+  select ticket_id, status, to_unixtime(created_at) as changed_s
+  from (
+    select
+      ticket_id,
+      status,
+      created_at,
+      row_number() over (partition by ticket_id order by created_at desc, event_order desc, event_id desc) as recency
+    from logged
+  ) as ranked
+  where recency = 1
+),
+
+clock_stops as (
+  select
+    t.ticket_id,
+    case
+      when not t.is_deleted then cast(null as double)
+      when l.status = 'deleted' then least(l.changed_s, r.now_s)
+      else least(t.updated_s, r.now_s)
+    end as deleted_s
+  from tickets as t
+  cross join cfg_run as r
+  left join latest_logged as l on l.ticket_id = t.ticket_id
+),
+
 intervals as (
   select
     ticket_id,
@@ -39,20 +68,25 @@ intervals as (
   from status_events
 ),
 
+-- Each interval ends at the next change, at most at the clock stop (now, or the deletion).
 measured as (
   select
     i.ticket_id,
     i.created_at,
     i.status,
     i.previous_status,
-    case when coalesce(i.next_s, r.now_s) > i.from_s then coalesce(i.next_s, r.now_s) - i.from_s else 0 end
-      as duration_s
+    greatest(least(coalesce(i.next_s, e.end_s), e.end_s) - i.from_s, 0) as duration_s
   from intervals as i
-  cross join cfg_run as r
+  inner join (
+    select c.ticket_id, coalesce(c.deleted_s, r.now_s) as end_s
+    from clock_stops as c
+    cross join cfg_run as r
+  ) as e on e.ticket_id = i.ticket_id
 )
 
 select
-  ticket_id,
+  m.ticket_id,
+  from_unixtime(max(c.deleted_s)) as deleted_at,
   min(case when status in ('solved', 'closed') and coalesce(previous_status, 'none') not in ('solved', 'closed')
     then created_at end) as first_solved_at,
   max(case when status in ('solved', 'closed') and coalesce(previous_status, 'none') not in ('solved', 'closed')
@@ -63,5 +97,6 @@ select
   sum(case when status in ('new', 'open') then duration_s else 0 end) as agent_work_time_s,
   sum(case when status = 'hold' then duration_s else 0 end) as on_hold_time_s,
   sum(case when status = 'pending' then duration_s else 0 end) as pending_time_s
-from measured
-group by ticket_id
+from measured as m
+inner join clock_stops as c on c.ticket_id = m.ticket_id
+group by m.ticket_id

@@ -2,7 +2,7 @@
 -- unique_key: kpi, breakdown, breakdown_value, period_grain, period_start
 -- partition_by: period_month
 -- incremental_strategy: replace_partitions
--- description: Each KPI with a target per day, week and month: actual, previous period, change, owner, frequency, source, status and attainment on the moving base (mean of the three previous periods), clamped to [0, 150]
+-- description: Each KPI with a target per day, week and month: actual, previous period, change, owner, frequency, source, status and attainment on the moving base (mean of the three previous periods), clamped to [0, 150]; 100 or 0 when the base already meets the target
 -- test: unique(kpi, breakdown, breakdown_value, period_grain, period_start)
 -- test: accepted_values(status: met, missed, no_data)
 -- test: freshness(period_start, 8d, fct_ticket_events.created_at)
@@ -135,11 +135,15 @@ select
   j.frequency,
   j.source,
   case when j.actual is null then 'no_data' when j.is_met then 'met' else 'missed' end as status,
-  -- 100 × (actual − base) / (target − base); without a base (no earlier period) or when the
-  -- target equals the base, 100 if the target is met, else 0.
+  -- 100 × (actual − base) / (target − base), clamped to [0, 150]; without a base (no earlier period)
+  -- or when the base already meets the target (equal included: KPIS.md, 2026-12-07), 100 if the
+  -- target is met, else 0. So a met KPI never scores below 100 and a missed one never reaches it.
   case
     when j.actual is null then null
-    when j.base is null or j.target = j.base then (case when j.is_met then 100e0 else 0e0 end)
+    when j.base is null
+      or (j.direction = 'lower' and j.base <= j.target)
+      or (j.direction <> 'lower' and j.base >= j.target)
+      then (case when j.is_met then 100e0 else 0e0 end)
     else least(150e0, greatest(0e0, 100 * (j.actual - j.base) / (j.target - j.base)))
   end as attainment,
   j.weight,

@@ -350,13 +350,17 @@ aggregated as (
   group by period_grain, period_start, breakdown, breakdown_value, kpi, agg
 ),
 
--- post_contact_retention_30d counts customers, not tickets: a customer with a ticket solved in the
--- period is retained when a CRM version records a trade in the 30 days after that ticket's solve.
-solved_customers as (
+-- post_contact_retention_30d counts customers, not tickets (KPIS.md, 2026-12-07): each customer with
+-- a ticket solved in the period once, retained when a CRM version records a trade in the 30 days
+-- after the latest last_solved_at of their tickets solved in that period (and in the breakdown cell:
+-- a cell's customers are judged on their tickets of that cell). Each ticket's own flag is computed
+-- once; the period then keeps the flag of the customer's latest solve.
+solved_tickets as (
   select
     f.ticket_id,
     f.customer_key,
     f.last_solved_date,
+    to_unixtime(f.last_solved_at) as last_solved_s,
     f.channel,
     f.priority,
     f.vip_tier,
@@ -370,8 +374,8 @@ solved_customers as (
   from facts as f
   left join trades as v on v.customer_key = f.customer_key
   where f.is_solved and f.customer_key is not null
-  group by f.ticket_id, f.customer_key, f.last_solved_date, f.channel, f.priority, f.vip_tier, f.language,
-    f.category, f.group_tier
+  group by f.ticket_id, f.customer_key, f.last_solved_date, f.last_solved_at, f.channel, f.priority, f.vip_tier,
+    f.language, f.category, f.group_tier
 ),
 
 retention as (
@@ -393,10 +397,24 @@ retention as (
       else s.group_tier
     end as breakdown_value,
     s.customer_key,
+    s.last_solved_s,
     s.is_retained
-  from solved_customers as s
+  from solved_tickets as s
   cross join grains as g
   cross join breakdowns as b
+),
+
+-- Tickets solved in the same second carry the same flag, so ties need no order.
+retention_customers as (
+  select
+    period_grain,
+    period_start,
+    breakdown,
+    breakdown_value,
+    customer_key,
+    max_by(is_retained, last_solved_s) as is_retained
+  from retention
+  group by period_grain, period_start, breakdown, breakdown_value, customer_key
 ),
 
 retention_aggregated as (
@@ -406,11 +424,10 @@ retention_aggregated as (
     breakdown,
     breakdown_value,
     'post_contact_retention_30d' as kpi,
-    cast(count(distinct case when is_retained = 1 then customer_key end) as double)
-      / count(distinct customer_key) as value,
-    cast(count(distinct case when is_retained = 1 then customer_key end) as double) as numerator,
-    cast(count(distinct customer_key) as double) as denominator
-  from retention
+    cast(sum(is_retained) as double) / count(*) as value,
+    cast(sum(is_retained) as double) as numerator,
+    cast(count(*) as double) as denominator
+  from retention_customers
   group by period_grain, period_start, breakdown, breakdown_value
 ),
 

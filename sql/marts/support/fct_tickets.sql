@@ -102,6 +102,8 @@ measured as (
     r.escalated_at,
     r.escalated_by_id,
     r.max_tier,
+    coalesce(r.created_group_tier, g.tier, 'L1') as created_group_tier,
+    s.deleted_at,
     f.csat_score,
     f.is_csat_offered,
     f.sentiment_score,
@@ -109,7 +111,8 @@ measured as (
     to_unixtime(c.first_reply_at) as first_reply_s,
     to_unixtime(c.first_response_at) as first_response_s,
     to_unixtime(s.first_solved_at) as first_solved_s,
-    to_unixtime(s.last_solved_at) as last_solved_s
+    to_unixtime(s.last_solved_at) as last_solved_s,
+    to_unixtime(s.deleted_at) as deleted_s
   from normalised as n
   left join vip_at_creation as v on v.ticket_id = n.ticket_id
   left join int_group_tiers as g on g.group_id = n.group_id
@@ -160,6 +163,7 @@ sla_candidates as (
     and (p.priorities is null or strpos(p.priorities, ',' || m.priority_value || ',') > 0)
     and (p.vip_tiers is null or strpos(p.vip_tiers, ',' || m.vip_tier || ',') > 0)
     and (p.categories is null or strpos(p.categories, ',' || m.category_value || ',') > 0)
+    and (p.group_tiers is null or strpos(p.group_tiers, ',' || m.created_group_tier || ',') > 0)
 ),
 
 sla_policy as (
@@ -177,7 +181,8 @@ instants as (
   union all
   select m.ticket_id, 'last_solved', m.last_solved_s from measured as m where m.last_solved_s is not null
   union all
-  select m.ticket_id, 'now', r.now_s from measured as m cross join run as r
+  -- A deleted ticket's clock stops at its deletion (KPIS.md, 2026-12-07): its "now" is that instant.
+  select m.ticket_id, 'now', coalesce(m.deleted_s, r.now_s) from measured as m cross join run as r
 ),
 
 business_clock as (
@@ -304,6 +309,8 @@ final as (
     end as sentiment_label,
     m.sentiment_shift,
     m.is_deleted,
+    m.deleted_at,
+    m.created_group_tier,
     r.kpi_version
   from measured as m
   cross join run as r

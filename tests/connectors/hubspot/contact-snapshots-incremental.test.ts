@@ -88,21 +88,43 @@ afterAll(async () => {
   await removeLakes();
 });
 
+/**
+ * Versions the second run's history shows that started before the first run yet were not served
+ * then: a new trade pushed the oldest of the 20 served trades out, so an old version comes back
+ * without it. The warehouse keeps the copy it landed first (see `sameStart`).
+ */
+function reshaped(): Set<string> {
+  return new Set(
+    [...servedAtSecond].filter(
+      (v) => !servedAtFirst.has(v) && Date.parse(JSON.parse(v)[1] as string) < Date.parse(FIRST_AT),
+    ),
+  );
+}
+
+const sameStart = (v: string) => JSON.stringify((JSON.parse(v) as unknown[]).slice(0, 2));
+
 describe('contact snapshots landed run by run', () => {
   it('hold, together, every version of every contact the simulator served', () => {
     // Prepare
-    const expected = new Set([...servedAtFirst, ...servedAtSecond]);
+    const truncated = reshaped();
+    const expected = new Set([...servedAtFirst, ...servedAtSecond].filter((v) => !truncated.has(v)));
     // Act
     const landed = new Set([...firstRun, ...secondRun].map(versionKey));
     // Assess
     expect(expected.size).toBeGreaterThan(100);
     expect(landed).toEqual(expected);
+    // A version re-shaped by the truncation was landed earlier, with what it held then.
+    const starts = new Set([...landed].map(sameStart));
+    for (const v of truncated) expect(starts.has(sameStart(v)), v).toBe(true);
   });
 
   it('land in the second run the new versions, and of the old ones at most the checkpoint instant', () => {
     // Prepare
     const first = new Set(firstRun.map(versionKey));
-    const newVersions = new Set([...servedAtSecond].filter((v) => !servedAtFirst.has(v)));
+    const truncated = reshaped();
+    const newVersions = new Set(
+      [...servedAtSecond].filter((v) => !servedAtFirst.has(v) && !truncated.has(v)),
+    );
     // Act
     const fresh = new Set(secondRun.map(versionKey).filter((v) => !first.has(v)));
     const again = secondRun.filter((r) => first.has(versionKey(r)));
