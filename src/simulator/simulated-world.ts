@@ -87,6 +87,7 @@ export class SimulatedWorld implements LifeContext {
       endTs: startTs + config.days * DAY,
       ticketsPerDay: config.ticketsPerDay,
       crashDayRate: config.crashDayRate,
+      customersPerDailyTicket: config.customersPerDailyTicket,
     };
     this.people = new WorldPeople(this.params);
     this.clock = new WorldClock(config.now !== undefined ? new Date(config.now) : this.params.endTs * 1000);

@@ -49,6 +49,12 @@ export const simulatorConfigSchema = z.strictObject({
   /** Share of days that are market-crash days. */
   crashDayRate: z.number().min(0).max(1).default(0.03),
   /**
+   * Customers in the world per average daily ticket (at least 60 in all). 100 gives the repeat-contact
+   * and FCR rates real desks report (docs/SIMULATOR-CALIBRATION.md); tests of extraction mechanics
+   * may ask for fewer, which means fewer user and contact pages to read.
+   */
+  customersPerDailyTicket: z.number().int().positive().max(1000).default(100),
+  /**
    * CRM contacts created by one bulk import, all with the same createdate and lastmodifieddate
    * (a client must page through more than the search API's 10,000 cap at one timestamp).
    * Default: 3 × ticketsPerDay (15,000 at 5,000 tickets a day).

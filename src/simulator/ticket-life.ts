@@ -45,6 +45,7 @@ export interface WorldParams {
   readonly endTs: number;
   readonly ticketsPerDay: number;
   readonly crashDayRate: number;
+  readonly customersPerDailyTicket: number;
 }
 
 export interface PlannedTicket {

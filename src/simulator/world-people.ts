@@ -56,6 +56,7 @@ export interface PeopleParams {
   readonly startTs: number;
   readonly endTs: number;
   readonly ticketsPerDay: number;
+  readonly customersPerDailyTicket: number;
 }
 
 /**
@@ -70,7 +71,7 @@ export class WorldPeople {
   private readonly byGroup = new Map<number, StaffMember[]>();
 
   constructor(private readonly params: PeopleParams) {
-    this.customerCount = Math.max(60, params.ticketsPerDay * 100);
+    this.customerCount = Math.max(60, params.ticketsPerDay * params.customersPerDailyTicket);
     this.preexisting = Math.floor(this.customerCount * 0.6);
     this.staffCreatedAt = params.startTs - 400 * DAY;
     this.staff = this.buildStaff();

@@ -11,7 +11,11 @@ import type { ObjectStore } from '#src/stores/object-store.ts';
 
 export const HMAC_KEY = 'test-hmac-key-0123456789abcdef';
 
-/** A small world (3 days, ~20 tickets a day) served over HTTP on loopback. */
+/**
+ * A small world (3 days, ~20 tickets a day) served over HTTP on loopback. These tests are about
+ * extraction mechanics, not the desk's figures, so the customer base is the smaller one of the
+ * uncalibrated simulator (fewer user and contact pages per run).
+ */
 export function startSmallSimulator(
   faults: Partial<SimulatorFaults> = {},
   options: SimulatorOptions = {},
@@ -21,6 +25,7 @@ export function startSmallSimulator(
     startDate: '2026-08-01',
     days: 3,
     ticketsPerDay: 20,
+    customersPerDailyTicket: 20,
     fast: true,
     ...options,
     faults: { slowMs: 40, ...faults },

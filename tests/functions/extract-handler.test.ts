@@ -32,7 +32,14 @@ async function checkpoints(source: string): Promise<Map<string, string>> {
 beforeAll(async () => {
   [world, sim] = await Promise.all([
     startLambdaWorld(),
-    startSimulator({ seed: 11, startDate: '2026-08-01', days: 2, ticketsPerDay: 12, fast: true }),
+    startSimulator({
+      seed: 11,
+      startDate: '2026-08-01',
+      days: 2,
+      ticketsPerDay: 12,
+      customersPerDailyTicket: 20,
+      fast: true,
+    }),
   ]);
   const retry = { baseDelayMs: 1, maxDelayMs: 10, timeoutMs: 2_000, maxRetries: 6 };
   world.useEnvironment({
