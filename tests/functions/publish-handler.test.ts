@@ -6,6 +6,7 @@ import {
   answerHmacSecret,
   auditEntries,
   buckets,
+  database,
   type LambdaWorld,
   lambdaContext,
   startLambdaWorld,
@@ -53,10 +54,14 @@ function unload(sql: string): AthenaAnswer {
   };
 }
 
-const athena = fakeAthena((sql, parameters) => {
-  if (sql.includes('information_schema.tables')) {
-    const name = parameters[1]?.replaceAll("'", '') ?? '';
-    return rowsOf([['table_type', 'varchar']], name in marts ? [['BASE TABLE']] : []);
+const athena = fakeAthena((sql) => {
+  // The engine inlines the schema and table name as string literals (no execution parameters).
+  const lookup = /information_schema\.tables WHERE table_schema = '(\w+)' AND table_name = '(\w+)'$/.exec(
+    sql,
+  );
+  if (lookup) {
+    const [, schema, name] = lookup;
+    return rowsOf([['table_type', 'varchar']], schema === database && name! in marts ? [['BASE TABLE']] : []);
   }
   const limit0 = /^SELECT \* FROM "(\w+)" LIMIT 0$/.exec(sql);
   if (limit0) return rowsOf(marts[limit0[1]!]!.columns, []);

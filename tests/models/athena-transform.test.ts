@@ -8,7 +8,7 @@ import {
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AthenaEngine } from '#src/engines/athena/athena-engine.ts';
@@ -112,6 +112,11 @@ beforeAll(async () => {
   athena.on(GetQueryResultsCommand).callsFake((input) => {
     const query = sqlById.get(input.QueryExecutionId);
     return answer(query?.sql ?? '');
+  });
+  // The lake holds no state objects (no retention has run, so no month is frozen): S3 answers
+  // NoSuchKey, as it does for a missing key, rather than aws-sdk-client-mock's default undefined.
+  s3.on(GetObjectCommand).callsFake(() => {
+    throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
   });
   s3.on(ListObjectsV2Command).callsFake((input) => ({
     Contents:
