@@ -16,11 +16,18 @@ import { createObjectStore } from '#src/stores/create-object-store.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 
 /*
- * Thirty months of a small desk (1 ticket a day), walked month by month: at each month's start the
+ * DEFAULT_WALK_MONTHS months of a small desk (1 ticket a day), walked month by month: at each month's start the
  * job runs, then retention (facts, text and raw at 12 months). The reference is the same world built
  * in one run at the end, without retention. Afterwards a full rebuild must give back the retained state.
  */
-const MONTHS = Number(process.env.RETENTION_WALK_MONTHS ?? 30);
+/** How many months the walk covers unless RETENTION_WALK_MONTHS says otherwise (14 crosses the window twice). */
+const DEFAULT_WALK_MONTHS = 30;
+const MONTHS = Number(process.env.RETENTION_WALK_MONTHS || DEFAULT_WALK_MONTHS);
+if (!Number.isInteger(MONTHS) || MONTHS < 1) {
+  throw new Error(
+    `RETENTION_WALK_MONTHS must be a whole number of months (1 or more), not "${process.env.RETENTION_WALK_MONTHS}"`,
+  );
+}
 const START = '2024-07-01';
 const env = { WAREHOUSE_HMAC_KEY: 'retention-walk-test-key-0123456789' };
 const monthStart = (i: number) => new Date(Date.UTC(2024, 6 + i, 1));
@@ -50,6 +57,9 @@ function configFor(root: string, now: Date): WarehouseConfig {
       crashDayRate: 0,
       now: now.toISOString(),
     },
+    // The reporting calendar (day spine of backlog_daily, business hours) must cover the world's
+    // days; its default starts in 2025, after this world does.
+    sla: { calendarFrom: START },
     governance: { retention: { factsMonths: 12, textMonths: 12, rawMonths: 12 } },
   });
 }
