@@ -83,7 +83,11 @@ async function dayValue(kpi: string, date: string): Promise<number> {
 
 beforeAll(async () => {
   // Prepare
-  sim = await startSmallSimulator({}, { seed, days: crashDay + 4, ticketsPerDay: 40, now: FIRST_RUN });
+  // The calibrated customer base (the simulator's default), not the extraction tests' smaller one.
+  sim = await startSmallSimulator(
+    {},
+    { seed, days: crashDay + 4, ticketsPerDay: 40, customersPerDailyTicket: 100, now: FIRST_RUN },
+  );
   world = await createKpiWorld();
   // Act: the end of the crash day, then three days later
   await runAt(FIRST_RUN, 1);
