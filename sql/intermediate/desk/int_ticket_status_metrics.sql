@@ -86,7 +86,7 @@ measured as (
 
 select
   m.ticket_id,
-  from_unixtime(max(c.deleted_s)) as deleted_at,
+  cast(at_timezone(from_unixtime(max(c.deleted_s)), 'UTC') as timestamp(6)) as deleted_at,
   min(case when status in ('solved', 'closed') and coalesce(previous_status, 'none') not in ('solved', 'closed')
     then created_at end) as first_solved_at,
   max(case when status in ('solved', 'closed') and coalesce(previous_status, 'none') not in ('solved', 'closed')
