@@ -90,6 +90,23 @@ export class AuditLog {
   }
 
   /** The chain key, resolved once (a failure is not cached, so a later call may succeed). */
+  /** The entry that follows `last`: numbered, timed, linked to its hash and hashed with the key. */
+  private chained(
+    input: ReturnType<typeof auditEntryInputSchema.parse>,
+    last: AuditEntry | undefined,
+    key: string | undefined,
+  ): AuditEntry {
+    const { actor, ...rest } = input;
+    const content = {
+      seq: (last?.seq ?? 0) + 1,
+      time: this.clock().toISOString(),
+      actor: actor ?? this.actor,
+      ...rest,
+      prev_hash: last?.hash ?? GENESIS_HASH,
+    };
+    return { ...content, hash: entryHash(content, key) };
+  }
+
   private async key(): Promise<string | undefined> {
     const source = this.keySource;
     if (source === undefined || typeof source === 'string') return source;
@@ -111,18 +128,8 @@ export class AuditLog {
       throw new AuditEntryError(
         parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
       );
-    const { actor, ...rest } = parsed.data;
     const key = await this.key();
-    const entry = await this.sink.append((last) => {
-      const content = {
-        seq: (last?.seq ?? 0) + 1,
-        time: this.clock().toISOString(),
-        actor: actor ?? this.actor,
-        ...rest,
-        prev_hash: last?.hash ?? GENESIS_HASH,
-      };
-      return { ...content, hash: entryHash(content, key) };
-    });
+    const entry = await this.sink.append((last) => this.chained(parsed.data, last, key));
     await this.anchor?.write({ seq: entry.seq, hash: entry.hash });
     return entry;
   }
@@ -199,15 +206,7 @@ export class AuditLog {
           reason: input.reason,
         },
       });
-      const { actor, ...rest } = parsed;
-      const content = {
-        seq: (last?.seq ?? 0) + 1,
-        time: this.clock().toISOString(),
-        actor: actor ?? this.actor,
-        ...rest,
-        prev_hash: last?.hash ?? GENESIS_HASH,
-      };
-      return { ...content, hash: entryHash(content, key) };
+      return this.chained(parsed, last, key);
     });
     await this.anchor?.write({ seq: entry.seq, hash: entry.hash });
     return entry;
