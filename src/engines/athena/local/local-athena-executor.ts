@@ -192,13 +192,22 @@ export class LocalAthenaExecutor {
     };
   }
 
-  private async createExternalTable(ctx: Ctx): Promise<void> {
+  /**
+   * The name a CREATE TABLE statement creates and the token after it; undefined when the table
+   * exists and the statement says IF NOT EXISTS (nothing to do), an error when it exists otherwise.
+   */
+  private newTableName(ctx: Ctx): { name: string; next: number } | undefined {
     const tableIndex = wordIndex(ctx.tokens, ['TABLE']);
     const { name, next } = nameAfter(ctx.tokens, tableIndex + 1, true);
-    if (this.catalog.get(ctx.database, name)) {
-      if (hasIfNotExists(ctx.tokens, tableIndex)) return;
-      throw new AthenaRuleViolation('catalog', `Table ${name} already exists`, 1003);
-    }
+    if (!this.catalog.get(ctx.database, name)) return { name, next };
+    if (hasIfNotExists(ctx.tokens, tableIndex)) return undefined;
+    throw new AthenaRuleViolation('catalog', `Table ${name} already exists`, 1003);
+  }
+
+  private async createExternalTable(ctx: Ctx): Promise<void> {
+    const created = this.newTableName(ctx);
+    if (!created) return;
+    const { name, next } = created;
     const columns = columnList(ctx.tokens, next);
     const partitionedAt = wordIndex(ctx.tokens, ['PARTITIONED']);
     const partitionColumns = partitionedAt >= 0 ? columnList(ctx.tokens, partitionedAt + 2) : {};
@@ -218,12 +227,9 @@ export class LocalAthenaExecutor {
   }
 
   private async createIcebergTable(ctx: Ctx): Promise<void> {
-    const tableIndex = wordIndex(ctx.tokens, ['TABLE']);
-    const { name, next } = nameAfter(ctx.tokens, tableIndex + 1, true);
-    if (this.catalog.get(ctx.database, name)) {
-      if (hasIfNotExists(ctx.tokens, tableIndex)) return;
-      throw new AthenaRuleViolation('catalog', `Table ${name} already exists`, 1003);
-    }
+    const created = this.newTableName(ctx);
+    if (!created) return;
+    const { name, next } = created;
     const columns = columnList(ctx.tokens, next);
     const types = Object.entries(columns).map(([c, t]) => ({ name: c, type: t }));
     fail('checkIcebergColumnTypes', checkIcebergColumnTypes(types), 233);
