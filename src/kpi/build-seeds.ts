@@ -29,6 +29,43 @@ export const tierRank: Readonly<Record<Tier, number>> = { BOT: 0, L1: 1, VIP: 2,
  */
 export const tierLevel: Readonly<Record<Tier, number>> = { BOT: 1, L1: 1, VIP: 1, L2: 2, L3: 3 };
 
+/** Days the derived calendar reaches before the earliest source start date: the longest retention window (24 months), so a ticket created that long before extraction began still gets business hours and backlog days. */
+export const CALENDAR_DAYS_BEFORE_START = 731;
+/** Days the derived calendar reaches past the run's "now": SLA due dates of pending tickets fall after now. */
+export const CALENDAR_DAYS_AFTER_NOW = 366;
+
+/**
+ * The local dates the business-hours calendar and the reporting day spine cover. An explicit
+ * `sla.calendarFrom` / `sla.calendarTo` is honoured as given; an absent one follows the data:
+ * from {@link CALENDAR_DAYS_BEFORE_START} days before the earliest configured source `startDate`
+ * (the run's "now" when no source names one) to {@link CALENDAR_DAYS_AFTER_NOW} days past "now".
+ *
+ * The derived range is not part of the KPI version (`kpiVersion` hashes the configuration, where
+ * it stays absent): it moves with every run, and a new version would force a full rebuild daily.
+ * Extending the spine changes no number already computed: days past "now" are never measured.
+ */
+export function calendarRange(
+  config: Pick<WarehouseConfig, 'sla' | 'sources'>,
+  now: Date,
+): {
+  from: string;
+  to: string;
+} {
+  const today = Math.floor(now.getTime() / 86_400_000);
+  const starts = Object.values(config.sources)
+    .map((section) => (section as { startDate?: unknown } | undefined)?.startDate)
+    .filter((d): d is string => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d))
+    .map(dayOfIsoDate);
+  const earliest = Math.min(today, ...starts);
+  const { calendarFrom, calendarTo } = config.sla;
+  const explicitFrom = calendarFrom === undefined ? undefined : dayOfIsoDate(calendarFrom);
+  const explicitTo = calendarTo === undefined ? undefined : dayOfIsoDate(calendarTo);
+  // A derived end never falls before an explicit start, nor a derived start after an explicit end.
+  const from = explicitFrom ?? Math.min(earliest - CALENDAR_DAYS_BEFORE_START, explicitTo ?? Infinity);
+  const to = explicitTo ?? Math.max(today + CALENDAR_DAYS_AFTER_NOW, from);
+  return { from: isoDateOfDay(from), to: isoDateOfDay(to) };
+}
+
 /** `,a,b,` so SQL matches a value with `strpos(list, ',' || value || ',') > 0` on both engines. */
 function delimited(values: readonly string[] | undefined): string | null {
   return values && values.length > 0 ? `,${values.join(',')},` : null;
@@ -49,8 +86,9 @@ export function buildSeeds(config: WarehouseConfig, options: BuildSeedsOptions =
   const version = options.sqlRoot ? kpiVersion(config, options.sqlRoot) : kpiVersion(config);
   const { desk, sla } = config;
   const zone = desk.reportingTimeZone;
-  const fromS = localToEpoch('UTC', sla.calendarFrom, 0) - 2 * 86400;
-  const toS = localToEpoch('UTC', sla.calendarTo, 0) + 2 * 86400;
+  const calendar = calendarRange(config, now);
+  const fromS = localToEpoch('UTC', calendar.from, 0) - 2 * 86400;
+  const toS = localToEpoch('UTC', calendar.to, 0) + 2 * 86400;
 
   const run: SeedTable = {
     name: 'run',
@@ -132,7 +170,7 @@ export function buildSeeds(config: WarehouseConfig, options: BuildSeedsOptions =
       open_before_s: 'bigint',
     },
     rows: [...usedSchedules].flatMap((name) =>
-      openIntervals(sla.schedules[name]!, sla.calendarFrom, sla.calendarTo).map((r) => ({
+      openIntervals(sla.schedules[name]!, calendar.from, calendar.to).map((r) => ({
         schedule: name,
         open_from_s: r.openFromS,
         open_to_s: r.openToS,
@@ -155,7 +193,7 @@ export function buildSeeds(config: WarehouseConfig, options: BuildSeedsOptions =
   };
 
   const days: Record<string, unknown>[] = [];
-  for (let day = dayOfIsoDate(sla.calendarFrom); day <= dayOfIsoDate(sla.calendarTo); day++) {
+  for (let day = dayOfIsoDate(calendar.from); day <= dayOfIsoDate(calendar.to); day++) {
     const iso = isoDateOfDay(day);
     days.push({
       day_date: iso,

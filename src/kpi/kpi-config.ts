@@ -121,10 +121,12 @@ export const slaConfigSchema = z
     policies: z.array(slaPolicySchema).min(1).default(defaultSlaPolicies),
     /**
      * Range of local dates over which business-hours schedules are expanded into open intervals
-     * (seed `cfg_business_hours`); durations outside it count no business time.
+     * (seed `cfg_business_hours`) and the reporting day spine is cut (`cfg_reporting_days`);
+     * durations outside it count no business time. Absent = it follows the data: from two years
+     * before the earliest source `startDate` to a year past the run's "now" (see `calendarRange`).
      */
-    calendarFrom: isoDate.default('2025-01-01'),
-    calendarTo: isoDate.default('2027-12-31'),
+    calendarFrom: isoDate.optional(),
+    calendarTo: isoDate.optional(),
   })
   .superRefine((sla, ctx) => {
     for (const [i, policy] of sla.policies.entries()) {
@@ -136,7 +138,7 @@ export const slaConfigSchema = z
         });
       }
     }
-    if (sla.calendarFrom > sla.calendarTo) {
+    if (sla.calendarFrom !== undefined && sla.calendarTo !== undefined && sla.calendarFrom > sla.calendarTo) {
       ctx.addIssue({ code: 'custom', path: ['calendarTo'], message: 'calendarTo is before calendarFrom' });
     }
   });
