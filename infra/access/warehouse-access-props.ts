@@ -14,18 +14,15 @@ export interface WarehouseAccessProps {
   readonly extractRoles?: readonly iam.IRole[];
   /** The state machine engineers may start (backfills) and inspect. */
   readonly stateMachine: sfn.IStateMachine;
-  /**
-   * Principals allowed to assume each role.
-   * @default the account itself: IAM policies in the account decide who may assume
-   */
-  readonly trustedPrincipals?: Partial<Record<PersonRole, readonly string[]>>;
+  /** Principals allowed to assume each role; at least one each (the account as a whole is refused). */
+  readonly trustedPrincipals: Readonly<Record<PersonRole, readonly string[]>>;
   /**
    * Tables (name → columns) to render explicit grants for; each must exist when the stack deploys.
    * @default landingPolicyTables() (every landing table with its declared columns)
    */
   readonly policyTables?: Readonly<Record<string, readonly string[]>>;
   /**
-   * Lake Formation data lake administrators to set (account-wide; replaces the existing list).
+   * Lake Formation data lake administrators to add (account-wide; appended to the existing list).
    * @default - the account's Lake Formation settings are left alone
    */
   readonly lakeFormationAdmins?: readonly string[];

@@ -50,10 +50,12 @@ export class WarehouseAccess extends Construct {
 
     let settings: lakeformation.CfnDataLakeSettings | undefined;
     if (props.lakeFormationAdmins && props.lakeFormationAdmins.length > 0) {
+      // Data lake settings are account-wide. APPEND adds our administrators to the account's list;
+      // the default (REPLACE) would drop every other administrator, and listing the default
+      // create-database/table permissions (even empty) would reset them for every other database.
       settings = new lakeformation.CfnDataLakeSettings(this, 'Settings', {
         admins: props.lakeFormationAdmins.map((arn) => ({ dataLakePrincipalIdentifier: arn })),
-        createDatabaseDefaultPermissions: [],
-        createTableDefaultPermissions: [],
+        mutationType: 'APPEND',
       });
     }
     const afterSettings = <T extends { addDependency(d: lakeformation.CfnDataLakeSettings): void }>(r: T) => {
@@ -144,11 +146,12 @@ export class WarehouseAccess extends Construct {
     // ------------------------------------------------------------------------------ person roles
     const roles = {} as Record<PersonRole, iam.Role>;
     for (const role of personRoles) {
-      const trusted = props.trustedPrincipals?.[role] ?? [];
-      const assumedBy =
-        trusted.length > 0
-          ? new iam.CompositePrincipal(...trusted.map((arn) => new iam.ArnPrincipal(arn)))
-          : new iam.AccountPrincipal(stack.account);
+      const trusted = props.trustedPrincipals[role];
+      if (trusted.length === 0)
+        throw new Error(
+          `WarehouseAccess: trustedPrincipals.${role} is empty; name the principals allowed to assume the ${role} role (an empty list would trust the whole account)`,
+        );
+      const assumedBy = new iam.CompositePrincipal(...trusted.map((arn) => new iam.ArnPrincipal(arn)));
       const r = new iam.Role(this, `${role[0]!.toUpperCase()}${role.slice(1)}Role`, {
         roleName: `${props.name}-${role}`,
         description: roleDescriptions[role],

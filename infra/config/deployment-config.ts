@@ -6,10 +6,24 @@ const iamPrincipalArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/:-]+$/, 'expected an IAM principal ARN');
 
-const roleSchema = z.strictObject({
-  /** Principals (users, roles, SSO permission-set roles) allowed to assume this role. */
-  trustedPrincipals: z.array(iamPrincipalArn).default([]),
-});
+/**
+ * A role's trust: the named principals only. An empty list used to mean "the whole account" (any
+ * principal an IAM policy lets call sts:AssumeRole became, say, compliance), and an account's root
+ * ARN means the same, so both stop synth.
+ */
+const roleSchema = (role: string) =>
+  z.strictObject({
+    /** Principals (users, roles, SSO permission-set roles) allowed to assume this role; at least one. */
+    trustedPrincipals: z
+      .array(
+        iamPrincipalArn.refine((arn) => !/:root$/.test(arn), {
+          message: `an account root ARN trusts the whole account; name the users or roles who may assume the ${role} role`,
+        }),
+      )
+      .min(1, {
+        message: `name at least one IAM principal allowed to assume the ${role} role (an empty list would trust every principal of the account)`,
+      }),
+  });
 
 const scheduleExpression = z
   .string()
@@ -74,17 +88,12 @@ export const deploymentConfigSchema = z.strictObject({
         .default(365),
     })
     .default({ factsMonths: 24, textMonths: 12, auditDays: 1825, logDays: 365 }),
-  roles: z
-    .strictObject({
-      analyst: roleSchema.default({ trustedPrincipals: [] }),
-      compliance: roleSchema.default({ trustedPrincipals: [] }),
-      engineer: roleSchema.default({ trustedPrincipals: [] }),
-    })
-    .default({
-      analyst: { trustedPrincipals: [] },
-      compliance: { trustedPrincipals: [] },
-      engineer: { trustedPrincipals: [] },
-    }),
+  /** Who may assume each person role: required, every role names its principals. */
+  roles: z.strictObject({
+    analyst: roleSchema('analyst'),
+    compliance: roleSchema('compliance'),
+    engineer: roleSchema('engineer'),
+  }),
   athena: z
     .strictObject({
       /** Per-query cutoff of every workgroup, in bytes scanned (Athena's minimum is 10 MB). */
@@ -94,8 +103,9 @@ export const deploymentConfigSchema = z.strictObject({
   lakeFormation: z
     .strictObject({
       /**
-       * Data lake administrators to set. Empty = leave the account's Lake Formation settings alone
-       * (they are account-wide, and setting them replaces every existing administrator).
+       * Data lake administrators to add. Empty = leave the account's Lake Formation settings alone.
+       * They are added to the account's administrators (MutationType APPEND): the existing
+       * administrators and the default create-database/table permissions are kept.
        */
       admins: z.array(iamPrincipalArn).default([]),
     })

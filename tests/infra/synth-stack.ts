@@ -14,7 +14,11 @@ export const testDeployment: DeploymentConfigInput = {
     zendesk: { baseUrl: 'https://example.zendesk.com', startDate: '2026-08-01' },
     hubspot: { startDate: '2026-08-01' },
   },
-  roles: { analyst: { trustedPrincipals: ['arn:aws:iam::123456789012:role/AnalystSso'] } },
+  roles: {
+    analyst: { trustedPrincipals: ['arn:aws:iam::123456789012:role/AnalystSso'] },
+    compliance: { trustedPrincipals: ['arn:aws:iam::123456789012:role/ComplianceSso'] },
+    engineer: { trustedPrincipals: ['arn:aws:iam::123456789012:role/EngineerSso'] },
+  },
   alerts: { email: 'data@example.com', staleAfterHours: 26 },
   quicksight: {
     enabled: true,
