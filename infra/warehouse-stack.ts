@@ -4,7 +4,11 @@ import type { Construct } from 'constructs';
 import { WarehouseAccess } from '#infra/access/warehouse-access.ts';
 import { WarehouseBi } from '#infra/bi/warehouse-bi.ts';
 import { WarehouseCatalog } from '#infra/catalog/warehouse-catalog.ts';
-import type { DeploymentConfig } from '#infra/config/deployment-config.ts';
+import {
+  type DeploymentConfig,
+  parseCarriedConfig,
+  warehouseConfigInput,
+} from '#infra/config/deployment-config.ts';
 import { WarehouseAlerts } from '#infra/operations/warehouse-alerts.ts';
 import { WarehouseAuditTrail } from '#infra/operations/warehouse-audit-trail.ts';
 import { WarehousePipeline } from '#infra/pipeline/warehouse-pipeline.ts';
@@ -34,7 +38,11 @@ export class WarehouseStack extends Stack {
     const logRetention = config.retention.logDays as logs.RetentionDays;
     const databaseName = config.name.replace(/-/g, '_');
 
+    // The warehouse configuration the functions run with (desk, SLA, KPIs, holds, sentiment, …).
+    const warehouseConfig = warehouseConfigInput(config);
+    const legalHolds = parseCarriedConfig(warehouseConfig).governance.legalHolds.length;
     this.storage = new WarehouseStorage(this, 'Storage', {
+      legalHolds,
       removalPolicy: config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       factsMonths: config.retention.factsMonths,
       textMonths: config.retention.textMonths,
@@ -69,29 +77,7 @@ export class WarehouseStack extends Stack {
         ...(zendesk ? { zendesk: { secretName: zendesk.secretName ?? `${config.name}/zendesk` } } : {}),
         ...(hubspot ? { hubspot: { secretName: hubspot.secretName ?? `${config.name}/hubspot` } } : {}),
       },
-      warehouseConfig: {
-        sources: {
-          ...(zendesk
-            ? {
-                zendesk: {
-                  baseUrl: zendesk.baseUrl,
-                  ...(zendesk.startDate ? { startDate: zendesk.startDate } : {}),
-                },
-              }
-            : {}),
-          ...(hubspot
-            ? {
-                hubspot: {
-                  baseUrl: hubspot.baseUrl,
-                  ...(hubspot.startDate ? { startDate: hubspot.startDate } : {}),
-                },
-              }
-            : {}),
-        },
-        governance: {
-          retention: { factsMonths: config.retention.factsMonths, textMonths: config.retention.textMonths },
-        },
-      },
+      warehouseConfig,
       extractSchedule: config.schedules.extract,
       modelsSchedule: config.schedules.models,
       scheduleTimeZone: config.schedules.timeZone,

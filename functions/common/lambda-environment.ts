@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { mergeConfigInputs } from '#src/config/merge-config-inputs.ts';
 import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { InvalidEnvironmentError } from './handler-errors.ts';
 
@@ -6,6 +8,12 @@ import { InvalidEnvironmentError } from './handler-errors.ts';
 export const pipelineEnvironmentSchema = z.object({
   /** The warehouse configuration (lake = raw bucket, engine = Athena), JSON. */
   WAREHOUSE_CONFIG: z.string().min(2),
+  /**
+   * A JSON file holding the rest of the configuration (desk, SLA, KPIs, holds, …) when it does not
+   * fit in the environment (a layer file; infra/config/warehouse-config-carrier.ts).
+   * `WAREHOUSE_CONFIG` then holds the stack's lake and engine, which win over the file.
+   */
+  WAREHOUSE_CONFIG_FILE: z.string().min(1).optional(),
   HMAC_SECRET_ARN: z.string().min(1),
   PUBLISHED_BUCKET: z.string().min(3),
   AUDIT_BUCKET: z.string().min(3),
@@ -44,6 +52,17 @@ export function lambdaSettings(handler: string, source: NodeJS.ProcessEnv = proc
     throw new InvalidEnvironmentError(handler, [
       { path: 'WAREHOUSE_CONFIG', message: `not JSON (${(error as Error).message})` },
     ]);
+  }
+  if (env.WAREHOUSE_CONFIG_FILE) {
+    let carried: unknown;
+    try {
+      carried = JSON.parse(readFileSync(env.WAREHOUSE_CONFIG_FILE, 'utf8'));
+    } catch (error) {
+      throw new InvalidEnvironmentError(handler, [
+        { path: 'WAREHOUSE_CONFIG_FILE', message: `cannot read it as JSON (${(error as Error).message})` },
+      ]);
+    }
+    input = mergeConfigInputs(carried, input) as Record<string, unknown>;
   }
   const governance = (input.governance ?? {}) as Record<string, unknown>;
   const lake = input.lake as { region?: string; endpoint?: string; forcePathStyle?: boolean } | undefined;

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { timeZoneSchema } from '#src/config/field-schemas.ts';
+import { mergeConfigInputs } from '#src/config/merge-config-inputs.ts';
+import {
+  type WarehouseConfig,
+  type WarehouseConfigInput,
+  warehouseConfigSchema,
+} from '#src/config/warehouse-config.ts';
 
 const iamPrincipalArn = z
   .string()
@@ -36,7 +42,7 @@ const scheduleExpression = z
  * from the file named by the `config` context key or from an inline `warehouse` context object;
  * every construct takes the typed result.
  */
-export const deploymentConfigSchema = z.strictObject({
+const deploymentObjectSchema = z.strictObject({
   /** Prefix of every physical name (Glue database, workgroups, secrets); lower case. */
   name: z
     .string()
@@ -132,7 +138,119 @@ export const deploymentConfigSchema = z.strictObject({
     .default({ enabled: false, analystPrincipals: [], compliancePrincipals: [] }),
   /** `destroy` deletes the data buckets and the key with the stack: for throw-away environments only. */
   removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+  /**
+   * The warehouse configuration the pipeline runs with, in the format of the local JSON config
+   * (`desk`, `sla`, `kpis`, `alerts`, `sentiment`, `governance`, `publish`, connector settings under
+   * `sources.<source>`), checked by the same schema at synth. What the stack decides itself (lake,
+   * engine, audit log, alert topic, base URLs, start dates, retention months) is refused here.
+   */
+  warehouse: z.record(z.string(), z.unknown()).default({}),
 });
+
+/** Settings of the warehouse configuration the stack owns, with where to set them instead. */
+const stackOwned: readonly { path: readonly string[]; instead: string }[] = [
+  { path: ['lake'], instead: 'the stack (the raw bucket)' },
+  { path: ['engine'], instead: 'the stack (the Athena workgroup and the Glue database)' },
+  { path: ['stateDir'], instead: 'the stack (run state lives in the lake)' },
+  { path: ['simulator'], instead: 'nothing: the simulator never runs in AWS' },
+  { path: ['privacy'], instead: 'the stack (the HMAC key secret)' },
+  { path: ['governance', 'audit'], instead: 'the stack (the Object Lock audit bucket)' },
+  { path: ['governance', 'auditAnchorFile'], instead: 'the stack (the Object Lock audit bucket)' },
+  { path: ['governance', 'retention', 'factsMonths'], instead: 'retention.factsMonths' },
+  { path: ['governance', 'retention', 'textMonths'], instead: 'retention.textMonths' },
+  { path: ['alerts', 'snsTopicArn'], instead: 'the stack (the alert topic)' },
+];
+
+const at = (value: unknown, path: readonly string[]): unknown =>
+  path.reduce<unknown>(
+    (v, key) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined),
+    value,
+  );
+
+type DeploymentShape = z.output<typeof deploymentObjectSchema>;
+
+/**
+ * The warehouse configuration input every pipeline function parses, but for `lake` and `engine`
+ * (the pipeline adds them from its buckets and workgroup): the deployment's `warehouse` section
+ * under what the deployment decides elsewhere (sources' base URLs and start dates, retention).
+ */
+export function warehouseConfigInput(
+  config: Pick<DeploymentShape, 'warehouse' | 'sources' | 'retention'>,
+): WarehouseConfigInput {
+  const sources: Record<string, unknown> = {};
+  for (const [name, source] of Object.entries(config.sources)) {
+    if (!source) continue;
+    sources[name] = { baseUrl: source.baseUrl, ...(source.startDate ? { startDate: source.startDate } : {}) };
+  }
+  const overlay = {
+    sources,
+    governance: {
+      retention: { factsMonths: config.retention.factsMonths, textMonths: config.retention.textMonths },
+    },
+  };
+  return mergeConfigInputs(config.warehouse, overlay) as WarehouseConfigInput;
+}
+
+/** Stand-ins for the stack's own settings, so the configuration parses at synth as it will in Lambda. */
+const runtimePlaceholders = {
+  lake: { kind: 's3', bucket: 'stack-raw-bucket', prefix: '' },
+  engine: {
+    kind: 'athena',
+    workgroup: 'stack-pipeline-workgroup',
+    database: 'stack_database',
+    curatedLocation: 's3://stack-curated-bucket/warehouse/',
+  },
+} as const;
+
+/** The configuration the functions will run with, parsed (the stack's lake and engine stood in for). */
+export function parseCarriedConfig(input: WarehouseConfigInput): WarehouseConfig {
+  return warehouseConfigSchema.parse(mergeConfigInputs(input, runtimePlaceholders));
+}
+
+/** Check the `warehouse` section: the stack's own settings refused, the rest by the local schema. */
+function checkWarehouseSection(config: DeploymentShape, ctx: z.RefinementCtx): void {
+  const { warehouse } = config;
+  for (const { path, instead } of stackOwned) {
+    if (at(warehouse, path) !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warehouse', ...path],
+        message: `set by ${instead}; remove it from the warehouse section`,
+      });
+  }
+  const sources = at(warehouse, ['sources']);
+  if (typeof sources === 'object' && sources !== null) {
+    for (const [name, section] of Object.entries(sources)) {
+      if ((config.sources as Record<string, unknown>)[name] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['warehouse', 'sources', name],
+          message: `the deployment extracts no source "${name}": configure sources.${name} (its base URL) first`,
+        });
+        continue;
+      }
+      for (const key of ['baseUrl', 'startDate'])
+        if (at(section, [key]) !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['warehouse', 'sources', name, key],
+            message: `set in sources.${name}.${key}; remove it from the warehouse section`,
+          });
+    }
+  }
+  const parsed = warehouseConfigSchema.safeParse(
+    mergeConfigInputs(warehouseConfigInput(config), runtimePlaceholders),
+  );
+  if (!parsed.success)
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warehouse', ...issue.path.map(String)],
+        message: issue.message,
+      });
+}
+
+export const deploymentConfigSchema = deploymentObjectSchema.superRefine(checkWarehouseSection);
 
 export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;
 export type DeploymentConfigInput = z.input<typeof deploymentConfigSchema>;

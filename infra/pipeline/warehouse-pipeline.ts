@@ -10,8 +10,14 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { parseCarriedConfig } from '#infra/config/deployment-config.ts';
+import {
+  CONFIG_LAYER_FILE,
+  type ConfigCarriage,
+  configCarriage,
+} from '#infra/config/warehouse-config-carrier.ts';
 import { acknowledgeWildcards } from '#infra/nag/acknowledge-wildcards.ts';
-import type { WarehouseConfigInput } from '#src/config/warehouse-config.ts';
+import type { WarehouseConfig, WarehouseConfigInput } from '#src/config/warehouse-config.ts';
 import { type HandlerName, pipelineSteps, type StepName } from '#src/pipeline/pipeline-stages.ts';
 import type { PipelineSource, WarehousePipelineProps } from './warehouse-pipeline-props.ts';
 import { WarehouseSecrets } from './warehouse-secrets.ts';
@@ -53,6 +59,10 @@ export class WarehousePipeline extends Construct {
   readonly schedules: scheduler.Schedule[];
   readonly pipelineRole: iam.Role;
   readonly extractRoles: iam.IRole[] = [];
+  /** How the warehouse configuration reaches the functions (environment or layer file). */
+  readonly configCarriage: ConfigCarriage;
+  /** The warehouse configuration the functions run with, parsed at synth (lake and engine stood in for). */
+  readonly runConfig: WarehouseConfig;
 
   constructor(scope: Construct, id: string, props: WarehousePipelineProps) {
     super(scope, id);
@@ -68,8 +78,10 @@ export class WarehousePipeline extends Construct {
       ),
     });
 
-    const warehouseConfig: WarehouseConfigInput = {
-      ...props.warehouseConfig,
+    // The warehouse configuration: the deployment's sections (desk, SLA, KPIs, holds, sentiment, …)
+    // and the stack's own lake and engine. In the environment while it fits Lambda's 4 KB, else in
+    // a layer file (infra/config/warehouse-config-carrier.ts).
+    const runtime = {
       lake: { kind: 's3', bucket: storage.raw.bucketName, prefix: '', region: stack.region },
       engine: {
         kind: 'athena',
@@ -78,12 +90,25 @@ export class WarehousePipeline extends Construct {
         region: stack.region,
         curatedLocation: storage.curated.s3UrlForObject('warehouse/'),
       },
-    };
+    } satisfies WarehouseConfigInput;
+    this.configCarriage = configCarriage(props.warehouseConfig);
+    this.runConfig = parseCarriedConfig(props.warehouseConfig);
+    const configLayer =
+      this.configCarriage.kind === 'layer'
+        ? new lambda.LayerVersion(this, 'WarehouseConfigLayer', {
+            code: lambda.Code.fromAsset(this.configCarriage.assetDir),
+            compatibleRuntimes: [lambda.Runtime.NODEJS_22_X],
+            compatibleArchitectures: [lambda.Architecture.ARM_64],
+            description: `Warehouse configuration of ${props.name} (${CONFIG_LAYER_FILE})`,
+          })
+        : undefined;
     const baseEnvironment = {
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_METRICS_NAMESPACE: publishMetric.namespace,
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      WAREHOUSE_CONFIG: stack.toJsonString(warehouseConfig),
+      ...(this.configCarriage.kind === 'layer'
+        ? { WAREHOUSE_CONFIG: stack.toJsonString(runtime), WAREHOUSE_CONFIG_FILE: this.configCarriage.file }
+        : { WAREHOUSE_CONFIG: stack.toJsonString({ ...props.warehouseConfig, ...runtime }) }),
       HMAC_SECRET_ARN: this.secrets.hmacKey.secretArn,
       PUBLISHED_BUCKET: storage.published.bucketName,
       AUDIT_BUCKET: storage.audit.bucketName,
@@ -116,6 +141,7 @@ export class WarehousePipeline extends Construct {
         timeout: options.timeout,
         ...(options.role ? { role: options.role } : {}),
         tracing: lambda.Tracing.ACTIVE,
+        ...(configLayer ? { layers: [configLayer] } : {}),
         logGroup,
         loggingFormat: lambda.LoggingFormat.JSON,
         environment: {
@@ -239,6 +265,26 @@ export class WarehousePipeline extends Construct {
     const athenaStep = (id: string, handler: HandlerName, timeout: Duration) =>
       makeFunction(id, handler, { timeout, memorySize: 512, role: this.pipelineRole, withSql: true });
     const transform = athenaStep('Transform', 'transform', Duration.minutes(15));
+    // Sentiment by Comprehend: the sentiment stage runs in the transform function only, so the
+    // shared pipeline role may call it only from that function's code (lambda:SourceFunctionArn,
+    // which Lambda puts in the credentials of calls made from a function's execution environment).
+    if (this.runConfig.sentiment.analyser === 'comprehend') {
+      const comprehend = new iam.Policy(this, 'TransformComprehend', {
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'SentimentFromTheTransformFunction',
+            actions: ['comprehend:BatchDetectSentiment'],
+            resources: ['*'],
+            conditions: { ArnEquals: { 'lambda:SourceFunctionArn': transform.functionArn } },
+          }),
+        ],
+      });
+      comprehend.attachToRole(this.pipelineRole);
+      acknowledgeWildcards(
+        comprehend,
+        'Comprehend BatchDetectSentiment has no resource type (Service Authorization Reference: Amazon Comprehend), so it takes Resource *; the statement is limited to calls from the transform function by lambda:SourceFunctionArn.',
+      );
+    }
     const dataTests = athenaStep('DataTests', 'data-tests', Duration.minutes(10));
     const publish = athenaStep('Publish', 'publish', Duration.minutes(15));
     storage.published.grantReadWrite(publish);

@@ -22,4 +22,12 @@ export interface WarehouseStorageProps {
    * @default 1825 (five years, the AML record-keeping period)
    */
   readonly auditRetentionDays?: number;
+  /**
+   * Legal holds the warehouse configuration declares. While any is in force, no lifecycle rule
+   * expires objects that may hold customer records (raw, quarantine, landing): S3 lifecycle cannot
+   * tell a held customer's object from another, and the retention step, which keeps held records,
+   * expires the rest.
+   * @default 0
+   */
+  readonly legalHolds?: number;
 }

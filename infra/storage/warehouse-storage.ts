@@ -85,20 +85,30 @@ export class WarehouseStorage extends Construct {
     const longLived = streams.filter(
       (s) => !(s.retention === 'text' || s.restricted) && !KEPT_DIMENSION_STREAMS.includes(s.stream),
     );
-    this.raw = dataBucket('Raw', [
-      { id: 'expire-raw-pages', prefix: 'raw/', expiration: Duration.days(textDays) },
-      { id: 'expire-quarantine', prefix: 'quarantine/', expiration: Duration.days(textDays) },
-      ...shortLived.map((s) => ({
-        id: `expire-text-${s.source}-${s.stream}`,
-        prefix: landingPrefix(s),
-        expiration: Duration.days(textDays),
-      })),
-      ...longLived.map((s) => ({
-        id: `expire-facts-${s.source}-${s.stream}`,
-        prefix: landingPrefix(s),
-        expiration: Duration.days(factsDays),
-      })),
-    ]);
+    // Lifecycle filters select by prefix, object tags (all must match) and size, never by "not
+    // tagged", and an expiration on this unversioned bucket deletes for good; so while a legal hold is
+    // in force no rule may expire objects that can hold customer records, and the retention step
+    // (which rewrites an expired object to keep the held records) is the only one to expire them.
+    const holds = (props.legalHolds ?? 0) > 0;
+    this.raw = dataBucket(
+      'Raw',
+      holds
+        ? []
+        : [
+            { id: 'expire-raw-pages', prefix: 'raw/', expiration: Duration.days(textDays) },
+            { id: 'expire-quarantine', prefix: 'quarantine/', expiration: Duration.days(textDays) },
+            ...shortLived.map((s) => ({
+              id: `expire-text-${s.source}-${s.stream}`,
+              prefix: landingPrefix(s),
+              expiration: Duration.days(textDays),
+            })),
+            ...longLived.map((s) => ({
+              id: `expire-facts-${s.source}-${s.stream}`,
+              prefix: landingPrefix(s),
+              expiration: Duration.days(factsDays),
+            })),
+          ],
+    );
     this.curated = dataBucket('Curated', [
       // Iceberg rewrites leave old data files behind until VACUUM; noncurrent versions do not exist
       // (unversioned), so only stray multipart uploads need the platform's help here.
