@@ -1,4 +1,5 @@
 import { AddLFTagsToResourceCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation';
+import { publishedNameOf } from './athena-table-versions.ts';
 
 /**
  * Tag the relations a statement leaves in place with a Lake Formation LF-Tag, so the tag-based
@@ -89,7 +90,9 @@ export class AthenaTableTagger {
   async afterStatement(sql: string): Promise<{ table: string; value: string } | undefined> {
     const table = createdRelation(sql);
     if (!table) return undefined;
-    const value = this.tagging.classify(table);
+    // A version table is read through its published name's view: Lake Formation checks the
+    // reader's grant on it too, so it carries the published name's class.
+    const value = this.tagging.classify(publishedNameOf(table) ?? table);
     const tag = `${this.tagging.tagKey}=${value}`;
     const catalog = this.tagging.catalogId ? { CatalogId: this.tagging.catalogId } : {};
     let failures: { Error?: { ErrorCode?: string; ErrorMessage?: string } }[];

@@ -144,10 +144,21 @@ export class LocalAthenaExecutor {
         return this.ctas(ctx);
       case 'create-view':
         return this.ddl(ctx, async () => {
-          const { name } = nameAfter(ctx.tokens, wordIndex(ctx.tokens, ['VIEW']) + 1);
+          const { name, next } = nameAfter(ctx.tokens, wordIndex(ctx.tokens, ['VIEW']) + 1);
           await this.connection.run(ctx.sql);
-          if (!this.catalog.get(ctx.database, name))
+          const view =
+            this.catalog.get(ctx.database, name) ??
             this.catalog.add({ database: ctx.database, name, kind: 'view', partitioning: [] });
+          // What the view reads: every name in its text that the catalog holds.
+          view.reads = [
+            ...new Set(
+              ctx.tokens
+                .slice(next)
+                .filter((t) => t.kind === 'word' || t.kind === 'double-quoted')
+                .map((t) => identifier(t))
+                .filter((n) => n !== name && this.catalog.get(ctx.database, n) !== undefined),
+            ),
+          ];
         });
       case 'drop-table':
       case 'drop-view':
