@@ -466,15 +466,17 @@ export class LocalAthenaExecutor {
         rows = lines.length;
         await writeFile(join(staging, 'part-00000'), lines.length > 0 ? `${lines.join('\n')}\n` : '');
       }
-      for (const file of await listFiles(staging)) {
-        await s3.send(
+      // A few uploads at a time, as Athena's writers do (one file per partition adds up).
+      const files = await listFiles(staging);
+      const upload = async (file: string) =>
+        s3.send(
           new PutObjectCommand({
             Bucket: bucket,
             Key: `${prefix}${relative(staging, file).split('\\').join('/')}`,
             Body: await readFile(file),
           }),
         );
-      }
+      for (let i = 0; i < files.length; i += 8) await Promise.all(files.slice(i, i + 8).map(upload));
       return {
         kind: ctx.kind,
         statementType: 'DML',
