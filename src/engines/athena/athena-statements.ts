@@ -157,8 +157,13 @@ export function athenaStatements(options: {
       ];
     },
 
-    createDelta({ deltaName, sql, runId }) {
+    createDelta({ name, deltaName, sql, runId }) {
+      // A run after a swap: the version readers were on before it has had a whole run interval
+      // for its queries to finish (and must not keep rows retention deleted from the current one).
+      const current = versions.currentOf(name);
+      const stale = current ? versions.versionsOf(name).filter((v) => v !== current) : [];
       return [
+        ...stale.map((v) => `DROP TABLE IF EXISTS ${bq(v)}`),
         `DROP TABLE IF EXISTS ${bq(deltaName)}`,
         `CREATE TABLE ${q(deltaName)} ${icebergWith(`${curated}_delta/${deltaName}/${runId}/`)} AS ${sql}`,
       ];

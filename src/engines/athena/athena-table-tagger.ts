@@ -74,6 +74,15 @@ export function createdRelation(sql: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The class tag a relation gets. A version table is read through its published name's view, and
+ * Lake Formation checks a view reader's grant on the tables under it, so a version carries the
+ * published name's class.
+ */
+export function tagValueOf(relation: string, classify: (name: string) => string): string {
+  return classify(publishedNameOf(relation) ?? relation);
+}
+
 /** Adds the class tag after each statement that leaves a table or view in place. */
 export class AthenaTableTagger {
   readonly client: LakeFormationClient;
@@ -90,9 +99,7 @@ export class AthenaTableTagger {
   async afterStatement(sql: string): Promise<{ table: string; value: string } | undefined> {
     const table = createdRelation(sql);
     if (!table) return undefined;
-    // A version table is read through its published name's view: Lake Formation checks the
-    // reader's grant on it too, so it carries the published name's class.
-    const value = this.tagging.classify(publishedNameOf(table) ?? table);
+    const value = tagValueOf(table, this.tagging.classify);
     const tag = `${this.tagging.tagKey}=${value}`;
     const catalog = this.tagging.catalogId ? { CatalogId: this.tagging.catalogId } : {};
     let failures: { Error?: { ErrorCode?: string; ErrorMessage?: string } }[];

@@ -2,6 +2,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AthenaEngine } from '#src/engines/athena/athena-engine.ts';
 import { type LocalAthena, startLocalAthena } from '#src/engines/athena/local/start-local-athena.ts';
+import { loadRelationCatalog } from '#src/governance/access/relation-catalog.ts';
 
 /*
  * Swapping a rebuilt table in under readers, on the local Athena (which drops an Iceberg table's
@@ -137,6 +138,37 @@ describe('a table rebuilt on Athena', () => {
     // Assess
     expect(await readDaily(engine())).toBe(7);
     expect(athena.catalog.get(database, 'daily')?.kind).toBe('view');
+  });
+
+  it('drops the version readers were on before a swap at the next run that merges into it', async () => {
+    // Prepare
+    const writer = engine();
+    await rebuild(writer, 'run-1', 3);
+    await rebuild(writer, 'run-2', 5);
+    const kept = filesReadNow();
+    // Act
+    for (const statement of writer.statements.createDelta({
+      name: 'daily',
+      deltaName: 'daily__delta',
+      sql: 'SELECT CAST(9 AS BIGINT) AS n',
+      runId: 'run-3',
+    }))
+      await writer.execute(statement);
+    // Assess
+    const names = [...(await writer.listRelations()).keys()].filter((n) => n.startsWith('daily')).sort();
+    expect(names).toEqual(['daily', 'daily__delta', 'daily__v__run_2']);
+    expect(kept.some((l) => athena.catalog.deletedLocations.has(l))).toBe(false);
+  });
+
+  it('is one table to the governance catalog that retention and exports read, its versions hidden', async () => {
+    // Prepare
+    await rebuild(engine(), 'run-1', 3);
+    await rebuild(engine(), 'run-2', 4);
+    // Act
+    const catalog = await loadRelationCatalog(engine(), { schema: database });
+    // Assess
+    expect([...catalog.keys()].filter((n) => n.startsWith('daily'))).toEqual(['daily']);
+    expect(catalog.get('daily')).toMatchObject({ kind: 'table', columns: ['n'] });
   });
 
   it('replaces a plain table of its name (built before versions) without deleting what its readers read', async () => {

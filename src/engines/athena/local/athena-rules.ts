@@ -277,7 +277,7 @@ export const NOT_EMULATED: readonly { readonly rule: string; readonly doc: strin
     {
       rule: 'Lake Formation checks a view caller’s permission on the underlying tables',
       doc: DOCS.viewsLakeFormation,
-      why: 'the local Athena has no principals or grants; the deployment’s grants are checked by the IAM/LF tests instead',
+      why: 'the local Athena has no principals or grants; tests/infra/lake-formation-views.test.ts holds the synthesized LF-Tag grants against every view the transform leaves (and the tables under it, versions included) instead',
     },
     {
       rule: 'approx_percentile returns an approximation (q-digest) with a bounded rank error',
