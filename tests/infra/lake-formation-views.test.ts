@@ -15,7 +15,17 @@ import { synthStack } from './synth-stack.ts';
  * catalog a transform leaves on Athena: a view per view model, a view over a versioned table per
  * table model and seed, a `__new` view per landing table, each tagged as the runner tags it.
  */
-type Resource = { Properties: Record<string, any> };
+interface Resource {
+  readonly Properties: {
+    readonly Principal?: unknown;
+    readonly Permissions?: readonly string[];
+    readonly Resource?: {
+      readonly LFTagPolicy?: { readonly Expression: readonly { readonly TagValues: readonly string[] }[] };
+      readonly Table?: { readonly Name?: string };
+    };
+    readonly LFTags?: readonly { readonly TagValues: readonly string[] }[];
+  };
+}
 const roles = ['analyst', 'engineer', 'compliance'] as const;
 const classesOf = new Map<string, Set<string>>();
 const landingTags = new Map<string, string>();
@@ -32,14 +42,15 @@ beforeAll(() => {
     for (const grant of all('AWS::LakeFormation::PrincipalPermissions')) {
       const policy = grant.Properties.Resource?.LFTagPolicy;
       if (!policy || !JSON.stringify(grant.Properties.Principal).includes(logicalPrefix)) continue;
-      if (!grant.Properties.Permissions.includes('SELECT')) continue;
+      if (!grant.Properties.Permissions?.includes('SELECT')) continue;
       for (const e of policy.Expression) for (const v of e.TagValues) classes.add(v);
     }
     classesOf.set(role, classes);
   }
   for (const association of all('AWS::LakeFormation::TagAssociation')) {
     const table = association.Properties.Resource?.Table?.Name;
-    if (table) landingTags.set(table, association.Properties.LFTags[0].TagValues[0]);
+    const value = association.Properties.LFTags?.[0]?.TagValues[0];
+    if (table && value) landingTags.set(table, value);
   }
 
   const runVersion = (name: string) => `${name}${VERSION_MARK}run_1`;
