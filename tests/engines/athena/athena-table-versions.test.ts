@@ -1,6 +1,12 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AthenaEngine } from '#src/engines/athena/athena-engine.ts';
+import {
+  AthenaTableVersions,
+  publishedNameOf,
+  versionOfViewDefinition,
+  writeTargetOf,
+} from '#src/engines/athena/athena-table-versions.ts';
 import { type LocalAthena, startLocalAthena } from '#src/engines/athena/local/start-local-athena.ts';
 import { loadRelationCatalog } from '#src/governance/access/relation-catalog.ts';
 
@@ -185,5 +191,45 @@ describe('a table rebuilt on Athena', () => {
     expect(athena.catalog.get(database, 'daily__v__legacy')?.location).toBe(
       's3://lake-test/curated/daily/old/',
     );
+  });
+});
+
+describe('the versions of a published name', () => {
+  it('are named after the run, Glue-safe, and told apart from names that merely contain __v', () => {
+    // Prepare
+    const versions = new AthenaTableVersions();
+    versions.load([{ name: 'kpi_values__v__2026_12_07t02_30_00z' }, { name: 'stg_zendesk__views' }]);
+    // Act / Assess
+    expect(versions.nextVersion('kpi_values', '2026-12-07T02-30-00Z')).toBe(
+      'kpi_values__v__2026_12_07t02_30_00z_2',
+    );
+    expect(publishedNameOf('stg_zendesk__views')).toBeUndefined();
+    expect(versions.versionsOf('stg_zendesk')).toEqual([]);
+  });
+
+  it("are read back from a view's definition as Athena and DuckDB print it, and only when it is exactly a version view", () => {
+    expect(versionOfViewDefinition('x', 'SELECT * FROM "x__v__r1"')).toBe('x__v__r1');
+    expect(versionOfViewDefinition('x', 'CREATE VIEW x AS SELECT * FROM "x__v__r1";')).toBe('x__v__r1');
+    expect(versionOfViewDefinition('x', 'SELECT * FROM "y__v__r1"')).toBeUndefined();
+    expect(versionOfViewDefinition('x', 'SELECT * FROM "x__v__r1" WHERE n > 1')).toBeUndefined();
+  });
+
+  it('are the target of writes by the published name, however the statement quotes or qualifies it', () => {
+    const target = (sql: string) => {
+      const t = writeTargetOf(sql);
+      return t && { name: t.name, text: sql.slice(t.start, t.end), quote: t.quote };
+    };
+    expect(target('delete from fct_tickets where x = 1')).toEqual({
+      name: 'fct_tickets',
+      text: 'fct_tickets',
+      quote: '',
+    });
+    expect(target('MERGE INTO "support_kpi"."Fct_Tickets" AS t USING s ON TRUE')?.name).toBe('fct_tickets');
+    expect(
+      target("ALTER TABLE `fct_tickets` SET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds' = '1')"),
+    ).toEqual({ name: 'fct_tickets', text: '`fct_tickets`', quote: '`' });
+    expect(target('ALTER TABLE `a` RENAME TO `b`')).toBeUndefined();
+    expect(target('SELECT * FROM fct_tickets')).toBeUndefined();
+    expect(target('INSERT INTO "warehouse_runs" ("run_id") VALUES (\'r\')')?.name).toBe('warehouse_runs');
   });
 });
