@@ -1,3 +1,5 @@
+import type { Token } from '../sql-tokens.ts';
+
 /**
  * The local Athena's Glue catalog: what kind each relation is and where its data lives. DuckDB holds
  * the rows; this holds what DuckDB does not know about Athena tables: Iceberg locations, partition
@@ -81,6 +83,17 @@ export class LocalAthenaCatalog {
     seen.add(entry.name);
     if (entry.kind !== 'view') return [entry];
     return (entry.reads ?? []).flatMap((r) => this.baseTables(database, r, seen));
+  }
+
+  /** The relations of the catalog a statement names (words and quoted identifiers). */
+  relationsNamedIn(database: string, tokens: readonly Token[]): CatalogRelation[] {
+    const found = new Map<string, CatalogRelation>();
+    for (const t of tokens) {
+      if (t.kind !== 'word' && t.kind !== 'double-quoted' && t.kind !== 'backquoted') continue;
+      const entry = this.get(database, t.kind === 'word' ? t.text : t.value);
+      if (entry) found.set(entry.name, entry);
+    }
+    return [...found.values()];
   }
 
   /** The relation whose location this is (or is under), if any. */
