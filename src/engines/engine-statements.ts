@@ -66,6 +66,11 @@ export interface RelationInput {
 export interface TableInput extends RelationInput {
   readonly partitionBy?: string;
   readonly runId: string;
+  /**
+   * The partition values the query produces (as text), when the runner knows them: an engine that
+   * writes at most 100 partitions a statement (Athena) writes the table in batches of them.
+   */
+  readonly partitions?: readonly string[];
 }
 
 export interface MergeInput {

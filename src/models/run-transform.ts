@@ -333,19 +333,27 @@ async function buildModel(
     header.incrementalStrategy === 'replace_partitions' &&
     existing === 'table';
   const rebuild = async (): Promise<Omit<ModelRunResult, 'seconds'>> => {
+    // The partitions the rebuild writes, so an engine with a per-statement limit can batch them.
+    const found = header.partitionBy
+      ? await engine.execute(
+          `SELECT DISTINCT CAST(${q(header.partitionBy)} AS VARCHAR) AS p FROM (${asSubquery(model)}) AS ${q(`${name}__partitions`)} WHERE ${q(header.partitionBy)} IS NOT NULL ORDER BY 1`,
+          { signal },
+        )
+      : undefined;
     const list = statements.replaceTable({
       name,
       sql: asSubquery(model),
       partitionBy: header.partitionBy,
+      partitions: found?.rows.map((r) => String(r.p)),
       runId,
       existing,
     });
-    const bytes = await runAll(engine, list, signal);
+    const bytes = (found?.bytesScanned ?? 0) + (await runAll(engine, list, signal));
     return {
       ...base,
       action: 'rebuild',
       rows: await countRows(engine, name, signal),
-      statements: list.length,
+      statements: list.length + (found ? 1 : 0),
       bytesScanned: bytes,
     };
   };

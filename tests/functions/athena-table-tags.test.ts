@@ -38,7 +38,7 @@ beforeEach(() => {
 });
 
 describe('which relation a statement leaves in place', () => {
-  it('is the table a rebuild renames into place, never its temporary or old copy', () => {
+  it('is every table a published view reads: the new version, the plain table moved aside, the view', () => {
     // Prepare
     const rebuild = statements.replaceTable({
       name: 'fct_tickets',
@@ -49,7 +49,7 @@ describe('which relation a statement leaves in place', () => {
     // Act
     const created = rebuild.map(createdRelation).filter((n) => n !== undefined);
     // Assess
-    expect(created).toEqual(['fct_tickets']);
+    expect(created).toEqual(['fct_tickets__v__r1', 'fct_tickets__v__legacy', 'fct_tickets']);
   });
 
   it('is the view, the run-metadata table and the landing table, but not a delta, a drop or a query', () => {
@@ -94,6 +94,19 @@ describe('an Athena engine with table tagging', () => {
       },
     ]);
     expect(athena.statements()).toHaveLength(1);
+  });
+
+  it("tags a version table with its published name's class, which its view's readers need on it", async () => {
+    // Act
+    await engine().execute(
+      'CREATE TABLE "backlog_daily__v__r7" WITH (table_type = \'ICEBERG\') AS SELECT 1 AS x',
+    );
+    // Assess
+    const calls = lakeFormation.commandCalls(AddLFTagsToResourceCommand);
+    expect(calls.map((c) => c.args[0].input.LFTags)).toEqual([
+      [{ TagKey: 'warehouse_class', TagValues: ['kpi_mart'] }],
+    ]);
+    expect(classifyTable('backlog_daily__v__r7').class).toBe('unclassified'); // by its own name
   });
 
   it('does not tag when Athena failed the statement', async () => {

@@ -24,7 +24,7 @@ const models = loadModels('sql');
 /** Athena fails the CTAS of this model when set. */
 let failingModel: string | undefined;
 const athena = fakeAthena((sql) => {
-  if (failingModel && sql.startsWith(`CREATE TABLE "${failingModel}__tmp"`)) {
+  if (failingModel && sql.startsWith(`CREATE TABLE "${failingModel}__v__`)) {
     return { fail: `COLUMN_NOT_FOUND: line 12:8: Column 'first_reply_at' cannot be resolved` };
   }
   if (/^SELECT count\(\*\) AS n FROM/.test(sql)) return rowsOf([['n', 'bigint']], [['3']]);
@@ -89,8 +89,8 @@ describe('the transform handler', () => {
     expect(statements).toContain(
       `CREATE OR REPLACE VIEW "landing_nlp__comment_sentiment__new" AS SELECT "comment_id", "ticket_id", "language", "sentiment_score", "analyser", "analysed_at", "_run_id", "_extracted_at", dt FROM "landing_nlp__comment_sentiment"`,
     );
-    const ctas = statements.find((s) => s.startsWith('CREATE TABLE "fct_tickets__tmp"'));
-    expect(ctas).toContain("location = 's3://kpi-curated/warehouse/fct_tickets/run-tf-1/'");
+    const ctas = statements.find((s) => s.startsWith('CREATE TABLE "fct_tickets__v__run_tf_1"'));
+    expect(ctas).toContain("location = 's3://kpi-curated/warehouse/fct_tickets/fct_tickets__v__run_tf_1/'");
     const stages = (await auditEntries(world)).filter((e) => e.target === 'run-tf-1');
     expect(stages.map((e) => [e.details?.stage, e.outcome])).toEqual([
       ['sentiment', 'started'],
@@ -101,7 +101,7 @@ describe('the transform handler', () => {
     expect(stages[1]!.counts).toMatchObject({ files: 1, messages: 1 });
   });
 
-  it('tags each table it swaps in with its access class right after the rename, and never the temporary tables', async () => {
+  it('tags each table it swaps in with its access class: its version after the CTAS, its view after the swap, never a delta', async () => {
     // Act
     await handler({ runId: 'run-tf-2', full: true }, lambdaContext('transform'));
     // Assess
@@ -109,11 +109,11 @@ describe('the transform handler', () => {
     const fct = tags.find((t) => t.table === 'fct_tickets')!;
     expect(fct.value).toBe('fact');
     expect(statements[fct.afterStatements - 1]).toBe(
-      'ALTER TABLE `fct_tickets__tmp` RENAME TO `fct_tickets`',
+      'CREATE OR REPLACE VIEW "fct_tickets" AS SELECT * FROM "fct_tickets__v__run_tf_2"',
     );
-    expect(
-      statements.slice(0, fct.afterStatements).some((s) => s.startsWith('CREATE TABLE "fct_tickets__tmp"')),
-    ).toBe(true);
+    const version = tags.find((t) => t.table === 'fct_tickets__v__run_tf_2')!;
+    expect(version.value).toBe('fact');
+    expect(statements[version.afterStatements - 1]).toMatch(/^CREATE TABLE "fct_tickets__v__run_tf_2"/);
     const classOf = Object.fromEntries(tags.map((t) => [t.table, t.value]));
     expect(classOf).toMatchObject({
       kpi_values: 'kpi_mart',

@@ -202,9 +202,12 @@ describe('on Athena, a transform', () => {
     ).toHaveLength(1);
   });
 
-  it('builds a seed as an Iceberg table from typed VALUES and swaps it in', () => {
-    const ctas = find(/^CREATE TABLE "cfg_group_tiers__tmp"/)[0] ?? '';
-    expect(ctas).toContain("location = 's3://curated/warehouse/cfg_group_tiers/run-42/'");
+  it('builds a seed as a versioned Iceberg table from typed VALUES and publishes it with its view', () => {
+    const ctas = find(/^CREATE TABLE "cfg_group_tiers__v__run_42"/)[0] ?? '';
+    expect(ctas).toContain("location = 's3://curated/warehouse/cfg_group_tiers/cfg_group_tiers__v__run_42/'");
+    expect(
+      find(/^CREATE OR REPLACE VIEW "cfg_group_tiers" AS SELECT \* FROM "cfg_group_tiers__v__run_42"$/),
+    ).toHaveLength(1);
     expect(ctas).toContain('FROM (VALUES (CAST(10 AS BIGINT), \'L1\')) AS t("group_id", "tier")');
   });
 
@@ -215,17 +218,17 @@ describe('on Athena, a transform', () => {
     expect(find(/^CREATE OR REPLACE VIEW "stg_/)).toHaveLength(15);
   });
 
-  it('rebuilds a table model with Iceberg CTAS into a fresh location, then renames it into place', () => {
-    const i = statements.findIndex((s) => s.startsWith('CREATE TABLE "int_ticket_daily_counts__tmp"'));
+  it('rebuilds a table model as a new version in a fresh location, then points its view at it', () => {
+    const i = statements.findIndex((s) => s.startsWith('CREATE TABLE "int_ticket_daily_counts__v__run_42"'));
     expect(statements[i]).toContain(
-      "WITH (table_type = 'ICEBERG', is_external = false, location = 's3://curated/warehouse/int_ticket_daily_counts/run-42/'",
+      "WITH (table_type = 'ICEBERG', is_external = false, location = 's3://curated/warehouse/int_ticket_daily_counts/int_ticket_daily_counts__v__run_42/'",
     );
-    expect(statements.slice(i + 1, i + 5)).toEqual([
-      'DROP TABLE IF EXISTS `int_ticket_daily_counts__old`',
-      'ALTER TABLE `int_ticket_daily_counts` RENAME TO `int_ticket_daily_counts__old`',
-      'ALTER TABLE `int_ticket_daily_counts__tmp` RENAME TO `int_ticket_daily_counts`',
-      'DROP TABLE IF EXISTS `int_ticket_daily_counts__old`',
+    // The catalog held a plain table of that name (built before versions): it is moved aside, kept.
+    expect(statements.slice(i + 1, i + 3)).toEqual([
+      'ALTER TABLE `int_ticket_daily_counts` RENAME TO `int_ticket_daily_counts__v__legacy`',
+      'CREATE OR REPLACE VIEW "int_ticket_daily_counts" AS SELECT * FROM "int_ticket_daily_counts__v__run_42"',
     ]);
+    expect(find(/^DROP TABLE IF EXISTS `int_ticket_daily_counts/)).toEqual([]);
   });
 
   it('merges an incremental model on its unique key, at most 100 partitions a statement', () => {

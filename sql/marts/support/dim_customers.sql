@@ -1,5 +1,5 @@
--- materialized: view
--- description: Customer versions from the CRM history (slowly changing): VIP tier, KYC level and last trade valid from valid_from until valid_to
+-- materialized: table
+-- description: Customer versions from the CRM history (slowly changing): VIP tier, KYC level and last trade valid from valid_from until valid_to (a table: Athena checks a view reader's grants on the models beneath it)
 -- test: unique(contact_id, valid_from)
 -- test: not_null(customer_key, valid_from)
 select

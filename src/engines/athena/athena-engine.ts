@@ -22,6 +22,7 @@ import type {
 import { AthenaDialect } from './athena-dialect.ts';
 import { athenaStatements } from './athena-statements.ts';
 import { AthenaTableTagger, type AthenaTableTagging } from './athena-table-tagger.ts';
+import { AthenaTableVersions, writeTargetOf } from './athena-table-versions.ts';
 import { substituteParameters, tokenize } from './sql-tokens.ts';
 
 export type AthenaEngineConfig = Extract<WarehouseConfig['engine'], { kind: 'athena' }>;
@@ -126,6 +127,8 @@ export class AthenaEngine implements QueryEngine {
   private readonly maxThrottleRetries: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly tagger: AthenaTableTagger | undefined;
+  /** Which published names are views over versioned tables, and their versions (athena-table-versions.ts). */
+  readonly versions = new AthenaTableVersions();
 
   constructor(readonly options: AthenaEngineOptions) {
     this.client =
@@ -135,7 +138,7 @@ export class AthenaEngine implements QueryEngine {
           ? { region: options.region ?? 'us-east-1', endpoint: options.endpoint }
           : { region: options.region },
       );
-    this.statements = athenaStatements({ curatedLocation: options.curatedLocation });
+    this.statements = athenaStatements({ curatedLocation: options.curatedLocation, versions: this.versions });
     this.initialPollMs = options.initialPollMs ?? 200;
     this.maxPollMs = options.maxPollMs ?? 5_000;
     this.maxThrottleRetries = options.maxThrottleRetries ?? 6;
@@ -155,6 +158,7 @@ export class AthenaEngine implements QueryEngine {
     // (not in VALUES, SET or LIMIT, not in UPDATE / DELETE / MERGE): every value is inlined as a
     // literal instead, one path for all statements.
     if (parameters && parameters.length > 0) sql = inlineParameters(sql, parameters);
+    sql = await this.writeVersionsDirectly(sql);
     if (signal?.aborted) throw new AthenaQueryAbortedError(undefined, sql);
     const started = await this.withThrottleRetry(() =>
       this.client.send(
@@ -169,6 +173,7 @@ export class AthenaEngine implements QueryEngine {
     if (!id)
       throw new AthenaQueryFailedError('(none)', 'StartQueryExecution returned no QueryExecutionId', sql);
     const execution = await this.waitFor(id, sql, signal);
+    this.versions.observe(sql);
     await this.tagger?.afterStatement(sql);
     const { columns, rows, updateCount } = await this.readResults(id);
     return {
@@ -255,6 +260,37 @@ export class AthenaEngine implements QueryEngine {
     }
   }
 
+  /**
+   * A write to a published name that is a view over a versioned table (a MERGE of the runner, a
+   * DELETE of retention, OPTIMIZE / VACUUM) goes to the version the view shows. The catalog is read
+   * once per engine, at the first write that could need it.
+   */
+  private async writeVersionsDirectly(sql: string): Promise<string> {
+    const target = writeTargetOf(sql);
+    if (!target) return sql;
+    if (!this.versions.loaded) await this.loadCatalog();
+    const version = this.versions.currentOf(target.name);
+    if (!version) return sql;
+    return `${sql.slice(0, target.start)}${target.quote}${version}${target.quote}${sql.slice(target.end)}`;
+  }
+
+  /** Every relation of the database with its kind and, for views, the definition (one query). */
+  private async loadCatalog(): Promise<{ name: string; type: string }[]> {
+    const db = quoteString(this.options.database);
+    const result = await this.execute(
+      'SELECT t.table_name, t.table_type, v.view_definition FROM information_schema.tables t ' +
+        'LEFT JOIN information_schema.views v ON v.table_schema = t.table_schema AND v.table_name = t.table_name ' +
+        `WHERE t.table_schema = ${db}`,
+    );
+    const relations = result.rows.map((r) => ({
+      name: String(r.table_name),
+      type: String(r.table_type),
+      viewDefinition: r.view_definition == null ? null : String(r.view_definition),
+    }));
+    this.versions.load(relations);
+    return relations;
+  }
+
   async relationExists(name: string): Promise<'table' | 'view' | undefined> {
     const result = await this.execute(
       'SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?',
@@ -265,13 +301,14 @@ export class AthenaEngine implements QueryEngine {
     return type === 'VIEW' ? 'view' : 'table';
   }
 
+  /** A view over a versioned table is listed as the table it publishes. */
   async listRelations(): Promise<Map<string, 'table' | 'view'>> {
-    const result = await this.execute(
-      'SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = ?',
-      { parameters: [this.options.database] },
-    );
+    const relations = await this.loadCatalog();
     return new Map(
-      result.rows.map((r) => [String(r.table_name), r.table_type === 'VIEW' ? 'view' : 'table']),
+      relations.map((r) => [
+        r.name,
+        r.type === 'VIEW' && this.versions.currentOf(r.name) === undefined ? 'view' : 'table',
+      ]),
     );
   }
 

@@ -15,10 +15,29 @@ import {
 } from '#src/engines/landing-sources.ts';
 import type { ColumnType } from '#src/landing/columns.ts';
 import { landingTableName } from '#src/landing/landing-schemas.ts';
+import { AthenaTableVersions, VERSION_MARK, versionViewSelect } from './athena-table-versions.ts';
 
 /** Hive DDL (DROP / ALTER TABLE) quotes identifiers with backticks; Trino statements with `"`. */
 function bq(name: string): string {
   return `\`${name.replaceAll('`', '``')}\``;
+}
+
+/** CTAS, INSERT INTO, UNLOAD and MERGE write at most 100 partitions each on Athena. */
+export const MAX_PARTITIONS_PER_WRITE = 100;
+
+/** `values` in batches of at most `size`. */
+export function batches<T>(values: readonly T[], size = MAX_PARTITIONS_PER_WRITE): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+  return out;
+}
+
+/** `CAST("p" AS VARCHAR) IN ('a', 'b')` (with `OR "p" IS NULL` for the batch that takes NULLs). */
+export function partitionFilter(column: string, values: readonly string[], withNulls: boolean): string {
+  const p = q(column);
+  const list =
+    values.length > 0 ? `CAST(${p} AS VARCHAR) IN (${values.map(quoteString).join(', ')})` : 'FALSE';
+  return withNulls ? `(${list} OR ${p} IS NULL)` : list;
 }
 
 /** Longest `"$path" IN (…)` list we send; Athena refuses statements over 262,144 bytes. */
@@ -34,10 +53,17 @@ const hiveToSql: Readonly<Record<string, string>> = {
 /**
  * Athena: landing tables are external JSON tables with partition projection (also created by CDK;
  * `IF NOT EXISTS` makes the statement harmless there), `__new` is a view restricted by `dt` (for
- * pruning) and `"$path"` (exact files); tables are Iceberg CTAS into a fresh location, then renamed
- * into place; incremental models MERGE into Iceberg, one statement per ≤ 100 partitions.
+ * pruning) and `"$path"` (exact files); a table is a view over a versioned Iceberg table
+ * (athena-table-versions.ts): a rebuild writes a new version (CTAS, then INSERT batches of ≤ 100
+ * partitions) and replaces the view in one statement; incremental models MERGE into the current
+ * version, one statement per ≤ 100 partitions.
  */
-export function athenaStatements(options: { readonly curatedLocation: string }): EngineStatements {
+export function athenaStatements(options: {
+  readonly curatedLocation: string;
+  /** The engine's picture of the versioned tables (the statements name and drop versions by it). */
+  readonly versions?: AthenaTableVersions;
+}): EngineStatements {
+  const versions = options.versions ?? new AthenaTableVersions();
   const curated = options.curatedLocation.endsWith('/')
     ? options.curatedLocation
     : `${options.curatedLocation}/`;
@@ -84,33 +110,60 @@ export function athenaStatements(options: { readonly curatedLocation: string }):
     },
 
     createView({ name, sql, existing }) {
+      // A versioned table's name is a view already: replacing it is one catalog update. Only a
+      // plain table (built before tables were versioned) must go first.
+      const plainTable = existing === 'table' && versions.currentOf(name) === undefined;
       return [
-        ...(existing === 'table' ? [`DROP TABLE IF EXISTS ${bq(name)}`] : []),
+        ...(plainTable ? [`DROP TABLE IF EXISTS ${bq(name)}`] : []),
         `CREATE OR REPLACE VIEW ${q(name)} AS ${sql}`,
       ];
     },
 
-    replaceTable({ name, sql, partitionBy, runId, existing }) {
-      const tmp = `${name}__tmp`;
-      const old = `${name}__old`;
-      // A fresh location per run: the new table never shares files with the one readers are on.
-      const location = `${curated}${name}/${runId}/`;
+    replaceTable({ name, sql, partitionBy, partitions, runId, existing }) {
+      const version = versions.nextVersion(name, runId);
+      const previous = versions.currentOf(name);
+      // A fresh location per version: the new table never shares files with the one readers are on.
+      const location = `${curated}${name}/${version}/`;
+      const build: string[] = [];
+      const parts = partitionBy && partitions ? batches(partitions) : [];
+      if (!partitionBy || parts.length <= 1) {
+        build.push(`CREATE TABLE ${q(version)} ${icebergWith(location, partitionBy)} AS ${sql}`);
+      } else {
+        // At most 100 partitions a statement: the first batch by CTAS, the rest appended; rows
+        // with a NULL partition go with the first. Readers see none of it until the view moves.
+        parts.forEach((batch, i) => {
+          const rows = `SELECT * FROM (${sql}) AS ${q(`${name}__batch`)} WHERE ${partitionFilter(partitionBy, batch, i === 0)}`;
+          build.push(
+            i === 0
+              ? `CREATE TABLE ${q(version)} ${icebergWith(location, partitionBy)} AS ${rows}`
+              : `INSERT INTO ${q(version)} ${rows}`,
+          );
+        });
+      }
+      // A plain table of that name (deployed before tables were versioned) becomes a version, so
+      // the view can take its name; its readers keep its files. (Only this one-time move has a gap.)
+      const legacy =
+        existing === 'table' && previous === undefined ? `${name}${VERSION_MARK}legacy` : undefined;
+      const kept = new Set([version, previous ?? legacy]);
       return [
-        `DROP TABLE IF EXISTS ${bq(tmp)}`,
-        `CREATE TABLE ${q(tmp)} ${icebergWith(location, partitionBy)} AS ${sql}`,
-        `DROP TABLE IF EXISTS ${bq(old)}`,
-        ...(existing === 'table'
-          ? [`ALTER TABLE ${bq(name)} RENAME TO ${bq(old)}`]
-          : existing === 'view'
-            ? [`DROP VIEW IF EXISTS ${name}`]
-            : []),
-        `ALTER TABLE ${bq(tmp)} RENAME TO ${bq(name)}`,
-        `DROP TABLE IF EXISTS ${bq(old)}`,
+        ...build,
+        ...(legacy ? [`ALTER TABLE ${bq(name)} RENAME TO ${bq(legacy)}`] : []),
+        `CREATE OR REPLACE VIEW ${q(name)} AS ${versionViewSelect(version)}`,
+        // Versions older than the one readers were on until now: no query still reads them.
+        ...versions
+          .versionsOf(name)
+          .filter((v) => !kept.has(v))
+          .map((v) => `DROP TABLE IF EXISTS ${bq(v)}`),
       ];
     },
 
-    createDelta({ deltaName, sql, runId }) {
+    createDelta({ name, deltaName, sql, runId }) {
+      // A run after a swap: the version readers were on before it has had a whole run interval
+      // for its queries to finish (and must not keep rows retention deleted from the current one).
+      const current = versions.currentOf(name);
+      const stale = current ? versions.versionsOf(name).filter((v) => v !== current) : [];
       return [
+        ...stale.map((v) => `DROP TABLE IF EXISTS ${bq(v)}`),
         `DROP TABLE IF EXISTS ${bq(deltaName)}`,
         `CREATE TABLE ${q(deltaName)} ${icebergWith(`${curated}_delta/${deltaName}/${runId}/`)} AS ${sql}`,
       ];

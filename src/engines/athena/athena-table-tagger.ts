@@ -1,4 +1,5 @@
 import { AddLFTagsToResourceCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation';
+import { publishedNameOf } from './athena-table-versions.ts';
 
 /**
  * Tag the relations a statement leaves in place with a Lake Formation LF-Tag, so the tag-based
@@ -73,6 +74,15 @@ export function createdRelation(sql: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The class tag a relation gets. A version table is read through its published name's view, and
+ * Lake Formation checks a view reader's grant on the tables under it, so a version carries the
+ * published name's class.
+ */
+export function tagValueOf(relation: string, classify: (name: string) => string): string {
+  return classify(publishedNameOf(relation) ?? relation);
+}
+
 /** Adds the class tag after each statement that leaves a table or view in place. */
 export class AthenaTableTagger {
   readonly client: LakeFormationClient;
@@ -89,7 +99,7 @@ export class AthenaTableTagger {
   async afterStatement(sql: string): Promise<{ table: string; value: string } | undefined> {
     const table = createdRelation(sql);
     if (!table) return undefined;
-    const value = this.tagging.classify(table);
+    const value = tagValueOf(table, this.tagging.classify);
     const tag = `${this.tagging.tagKey}=${value}`;
     const catalog = this.tagging.catalogId ? { CatalogId: this.tagging.catalogId } : {};
     let failures: { Error?: { ErrorCode?: string; ErrorMessage?: string } }[];

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { publishedNameOf, versionOfViewDefinition } from '#src/engines/athena/athena-table-versions.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 
 export interface CatalogRelation {
@@ -68,7 +69,13 @@ export async function loadRelationCatalog(
 
   const catalog = new Map<string, CatalogRelation>();
   for (const [name, entry] of byName) {
-    const view = isView.has(name) || definitions.has(name);
+    // On Athena a table is published as a view over its current version (athena-table-versions.ts):
+    // here it is that table (reads and writes by its name reach the version), and the versions
+    // are no relations of their own.
+    if (publishedNameOf(name)) continue;
+    const view =
+      (isView.has(name) || definitions.has(name)) &&
+      versionOfViewDefinition(name, definitions.get(name) ?? '') === undefined;
     let viewSql: string | undefined;
     let engineViewSql: string | undefined;
     if (view) {

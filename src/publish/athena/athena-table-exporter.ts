@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { batches, MAX_PARTITIONS_PER_WRITE, partitionFilter } from '#src/engines/athena/athena-statements.ts';
 import { quoteIdentifier } from '#src/engines/engine-statements.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { athenaUnloadStatements, csvHeaderLine } from '#src/publish/athena/athena-unload-statements.ts';
@@ -29,17 +30,49 @@ export class AthenaTableExporter implements TableExporter {
     const prefix = input.publicationPrefix;
     const parquetPrefix = `${prefix}${parquetFolder(input.table)}`;
     const stagingPrefix = `${prefix}_staging/${input.table}/csv/`;
+    const partitionCount = input.partitionBy
+      ? `, count(DISTINCT CAST(${quoteIdentifier(input.partitionBy)} AS VARCHAR)) AS partition_count`
+      : '';
     const count = await this.engine.execute(
-      `SELECT count(*) AS row_count FROM ${quoteIdentifier(input.table)}`,
+      `SELECT count(*) AS row_count${partitionCount} FROM ${quoteIdentifier(input.table)}`,
     );
     const rowCount = Number(count.rows[0]?.row_count ?? 0);
-    const statements = athenaUnloadStatements({
-      ...input,
-      parquetUri: this.prefixUri(parquetPrefix),
-      csvStagingUri: this.prefixUri(stagingPrefix),
-    });
-    await this.engine.execute(statements.parquet);
-    await this.engine.execute(statements.csv);
+    // UNLOAD writes at most 100 partitions a statement, into an empty prefix: a longer history is
+    // unloaded in batches of partitions, each into its own staging prefix, then moved into place.
+    const partitions =
+      input.partitionBy && Number(count.rows[0]?.partition_count ?? 0) > MAX_PARTITIONS_PER_WRITE
+        ? await this.partitionsOf(input.table, input.partitionBy)
+        : [];
+    const partitionBatches = batches(partitions);
+    if (partitionBatches.length <= 1) {
+      const statements = athenaUnloadStatements({
+        ...input,
+        parquetUri: this.prefixUri(parquetPrefix),
+        csvStagingUri: this.prefixUri(stagingPrefix),
+      });
+      await this.engine.execute(statements.parquet);
+      await this.engine.execute(statements.csv);
+    } else {
+      for (const [i, batch] of partitionBatches.entries()) {
+        const batchPrefix = `${prefix}_staging/${input.table}/parquet/${i}/`;
+        const statements = athenaUnloadStatements({
+          ...input,
+          where: partitionFilter(input.partitionBy as string, batch, i === 0),
+          parquetUri: this.prefixUri(batchPrefix),
+          csvStagingUri: this.prefixUri(`${stagingPrefix}${i}/`),
+        });
+        await this.engine.execute(statements.parquet);
+        await this.engine.execute(statements.csv);
+        const staged: string[] = [];
+        for await (const object of this.store.list(batchPrefix)) staged.push(object.key);
+        const move = async (key: string) => {
+          const bytes = await this.store.get(key);
+          if (bytes) await this.store.put(`${parquetPrefix}${key.slice(batchPrefix.length)}`, bytes);
+        };
+        for (let j = 0; j < staged.length; j += 8) await Promise.all(staged.slice(j, j + 8).map(move));
+        await this.store.delete(staged);
+      }
+    }
 
     const parquet: PublishedFile[] = [];
     for await (const object of this.store.list(parquetPrefix)) {
@@ -73,6 +106,14 @@ export class AthenaTableExporter implements TableExporter {
     await this.store.putStream(`${prefix}${path}`, joined(), { contentType: 'text/csv; charset=utf-8' });
     await this.store.delete(parts);
     return { rowCount, parquet, csv: [{ path, bytes: size, sha256: hash.digest('hex') }] };
+  }
+
+  private async partitionsOf(table: string, column: string): Promise<string[]> {
+    const c = quoteIdentifier(column);
+    const found = await this.engine.execute(
+      `SELECT DISTINCT CAST(${c} AS VARCHAR) AS p FROM ${quoteIdentifier(table)} WHERE ${c} IS NOT NULL ORDER BY 1`,
+    );
+    return found.rows.map((r) => String(r.p));
   }
 
   /** A folder's address: stores address keys, and a key never ends with '/'. */

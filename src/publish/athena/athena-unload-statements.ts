@@ -10,6 +10,8 @@ export interface UnloadStatementsInput {
   readonly parquetUri: string;
   /** `s3://bucket/…/_staging/<table>/csv/`: header-less CSV parts, concatenated afterwards. */
   readonly csvStagingUri: string;
+  /** Only the rows this condition keeps (a batch of ≤ 100 partitions of a longer history). */
+  readonly where?: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export function athenaUnloadStatements(input: UnloadStatementsInput): { parquet:
   if (input.partitionBy && input.columns.at(-1) !== input.partitionBy) {
     throw new TypeError(`UNLOAD of ${input.table}: the partition column ${input.partitionBy} must come last`);
   }
-  const from = `FROM ${quoteIdentifier(input.table)}`;
+  const from = `FROM ${quoteIdentifier(input.table)}${input.where ? ` WHERE ${input.where}` : ''}`;
   const select = `SELECT ${input.columns.map((c) => selectItem(c, input.expressions)).join(', ')} ${from}`;
   const parquetOptions = ["format = 'PARQUET'", "compression = 'SNAPPY'"];
   if (input.partitionBy) parquetOptions.push(`partitioned_by = ARRAY[${quoteString(input.partitionBy)}]`);

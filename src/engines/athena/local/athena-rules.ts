@@ -245,6 +245,19 @@ export function checkUnloadTargetEmpty(uri: string, objects: number): string | u
   return `HIVE_PATH_ALREADY_EXISTS: Target directory for UNLOAD already exists and holds ${objects} objects: ${uri} (${DOCS.unload})`;
 }
 
+/**
+ * Lake Formation: a query of a view needs the caller's SELECT on the view and on every table under
+ * it; a relation whose tag the caller's grants do not cover fails the query.
+ */
+export function checkLakeFormationGrants(
+  read: readonly { readonly name: string; readonly tag: string }[],
+  readableTags: ReadonlySet<string>,
+): string | undefined {
+  const denied = read.find((r) => !readableTags.has(r.tag));
+  if (!denied) return undefined;
+  return `Insufficient Lake Formation permission(s) on ${denied.name} (tagged ${denied.tag}): a view's reader needs SELECT on the tables under it too (${DOCS.viewsLakeFormation})`;
+}
+
 /** Reading a relation that does not exist (a dropped table, a swap caught between its renames) fails. */
 export function tableNotFound(name: string): string {
   return `TABLE_NOT_FOUND: line 1:1: Table 'awsdatacatalog.${name}' does not exist`;
@@ -267,6 +280,7 @@ export const ENFORCED_RULES: readonly { readonly name: string; readonly doc: str
   { name: 'checkIcebergOnlyDml', doc: DOCS.icebergDml },
   { name: 'checkCtasLocationFree', doc: DOCS.ctasLocation },
   { name: 'checkUnloadTargetEmpty', doc: DOCS.unload },
+  { name: 'checkLakeFormationGrants (when started with lakeFormation)', doc: DOCS.viewsLakeFormation },
   { name: 'dropIcebergDeletesData (catalog)', doc: DOCS.icebergDrop },
   { name: 'deletedRowsRetainedUntilVacuum (catalog)', doc: DOCS.vacuum },
 ];
@@ -275,9 +289,9 @@ export const ENFORCED_RULES: readonly { readonly name: string; readonly doc: str
 export const NOT_EMULATED: readonly { readonly rule: string; readonly doc: string; readonly why: string }[] =
   [
     {
-      rule: 'Lake Formation checks a view caller’s permission on the underlying tables',
+      rule: 'Lake Formation grants by LF-Tag (tags set through the Lake Formation API, column exclusions)',
       doc: DOCS.viewsLakeFormation,
-      why: 'the local Athena has no principals or grants; the deployment’s grants are checked by the IAM/LF tests instead',
+      why: 'the local Athena takes each relation’s tag from a function of its name and each workgroup’s readable tags (startLocalAthena’s lakeFormation option), not from Lake Formation; tests/infra/lake-formation-views.test.ts holds the synthesized grants against every view a transform leaves',
     },
     {
       rule: 'approx_percentile returns an approximation (q-digest) with a bounded rank error',

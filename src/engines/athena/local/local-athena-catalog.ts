@@ -1,3 +1,5 @@
+import type { Token } from '../sql-tokens.ts';
+
 /**
  * The local Athena's Glue catalog: what kind each relation is and where its data lives. DuckDB holds
  * the rows; this holds what DuckDB does not know about Athena tables: Iceberg locations, partition
@@ -24,6 +26,8 @@ export interface CatalogRelation {
   /** External (Hive) tables: declared columns (name → Hive type) and partition columns. */
   readonly columns?: Readonly<Record<string, string>>;
   readonly partitionColumns?: Readonly<Record<string, string>>;
+  /** Views: the relations the definition reads (names as the catalog keys them). */
+  reads?: readonly string[];
 }
 
 export class LocalAthenaCatalog {
@@ -67,6 +71,29 @@ export class LocalAthenaCatalog {
     this.relations.delete(this.key(database, from));
     entry.name = to;
     this.relations.set(this.key(database, to), entry);
+  }
+
+  /**
+   * The tables a query of this relation reads: itself for a table, the tables under a view
+   * (through views over views). A query plans them when it starts and reads their files after.
+   */
+  baseTables(database: string, name: string, seen = new Set<string>()): CatalogRelation[] {
+    const entry = this.get(database, name);
+    if (!entry || seen.has(entry.name)) return [];
+    seen.add(entry.name);
+    if (entry.kind !== 'view') return [entry];
+    return (entry.reads ?? []).flatMap((r) => this.baseTables(database, r, seen));
+  }
+
+  /** The relations of the catalog a statement names (words and quoted identifiers). */
+  relationsNamedIn(database: string, tokens: readonly Token[]): CatalogRelation[] {
+    const found = new Map<string, CatalogRelation>();
+    for (const t of tokens) {
+      if (t.kind !== 'word' && t.kind !== 'double-quoted' && t.kind !== 'backquoted') continue;
+      const entry = this.get(database, t.kind === 'word' ? t.text : t.value);
+      if (entry) found.set(entry.name, entry);
+    }
+    return [...found.values()];
   }
 
   /** The relation whose location this is (or is under), if any. */

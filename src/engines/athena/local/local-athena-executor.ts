@@ -144,10 +144,21 @@ export class LocalAthenaExecutor {
         return this.ctas(ctx);
       case 'create-view':
         return this.ddl(ctx, async () => {
-          const { name } = nameAfter(ctx.tokens, wordIndex(ctx.tokens, ['VIEW']) + 1);
+          const { name, next } = nameAfter(ctx.tokens, wordIndex(ctx.tokens, ['VIEW']) + 1);
           await this.connection.run(ctx.sql);
-          if (!this.catalog.get(ctx.database, name))
+          const view =
+            this.catalog.get(ctx.database, name) ??
             this.catalog.add({ database: ctx.database, name, kind: 'view', partitioning: [] });
+          // What the view reads: every name in its text that the catalog holds.
+          view.reads = [
+            ...new Set(
+              ctx.tokens
+                .slice(next)
+                .filter((t) => t.kind === 'word' || t.kind === 'double-quoted')
+                .map((t) => identifier(t))
+                .filter((n) => n !== name && this.catalog.get(ctx.database, n) !== undefined),
+            ),
+          ];
         });
       case 'drop-table':
       case 'drop-view':
@@ -455,15 +466,17 @@ export class LocalAthenaExecutor {
         rows = lines.length;
         await writeFile(join(staging, 'part-00000'), lines.length > 0 ? `${lines.join('\n')}\n` : '');
       }
-      for (const file of await listFiles(staging)) {
-        await s3.send(
+      // A few uploads at a time, as Athena's writers do (one file per partition adds up).
+      const files = await listFiles(staging);
+      const upload = async (file: string) =>
+        s3.send(
           new PutObjectCommand({
             Bucket: bucket,
             Key: `${prefix}${relative(staging, file).split('\\').join('/')}`,
             Body: await readFile(file),
           }),
         );
-      }
+      for (let i = 0; i < files.length; i += 8) await Promise.all(files.slice(i, i + 8).map(upload));
       return {
         kind: ctx.kind,
         statementType: 'DML',

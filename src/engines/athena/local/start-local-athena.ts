@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { AthenaRuleViolation, checkQueryStringLength, DOCS } from './athena-rules.ts';
+import { tokenize } from '../sql-tokens.ts';
+import {
+  AthenaRuleViolation,
+  checkLakeFormationGrants,
+  checkQueryStringLength,
+  DOCS,
+} from './athena-rules.ts';
 import type { LocalAthenaCatalog } from './local-athena-catalog.ts';
 import { LocalAthenaExecutor, type StatementResult } from './local-athena-executor.ts';
 
@@ -17,6 +23,15 @@ export interface LocalAthenaOptions {
   readonly latencyMs?: number;
   /** TCP port on 127.0.0.1; 0 = any free port. */
   readonly port?: number;
+  /**
+   * Lake Formation as a deployment grants it: the LF-Tag of each relation, and the tags the role
+   * behind a workgroup may read (undefined = a workgroup whose role reads everything). Off by
+   * default: every caller reads every relation.
+   */
+  readonly lakeFormation?: {
+    readonly tagOf: (relation: string) => string;
+    readonly readableTags: (workGroup: string) => ReadonlySet<string> | undefined;
+  };
   /** Called for every statement the local Athena finishes (for benches and logs). */
   readonly onStatement?: (event: LocalAthenaStatementEvent) => void;
 }
@@ -116,6 +131,16 @@ export async function startLocalAthena(options: LocalAthenaOptions = {}): Promis
     if (query.state !== 'RUNNING') return; // cancelled while it "ran"
     running = query;
     try {
+      const readable = options.lakeFormation?.readableTags(query.workGroup);
+      if (options.lakeFormation && readable) {
+        const tagOf = options.lakeFormation.tagOf;
+        const read = executor.catalog
+          .relationsNamedIn(query.database, tokenize(query.sql))
+          .flatMap((r) => [r, ...executor.catalog.baseTables(query.database, r.name)])
+          .map((r) => ({ name: r.name, tag: tagOf(r.name) }));
+        const denied = checkLakeFormationGrants(read, readable);
+        if (denied) throw new AthenaRuleViolation('checkLakeFormationGrants', denied);
+      }
       query.result = await executor.run(query.sql, query.parameters, query.database);
       query.engineMs = Date.now() - started;
       if (query.state === 'RUNNING') finish(query, 'SUCCEEDED');
