@@ -7,7 +7,9 @@
 -- Statements are separated by a line holding only `;`.
 
 -- approx_percentile(x, p): Trino returns a value of the input at percentile p in [0, 1] (an
--- approximation); the exact discrete quantile is a valid answer and is deterministic.
+-- approximation); the exact discrete quantile is a valid answer and is deterministic. Models do not
+-- call it: their p50/p90 are the exact nearest-rank value on both engines,
+-- array_sort(array_agg(x))[greatest(1, cast(ceil(p * count(x)) as integer))] (docs/DECISIONS.md).
 CREATE OR REPLACE MACRO approx_percentile(x, p) AS quantile_disc(x, p)
 ;
 -- approx_distinct(x): Trino HyperLogLog estimate; DuckDB's own HyperLogLog estimate.

@@ -57,6 +57,10 @@ export interface LocalAthenaExecutorOptions {
   readonly clock?: () => Date;
 }
 
+/** The local Athena's approx_percentile: approximate (linear interpolation), never the exact nearest-rank value. */
+export const APPROXIMATE_PERCENTILE_MACRO =
+  'CREATE OR REPLACE MACRO approx_percentile(x, p) AS quantile_cont(x, p)';
+
 const HIVE_TO_DUCKDB: Readonly<Record<string, string>> = {
   string: 'VARCHAR',
   varchar: 'VARCHAR',
@@ -99,6 +103,10 @@ export class LocalAthenaExecutor {
     const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB' });
     const connection = await DuckDbEngine.connect(instance);
     for (const statement of duckDbMacroStatements()) await connection.run(statement);
+    // Athena's approx_percentile is an approximation (a digest, DOCS.approxPercentile), not the
+    // exact quantile the DuckDB macro returns: here it interpolates between neighbouring values, so
+    // a model relying on it gives other p50/p90 values than on DuckDB, as it can on Athena.
+    await connection.run(APPROXIMATE_PERCENTILE_MACRO);
     await mkdir(options.workDir, { recursive: true });
     return new LocalAthenaExecutor(instance, connection, options);
   }
