@@ -72,7 +72,12 @@ async function maintenance(
   const { engine, audit } = lambdaRuntime(settings);
   const report = await audit.record(
     { role: 'pipeline', action: 'retention.maintenance', target: event.runId },
-    async () => maintainTables(engine, await icebergTables(engine), (line) => logger.info(line)),
+    async () =>
+      maintainTables(engine, await icebergTables(engine), {
+        onProgress: (line) => logger.info(line),
+        snapshotMaxAgeSeconds:
+          settings.config.engine.kind === 'athena' ? settings.config.engine.snapshotMaxAgeSeconds : undefined,
+      }),
     (r) => ({ tables: r.tables.length, statements: r.statements }),
   );
   metrics.addMetric('TablesMaintained', MetricUnit.Count, report.tables.length);

@@ -121,6 +121,9 @@ describe('the retention handler', () => {
       'VACUUM fct_ticket_events',
     ]);
     expect(sqls.some((q) => /^delete /i.test(q))).toBe(false);
+    expect(sqls).toContain(
+      "ALTER TABLE fct_ticket_events SET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds' = '86400', 'vacuum_min_snapshots_to_keep' = '1', 'optimize_rewrite_delete_file_threshold' = '1', 'optimize_rewrite_data_file_threshold' = '1')",
+    );
     const audited = (await auditEntries(world)).filter(
       (e) => e.action === 'retention.maintenance' && e.target === 'maint-1',
     );

@@ -142,6 +142,25 @@ describe('retention with Iceberg maintenance on the local Athena', () => {
   });
 });
 
+describe("maintenance of a table created with Athena's default properties", () => {
+  it('sets the snapshot age and thresholds first, so a single delete still leaves the files', async () => {
+    // Prepare: a CTAS without the properties (as before they were part of every CTAS)
+    await engine.execute(
+      `CREATE TABLE "legacy_pii" WITH (table_type = 'ICEBERG', is_external = false, location = 's3://${s3.bucket}/legacy/legacy_pii/', format = 'PARQUET') AS ` +
+        `SELECT * FROM (VALUES ('${ALICE.key}', '${ALICE.email}'), ('${CAROL.key}', '${CAROL.email}')) AS t (customer_key, email)`,
+    );
+    await engine.execute(`DELETE FROM "legacy_pii" WHERE customer_key = '${ALICE.key}'`);
+    // Act: maintenance two days later
+    athenaNow = new Date(athenaNow.getTime() + 2 * DAY);
+    const result = await maintainTables(engine, ['legacy_pii'], { snapshotMaxAgeSeconds: 86_400 });
+    // Assess
+    expect(result.statements).toBe(3);
+    const files = await readParquetFiles(s3.client, s3.bucket, 'legacy/legacy_pii/');
+    expect(filesHolding(files, ALICE.email)).toEqual([]);
+    expect(filesHolding(files, CAROL.email)).toHaveLength(1);
+  });
+});
+
 describe('maintenance on DuckDB', () => {
   it('is one CHECKPOINT: DuckDB keeps no snapshots', async () => {
     // Prepare

@@ -1,3 +1,4 @@
+import { icebergMaintenanceProperties } from '#src/engines/athena/athena-statements.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 
 /**
@@ -27,27 +28,49 @@ export interface MaintenanceReport {
 
 const PLAIN_NAME = /^[a-z][a-z0-9_]*$/;
 
+export interface MaintainOptions {
+  /**
+   * Athena: set the tables' snapshot age and rewrite thresholds first (`ALTER TABLE … SET
+   * TBLPROPERTIES`), so tables created before they were part of every CTAS keep the same guarantee.
+   */
+  readonly snapshotMaxAgeSeconds?: number;
+  readonly onProgress?: (line: string) => void;
+}
+
 /** Run OPTIMIZE then VACUUM on each table (Athena), or one CHECKPOINT (DuckDB). */
 export async function maintainTables(
   engine: QueryEngine,
   tables: readonly string[],
-  onProgress: (line: string) => void = () => {},
+  options: MaintainOptions = {},
 ): Promise<MaintenanceReport> {
+  const onProgress = options.onProgress ?? (() => {});
   if (engine.dialect === 'duckdb') {
     await engine.execute('CHECKPOINT');
     onProgress('  maintenance: DuckDB CHECKPOINT');
     return { engine: engine.dialect, tables: [], statements: 1 };
   }
   const done: string[] = [];
+  let statements = 0;
+  const properties =
+    options.snapshotMaxAgeSeconds === undefined
+      ? undefined
+      : Object.entries(icebergMaintenanceProperties(options.snapshotMaxAgeSeconds))
+          .map(([k, v]) => `'${k}' = '${v}'`)
+          .join(', ');
   for (const table of [...new Set(tables)].sort()) {
     // Unquoted: VACUUM takes backticks, not double quotes, and our table names need neither.
     if (!PLAIN_NAME.test(table)) throw new Error(`maintenance: not a plain table name: ${table}`);
+    if (properties) {
+      await engine.execute(`ALTER TABLE ${table} SET TBLPROPERTIES (${properties})`);
+      statements++;
+    }
     await engine.execute(`OPTIMIZE ${table} REWRITE DATA USING BIN_PACK`);
     await engine.execute(`VACUUM ${table}`);
+    statements += 2;
     done.push(table);
   }
   if (done.length > 0) onProgress(`  maintenance: OPTIMIZE + VACUUM on ${done.length} tables`);
-  return { engine: engine.dialect, tables: done, statements: done.length * 2 };
+  return { engine: engine.dialect, tables: done, statements };
 }
 
 /**

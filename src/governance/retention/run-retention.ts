@@ -376,7 +376,13 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
   // Deleted rows are still in the tables' data files (Iceberg) until maintenance rewrites them.
   const touched = items.filter((i) => i.layer === 'curated' && i.deleted > 0).map((i) => i.target);
   const maintenance =
-    dryRun || options.maintenance === false ? undefined : await maintainTables(engine, touched, progress);
+    dryRun || options.maintenance === false
+      ? undefined
+      : await maintainTables(engine, touched, {
+          onProgress: progress,
+          snapshotMaxAgeSeconds:
+            config.engine.kind === 'athena' ? config.engine.snapshotMaxAgeSeconds : undefined,
+        });
 
   const state = dryRun
     ? undefined

@@ -54,8 +54,11 @@ const PROPERTY_NAMES: Readonly<Record<string, keyof IcebergProperties>> = {
 };
 
 /** Table properties from a CTAS `WITH (…)` map or a `TBLPROPERTIES (…)` clause, defaults for the rest. */
-export function icebergProperties(given: Readonly<Record<string, unknown>>): IcebergProperties {
-  const out: Record<string, string | number> = { ...ICEBERG_DEFAULTS };
+export function icebergProperties(
+  given: Readonly<Record<string, unknown>>,
+  base: IcebergProperties = ICEBERG_DEFAULTS,
+): IcebergProperties {
+  const out: Record<string, string | number> = { ...base };
   for (const [key, value] of Object.entries(given)) {
     const field = PROPERTY_NAMES[key.toLowerCase()];
     if (!field || value === undefined) continue;
@@ -95,7 +98,8 @@ export interface IcebergFileSnapshot {
 }
 
 export interface IcebergTableFiles {
-  readonly properties: IcebergProperties;
+  /** Replaced by `ALTER TABLE … SET TBLPROPERTIES`. */
+  properties: IcebergProperties;
   /** Oldest first; the last is the current snapshot. */
   snapshots: IcebergFileSnapshot[];
   /** Every file written at the location and not deleted yet (referenced or orphan). */

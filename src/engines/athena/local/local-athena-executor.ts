@@ -148,7 +148,9 @@ export class LocalAthenaExecutor {
   private async dispatch(ctx: Ctx): Promise<StatementResult> {
     switch (ctx.kind) {
       case 'select':
+        return this.select(ctx);
       case 'other':
+        if (isSetTblProperties(ctx.tokens)) return this.ddl(ctx, () => this.setTblProperties(ctx));
         return this.select(ctx);
       case 'create-database':
         return this.ddl(ctx, async () => {
@@ -269,6 +271,15 @@ export class LocalAthenaExecutor {
       name,
       false,
     );
+  }
+
+  /** `ALTER TABLE t SET TBLPROPERTIES (…)`: an Iceberg table's maintenance properties change. */
+  private async setTblProperties(ctx: Ctx): Promise<void> {
+    const { name } = nameAfter(ctx.tokens, wordIndex(ctx.tokens, ['TABLE']) + 1, true);
+    const entry = this.catalog.get(ctx.database, name);
+    if (!entry) throw new AthenaRuleViolation('catalog', tableNotFound(name), 1003);
+    if (entry.files)
+      entry.files.properties = icebergProperties(tblProperties(ctx.tokens), entry.files.properties);
   }
 
   private async ctas(ctx: Ctx): Promise<StatementResult> {
@@ -689,6 +700,15 @@ export function classify(tokens: readonly Token[]): StatementKind {
     default:
       return 'other';
   }
+}
+
+function isSetTblProperties(tokens: readonly Token[]): boolean {
+  const [first, second] = leadingWords(tokens, 2);
+  return (
+    first === 'ALTER' &&
+    second === 'TABLE' &&
+    tokens.some((t) => t.kind === 'word' && t.value === 'TBLPROPERTIES')
+  );
 }
 
 function wordIndex(tokens: readonly Token[], words: readonly string[]): number {
