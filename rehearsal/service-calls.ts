@@ -123,7 +123,10 @@ export function serviceCalls(model: TemplateModel): AwsCall[] {
     };
     const role = r(target.RoleArn);
     const origin = `Scheduler ${id}`;
-    calls.push({ principal: role, action: 'states:StartExecution', resource: r(target.Arn), origin });
+    const targetArn = r(target.Arn);
+    // The pipeline schedules start the state machine; the maintenance schedule invokes a function.
+    const action = targetArn.includes(':lambda:') ? 'lambda:InvokeFunction' : 'states:StartExecution';
+    calls.push({ principal: role, action, resource: targetArn, origin });
     if (target.DeadLetterConfig) {
       const queue = r(target.DeadLetterConfig.Arn);
       calls.push({

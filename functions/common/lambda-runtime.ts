@@ -39,6 +39,7 @@ export function lambdaRuntime({ config, env }: LambdaSettings): LambdaRuntime {
     database: config.engine.database,
     catalog: config.engine.catalog,
     curatedLocation: config.engine.curatedLocation,
+    snapshotMaxAgeSeconds: config.engine.snapshotMaxAgeSeconds,
     ...(config.engine.region ? { region: config.engine.region } : {}),
     tagTables: { tagKey: tableClassTagKey, classify: (name) => classifyTable(name).class },
   });

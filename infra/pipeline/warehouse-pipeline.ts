@@ -459,6 +459,10 @@ export class WarehousePipeline extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
       }),
     );
+    acknowledgeWildcards(
+      schedulerRole,
+      "The maintenance schedule's Lambda target grant covers the retention function's versions (arn:*), as CDK grants lambda:InvokeFunction.",
+    );
     const target = (mode: 'extract' | 'full') =>
       new targets.StepFunctionsStartExecution(this.stateMachine, {
         role: schedulerRole,
@@ -480,6 +484,23 @@ export class WarehousePipeline extends Construct {
         description: 'Extract, then models, data tests, publication, SLA alerts and retention',
         schedule: expression(props.modelsSchedule ?? 'cron(30 2 * * ? *)'),
         target: target('full'),
+        enabled: props.schedulesEnabled ?? true,
+      }),
+      // Every Iceberg table, daily: rows retention deleted (or a MERGE replaced) leave the data files
+      // once the tables' snapshot age has passed (docs/DECISIONS.md, 2026-12-07).
+      new scheduler.Schedule(this, 'MaintenanceSchedule', {
+        description: 'OPTIMIZE and VACUUM every Iceberg table of the warehouse',
+        schedule: expression('cron(30 4 * * ? *)'),
+        target: new targets.LambdaInvoke(retention, {
+          role: schedulerRole,
+          input: scheduler.ScheduleTargetInput.fromObject({
+            action: 'maintenance',
+            runId: scheduler.ContextAttribute.executionId,
+          }),
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 3,
+          maxEventAge: Duration.hours(1),
+        }),
         enabled: props.schedulesEnabled ?? true,
       }),
     ];

@@ -7,8 +7,14 @@
 -- Statements are separated by a line holding only `;`.
 
 -- approx_percentile(x, p): Trino returns a value of the input at percentile p in [0, 1] (an
--- approximation); the exact discrete quantile is a valid answer and is deterministic.
+-- approximation); the exact discrete quantile is a valid answer and is deterministic. Models do not
+-- call it: their p50/p90 are the exact nearest-rank value on both engines,
+-- element_at(array_sort(array_agg(x)), greatest(1, cast(ceil(p * count(x)) as integer))) (docs/DECISIONS.md).
 CREATE OR REPLACE MACRO approx_percentile(x, p) AS quantile_disc(x, p)
+;
+-- element_at(array, i): Trino's 1-based element, NULL past the end (i must be ≥ 1 in Trino). DuckDB's
+-- own element_at is for maps only (models use no maps), so this macro gives it the array meaning.
+CREATE OR REPLACE MACRO element_at(a, i) AS a[i]
 ;
 -- approx_distinct(x): Trino HyperLogLog estimate; DuckDB's own HyperLogLog estimate.
 CREATE OR REPLACE MACRO approx_distinct(x) AS approx_count_distinct(x)

@@ -49,6 +49,12 @@ const engineSchema = z.discriminatedUnion('kind', [
     maxPollMs: z.number().int().positive().optional(),
     /** Where curated Iceberg tables live: s3://bucket/prefix/ */
     curatedLocation: z.string().startsWith('s3://'),
+    /**
+     * `vacuum_max_snapshot_age_seconds` of every Iceberg table the warehouse creates: how long old
+     * snapshots (time travel) keep their data files. Rows retention deletes are gone from every data
+     * file once maintenance (OPTIMIZE + VACUUM) runs after this age; see docs/DECISIONS.md.
+     */
+    snapshotMaxAgeSeconds: z.number().int().min(3600).max(432_000).default(86_400),
   }),
 ]);
 

@@ -36,6 +36,19 @@ const athena = fakeAthena((sql) => {
       ],
     );
   }
+  if (sql.includes('information_schema.tables WHERE table_schema')) {
+    return rowsOf(
+      [
+        ['table_name', 'varchar'],
+        ['table_type', 'varchar'],
+      ],
+      [
+        ['fct_ticket_events', 'BASE TABLE'],
+        ['landing_zendesk__tickets', 'BASE TABLE'],
+        ['kpi_scorecard', 'VIEW'],
+      ],
+    );
+  }
   if (sql.includes("information_schema.tables where table_schema = 'support_kpi'")) {
     return rowsOf(
       [
@@ -79,7 +92,7 @@ describe('the retention handler', () => {
     // Act
     const result = await handler({ runId: 'run-ret-1', full: false }, lambdaContext('retention'));
     // Assess
-    expect(result).toEqual({ runId: 'run-ret-1', deleted: 6 });
+    expect(result).toEqual({ runId: 'run-ret-1', deleted: 6, maintained: 1 });
     expect(await world.keys(buckets.raw, 'raw/')).toEqual([newPage]);
     const deletes = athena.executions.filter((e) => /^delete from fct_ticket_events where/.test(e.sql));
     expect(deletes).toHaveLength(1);
@@ -88,5 +101,35 @@ describe('the retention handler', () => {
     expect(audited.map((e) => e.target)).toEqual(
       expect.arrayContaining(['raw:raw/zendesk/tickets', 'curated:fct_ticket_events', 'all']),
     );
+    // The table it deleted from is maintained after the delete, so the rows leave its data files
+    const sqls = athena.executions.map((e) => e.sql);
+    const deletedAt = sqls.findIndex((q) => /^delete from fct_ticket_events/.test(q));
+    expect(sqls.indexOf('OPTIMIZE fct_ticket_events REWRITE DATA USING BIN_PACK')).toBeGreaterThan(deletedAt);
+    expect(sqls.indexOf('VACUUM fct_ticket_events')).toBeGreaterThan(deletedAt);
+  });
+
+  it('on the schedule, maintains every Iceberg table (not landing tables, not views) and audits the pass', async () => {
+    // Prepare
+    const before = athena.executions.length;
+    // Act
+    const result = await handler({ runId: 'maint-1', action: 'maintenance' }, lambdaContext('retention'));
+    // Assess
+    expect(result).toEqual({ runId: 'maint-1', deleted: 0, maintained: 1 });
+    const sqls = athena.executions.slice(before).map((e) => e.sql);
+    expect(sqls.filter((q) => /^(OPTIMIZE|VACUUM) /.test(q))).toEqual([
+      'OPTIMIZE fct_ticket_events REWRITE DATA USING BIN_PACK',
+      'VACUUM fct_ticket_events',
+    ]);
+    expect(sqls.some((q) => /^delete /i.test(q))).toBe(false);
+    expect(sqls).toContain(
+      "ALTER TABLE fct_ticket_events SET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds' = '86400', 'vacuum_min_snapshots_to_keep' = '1', 'optimize_rewrite_delete_file_threshold' = '1', 'optimize_rewrite_data_file_threshold' = '1')",
+    );
+    const audited = (await auditEntries(world)).filter(
+      (e) => e.action === 'retention.maintenance' && e.target === 'maint-1',
+    );
+    expect(audited.map((e) => [e.target, e.outcome])).toEqual([
+      ['maint-1', 'started'],
+      ['maint-1', 'success'],
+    ]);
   });
 });

@@ -168,12 +168,19 @@ describe('access follows the governance policy', () => {
 });
 
 describe('the pipeline runs on schedule with failure paths', () => {
-  it('starts the state machine hourly and daily with a dead-letter queue', () => {
+  it('starts the state machine hourly and daily, and Iceberg maintenance daily, with a dead-letter queue', () => {
     const schedules = resources('AWS::Scheduler::Schedule');
     expect(schedules.map((s) => s.Properties.ScheduleExpression).sort()).toEqual([
       'cron(30 2 * * ? *)',
+      'cron(30 4 * * ? *)',
       'rate(1 hour)',
     ]);
+    const maintenance = schedules.find((s) => s.Properties.ScheduleExpression === 'cron(30 4 * * ? *)');
+    const input = (maintenance?.Properties.Target as { Input?: string } | undefined)?.Input ?? '{}';
+    expect(JSON.parse(input)).toEqual({
+      action: 'maintenance',
+      runId: '<aws.scheduler.execution-id>',
+    });
     for (const schedule of schedules) {
       const target = schedule.Properties.Target as Record<string, any>;
       expect(target.DeadLetterConfig.Arn).toBeDefined();

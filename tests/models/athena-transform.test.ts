@@ -174,8 +174,17 @@ const find = (pattern: RegExp) => statements.filter((s) => pattern.test(s));
 describe('on Athena, a transform', () => {
   it('creates the run-metadata tables as Iceberg tables in the curated location', () => {
     expect(find(/^CREATE TABLE IF NOT EXISTS `warehouse_runs`/)[0]).toContain(
-      "LOCATION 's3://curated/warehouse/_meta/warehouse_runs/' TBLPROPERTIES ('table_type' = 'ICEBERG')",
+      "LOCATION 's3://curated/warehouse/_meta/warehouse_runs/' TBLPROPERTIES ('table_type' = 'ICEBERG', 'vacuum_max_snapshot_age_seconds' = '86400'",
     );
+  });
+
+  it('creates every Iceberg table with the snapshot age and rewrite thresholds retention relies on', () => {
+    const ctas = find(/^CREATE TABLE "[a-z_]+" WITH \(table_type = 'ICEBERG'/);
+    expect(ctas.length).toBeGreaterThan(0);
+    for (const statement of ctas) {
+      expect(statement).toContain('vacuum_max_snapshot_age_seconds = 86400');
+      expect(statement).toContain('optimize_rewrite_delete_file_threshold = 1');
+    }
   });
 
   it('declares each landing table as an external JSON table partitioned by dt with projection', () => {

@@ -6,15 +6,18 @@ import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.
 import { type LocalAthena, startLocalAthena } from '#src/engines/athena/local/start-local-athena.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import type { Row } from '#src/engines/query-engine.ts';
+import { type RetentionReport, runRetention } from '#src/governance/retention/run-retention.ts';
 import { runPipeline } from '#src/pipeline/run-pipeline.ts';
 import { publishedTables } from '#src/publish/published-tables.ts';
+import { createObjectStore } from '#src/stores/create-object-store.ts';
 import { type RunningS3Server, startS3Server } from '#tests/stores/start-s3-server.ts';
 
 /*
  * The whole job with `engine: athena` against the local Athena and S3 (s3rver) on loopback, from
- * an empty catalog, beside the same job on DuckDB over the same simulated desk: a first run, a
- * daily run with one more day, and a full rebuild (what a KPI-definition change triggers). After
- * each, every published table holds the same rows on both engines.
+ * an empty catalog, beside the same job on DuckDB over the same simulated desk: a first run, two
+ * daily runs with one more day each, a full rebuild (what a KPI-definition change triggers), and a
+ * retention run two years on, with its table maintenance (OPTIMIZE + VACUUM on Athena). After each,
+ * every published table holds the same rows on both engines (p50/p90 included: exact on both).
  */
 const env = { WAREHOUSE_HMAC_KEY: 'test-key-for-the-pipeline-only' };
 const simulator = (days: number) => ({ seed: 11, startDate: '2026-08-01', days, ticketsPerDay: 15 });
@@ -24,6 +27,9 @@ let athena: LocalAthena;
 const failures: string[] = [];
 const snapshots: { step: string; athena: Record<string, Row[]>; duckdb: Record<string, Row[]> }[] = [];
 const saved: Record<string, string | undefined> = {};
+const retention: { athena?: RetentionReport; duckdb?: RetentionReport } = {};
+/** Two years and two days after the world starts: the first two days' facts are past the 24-month window. */
+const RETENTION_NOW = new Date('2028-08-03T00:00:00Z');
 
 function configs(days: number): { athena: WarehouseConfig; duckdb: WarehouseConfig } {
   return {
@@ -96,6 +102,30 @@ async function step(name: string, days: number, full: boolean): Promise<void> {
   snapshots.push({ step: name, athena: await published(onAthena), duckdb: await published(onDuckDb) });
 }
 
+/** The retention command's work on each engine, at the same clock, then the published tables compared. */
+async function retain(name: string, days: number): Promise<void> {
+  const { athena: onAthena, duckdb: onDuckDb } = configs(days);
+  for (const [side, config] of [
+    ['athena', onAthena],
+    ['duckdb', onDuckDb],
+  ] as const) {
+    const engine = await createQueryEngine(config);
+    try {
+      retention[side] = await runRetention({
+        config,
+        store: createObjectStore(config.lake),
+        engine,
+        now: RETENTION_NOW,
+        hmacKey: env.WAREHOUSE_HMAC_KEY,
+        schema: config.engine.kind === 'athena' ? config.engine.database : undefined,
+      });
+    } finally {
+      await engine.close();
+    }
+  }
+  snapshots.push({ step: name, athena: await published(onAthena), duckdb: await published(onDuckDb) });
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'athena-pipeline-'));
   for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) saved[key] = process.env[key];
@@ -111,8 +141,10 @@ beforeAll(async () => {
   });
   await step('first run on an empty catalog', 3, false);
   await step('daily run with one more day', 4, false);
-  await step('full rebuild (as after a KPI-definition change)', 4, true);
-}, 900_000);
+  await step('another daily run', 5, false);
+  await step('full rebuild (as after a KPI-definition change)', 5, true);
+  await retain('retention two years on, with table maintenance', 5);
+}, 1_500_000);
 
 afterAll(async () => {
   await athena?.close();
@@ -129,7 +161,14 @@ describe('the whole job on the local Athena', () => {
     expect(failures).toEqual([]);
   });
 
-  it.each([0, 1, 2])('publishes the same rows as DuckDB, table by table (step %i)', (index) => {
+  it('retention deletes the same rows on both engines and maintains the tables it deleted from', () => {
+    expect(retention.athena?.totals.rowsDeleted).toBeGreaterThan(0);
+    expect(retention.athena?.totals.rowsDeleted).toBe(retention.duckdb?.totals.rowsDeleted);
+    expect(retention.athena?.maintenance?.tables.length).toBeGreaterThan(0);
+    expect(retention.duckdb?.maintenance).toEqual({ engine: 'duckdb', tables: [], statements: 1 });
+  });
+
+  it.each([0, 1, 2, 3, 4])('publishes the same rows as DuckDB, table by table (step %i)', (index) => {
     const snapshot = snapshots[index];
     expect(snapshot).toBeDefined();
     for (const { name } of publishedTables) {

@@ -272,14 +272,14 @@ busiest_hours as (
 ),
 
 day_frt as (
-  select created_date, approx_percentile(first_reply_time_s, 0.5) as median_frt_s
+  select created_date, element_at(array_sort(array_agg(first_reply_time_s)), greatest(1, cast(ceil(0.5 * count(first_reply_time_s)) as integer))) as median_frt_s
   from facts
   where first_reply_time_s is not null
   group by created_date
 ),
 
 peak_frt as (
-  select f.created_date, approx_percentile(f.first_reply_time_s, 0.5) as median_frt_s
+  select f.created_date, element_at(array_sort(array_agg(f.first_reply_time_s)), greatest(1, cast(ceil(0.5 * count(f.first_reply_time_s)) as integer))) as median_frt_s
   from facts as f
   inner join busiest_hours as h on h.created_date = f.created_date and h.created_hour = f.created_hour
   where f.first_reply_time_s is not null
@@ -340,8 +340,8 @@ aggregated as (
       when agg = 'ratio' then (case when sum(den) > 0 then sum(num) / sum(den) end)
       when agg = 'ratio100' then (case when sum(den) > 0 then 100 * sum(num) / sum(den) end)
       when agg = 'sum' then sum(num)
-      when agg = 'p50' then approx_percentile(x, 0.5)
-      else approx_percentile(x, 0.9)
+      when agg = 'p50' then element_at(array_sort(array_agg(x)), greatest(1, cast(ceil(0.5 * count(x)) as integer)))
+      else element_at(array_sort(array_agg(x)), greatest(1, cast(ceil(0.9 * count(x)) as integer)))
     end as value,
     case when agg in ('p50', 'p90') then cast(null as double) else sum(num) end as numerator,
     case when agg in ('p50', 'p90') then cast(count(x) as double) when agg = 'sum' then null else sum(den) end

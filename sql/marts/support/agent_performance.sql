@@ -84,7 +84,7 @@ select
   p.period_grain,
   p.period_start,
   cast(sum(case when p.measure = 'solved' then p.num else 0 end) as bigint) as tickets_solved,
-  approx_percentile(case when p.measure = 'frt' then p.x end, 0.5) as first_reply_time_p50_s,
+  element_at(array_sort(array_agg(case when p.measure = 'frt' then p.x end)), greatest(1, cast(ceil(0.5 * count(case when p.measure = 'frt' then p.x end)) as integer))) as first_reply_time_p50_s,
   avg(case when p.measure = 'aht' then p.num end) as aht_s,
   avg(case when p.measure = 'csat' then p.num end) as csat_rate,
   avg(case when p.measure = 'one_touch' then p.num end) as one_touch_rate,

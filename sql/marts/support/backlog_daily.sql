@@ -148,8 +148,8 @@ aggregated as (
     breakdown,
     breakdown_value,
     count(*) as backlog_open,
-    approx_percentile(age_s, 0.5) as backlog_age_p50_s,
-    approx_percentile(age_s, 0.9) as backlog_age_p90_s
+    element_at(array_sort(array_agg(age_s)), greatest(1, cast(ceil(0.5 * count(age_s)) as integer))) as backlog_age_p50_s,
+    element_at(array_sort(array_agg(age_s)), greatest(1, cast(ceil(0.9 * count(age_s)) as integer))) as backlog_age_p90_s
   from cells
   group by day_date, breakdown, breakdown_value
 )

@@ -96,6 +96,8 @@ export interface AthenaEngineOptions {
   /** Athena API endpoint (the local Athena on loopback); default: the region's AWS endpoint. */
   readonly endpoint?: string;
   readonly curatedLocation: string;
+  /** `vacuum_max_snapshot_age_seconds` of the Iceberg tables it creates (default 86,400: one day). */
+  readonly snapshotMaxAgeSeconds?: number;
   /** An AthenaClient to use (tests pass one to aws-sdk-client-mock); default: a new client in `region`. */
   readonly client?: AthenaClient;
   /** First poll delay; doubles up to `maxPollMs`. */
@@ -138,7 +140,11 @@ export class AthenaEngine implements QueryEngine {
           ? { region: options.region ?? 'us-east-1', endpoint: options.endpoint }
           : { region: options.region },
       );
-    this.statements = athenaStatements({ curatedLocation: options.curatedLocation, versions: this.versions });
+    this.statements = athenaStatements({
+      curatedLocation: options.curatedLocation,
+      versions: this.versions,
+      snapshotMaxAgeSeconds: options.snapshotMaxAgeSeconds,
+    });
     this.initialPollMs = options.initialPollMs ?? 200;
     this.maxPollMs = options.maxPollMs ?? 5_000;
     this.maxThrottleRetries = options.maxThrottleRetries ?? 6;

@@ -40,6 +40,24 @@ export function partitionFilter(column: string, values: readonly string[], withN
   return withNulls ? `(${list} OR ${p} IS NULL)` : list;
 }
 
+/**
+ * Iceberg table properties that make retention's deletes physical within a known time: VACUUM
+ * expires snapshots older than `vacuum_max_snapshot_age_seconds` (and deletes the files only they
+ * held), and OPTIMIZE rewrites a data file once one delete file refers to it (Athena's defaults, 2
+ * delete files and 5 small files, would leave a single deleted customer in place).
+ * https://docs.aws.amazon.com/athena/latest/ug/vacuum-statement.html,
+ * https://docs.aws.amazon.com/athena/latest/ug/optimize-statement.html,
+ * https://docs.aws.amazon.com/athena/latest/ug/create-table-as.html (CTAS takes them in WITH).
+ */
+export function icebergMaintenanceProperties(snapshotMaxAgeSeconds: number): Record<string, number> {
+  return {
+    vacuum_max_snapshot_age_seconds: snapshotMaxAgeSeconds,
+    vacuum_min_snapshots_to_keep: 1,
+    optimize_rewrite_delete_file_threshold: 1,
+    optimize_rewrite_data_file_threshold: 1,
+  };
+}
+
 /** Longest `"$path" IN (…)` list we send; Athena refuses statements over 262,144 bytes. */
 const MAX_PATH_LIST_CHARS = 150_000;
 
@@ -62,14 +80,19 @@ export function athenaStatements(options: {
   readonly curatedLocation: string;
   /** The engine's picture of the versioned tables (the statements name and drop versions by it). */
   readonly versions?: AthenaTableVersions;
+  readonly snapshotMaxAgeSeconds?: number;
 }): EngineStatements {
   const versions = options.versions ?? new AthenaTableVersions();
   const curated = options.curatedLocation.endsWith('/')
     ? options.curatedLocation
     : `${options.curatedLocation}/`;
+  const maintenance = icebergMaintenanceProperties(options.snapshotMaxAgeSeconds ?? 86_400);
   const icebergWith = (location: string, partitionBy?: string) =>
     `WITH (table_type = 'ICEBERG', is_external = false, location = ${quoteString(location)}, ` +
-    `format = 'PARQUET', write_compression = 'ZSTD'` +
+    `format = 'PARQUET', write_compression = 'ZSTD', ` +
+    Object.entries(maintenance)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join(', ') +
     (partitionBy ? `, partitioning = ARRAY[${quoteString(partitionBy)}]` : '') +
     ')';
 
@@ -183,7 +206,11 @@ export function athenaStatements(options: {
       );
       return (
         `CREATE TABLE IF NOT EXISTS ${bq(name)} (${defs.join(', ')}) ` +
-        `LOCATION ${quoteString(`${curated}_meta/${name}/`)} TBLPROPERTIES ('table_type' = 'ICEBERG')`
+        `LOCATION ${quoteString(`${curated}_meta/${name}/`)} TBLPROPERTIES ('table_type' = 'ICEBERG', ` +
+        Object.entries(maintenance)
+          .map(([k, v]) => `${quoteString(k)} = ${quoteString(String(v))}`)
+          .join(', ') +
+        ')'
       );
     },
   };

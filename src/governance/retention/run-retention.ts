@@ -14,6 +14,7 @@ import { expireLanding } from './expire-landing.ts';
 import { expireRawFiles } from './expire-raw.ts';
 import type { DamagedFile } from './json-lines-file.ts';
 import { type HeldSet, resolveLegalHolds, sqlList } from './legal-holds.ts';
+import { type MaintenanceReport, maintainTables } from './maintain-tables.ts';
 import { asDate } from './record-date.ts';
 import { writeRetentionState } from './retention-state.ts';
 import { monthsBefore, partitionEnd } from './retention-window.ts';
@@ -35,6 +36,11 @@ export interface RunRetentionOptions {
   readonly catalog?: RelationCatalog;
   readonly schema?: string;
   readonly onProgress?: (line: string) => void;
+  /**
+   * After deleting, run table maintenance on the curated tables it deleted from (Athena: OPTIMIZE
+   * and VACUUM, so the rows leave the data files; DuckDB: CHECKPOINT). Default true; never on a dry run.
+   */
+  readonly maintenance?: boolean;
 }
 
 export type RetentionLayer = 'raw' | 'quarantine' | 'landing' | 'published' | 'curated';
@@ -69,6 +75,8 @@ export interface RetentionReport {
   readonly damaged: readonly DamagedFile[];
   /** `YYYY-MM`: KPI mart months before it are frozen (their facts are gone). */
   readonly frozenBefore: string;
+  /** The maintenance run after the deletes (absent on a dry run or when turned off). */
+  readonly maintenance?: MaintenanceReport;
   readonly totals: {
     readonly deleted: number;
     readonly rewritten: number;
@@ -365,6 +373,17 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
     }
   }
 
+  // Deleted rows are still in the tables' data files (Iceberg) until maintenance rewrites them.
+  const touched = items.filter((i) => i.layer === 'curated' && i.deleted > 0).map((i) => i.target);
+  const maintenance =
+    dryRun || options.maintenance === false
+      ? undefined
+      : await maintainTables(engine, touched, {
+          onProgress: progress,
+          snapshotMaxAgeSeconds:
+            config.engine.kind === 'athena' ? config.engine.snapshotMaxAgeSeconds : undefined,
+        });
+
   const state = dryRun
     ? undefined
     : await writeRetentionState(store, {
@@ -432,6 +451,15 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
       },
       details: { now: now.toISOString(), ...(options.runId ? { run_id: options.runId } : {}) },
     });
+    if (maintenance)
+      await options.audit.append({
+        role: 'pipeline',
+        action: 'retention.maintenance',
+        target: maintenance.tables.length > 0 ? maintenance.tables.join(',') : maintenance.engine,
+        outcome: 'success',
+        counts: { tables: maintenance.tables.length, statements: maintenance.statements },
+        details: { engine: maintenance.engine, ...(options.runId ? { run_id: options.runId } : {}) },
+      });
   }
   return {
     dryRun,
@@ -441,6 +469,7 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
     skipped,
     damaged,
     frozenBefore: state?.frozenBefore ?? frozenBefore,
+    ...(maintenance ? { maintenance } : {}),
     totals,
   };
 }

@@ -170,6 +170,8 @@ const trinoCases: [string, string, unknown][] = [
     9,
   ],
   ['approx_distinct', 'approx_distinct(x) FROM (VALUES (1), (1), (2)) AS t(x)', 2],
+  ['element_at of an array is 1-based', 'element_at(ARRAY[10, 20, 30], 2)', 20],
+  ['element_at past the end of an array is NULL', 'element_at(ARRAY[10], 3)', null],
   ['greatest is NULL with a NULL argument', 'greatest(1, NULL)', null],
   ['greatest of three', 'greatest(1, 5, 3)', 5],
   ['least of two', 'least(4, 2)', 2],

@@ -6,6 +6,8 @@ import type { Token } from '../sql-tokens.ts';
  * specs and snapshots, external (Hive) tables' locations and columns, and the locations whose data
  * a DROP deleted.
  */
+import type { IcebergTableFiles } from './iceberg-table-files.ts';
+
 export type RelationKind = 'iceberg' | 'hive' | 'view';
 
 export interface Snapshot {
@@ -21,8 +23,8 @@ export interface CatalogRelation {
   readonly location?: string;
   readonly partitioning: readonly string[];
   readonly snapshots: Snapshot[];
-  /** Rows deleted or overwritten since the last VACUUM: still in older snapshots' data files. */
-  retainedDeletedRows: number;
+  /** Iceberg tables: their Parquet data files, snapshots and table properties (iceberg-table-files.ts). */
+  files?: IcebergTableFiles;
   /** External (Hive) tables: declared columns (name → Hive type) and partition columns. */
   readonly columns?: Readonly<Record<string, string>>;
   readonly partitionColumns?: Readonly<Record<string, string>>;
@@ -48,8 +50,8 @@ export class LocalAthenaCatalog {
     return [...this.relations.values()].filter((r) => r.database === database);
   }
 
-  add(relation: Omit<CatalogRelation, 'snapshots' | 'retainedDeletedRows'>): CatalogRelation {
-    const entry: CatalogRelation = { ...relation, snapshots: [], retainedDeletedRows: 0 };
+  add(relation: Omit<CatalogRelation, 'snapshots'>): CatalogRelation {
+    const entry: CatalogRelation = { ...relation, snapshots: [] };
     if (relation.kind === 'iceberg') this.snapshot(entry, 'create');
     this.relations.set(this.key(relation.database, relation.name), entry);
     if (relation.location) this.deletedLocations.delete(relation.location);

@@ -24,6 +24,7 @@ import {
   type StatementKind,
   tableNotFound,
 } from './athena-rules.ts';
+import { IcebergFileStore, icebergProperties, tblProperties } from './iceberg-table-files.ts';
 import { LocalAthenaCatalog } from './local-athena-catalog.ts';
 
 export interface ResultColumn {
@@ -52,7 +53,13 @@ export interface LocalAthenaExecutorOptions {
   readonly s3?: S3Client;
   /** Folder for the mirror of external tables' files and UNLOAD staging. */
   readonly workDir: string;
+  /** The clock Iceberg snapshots and VACUUM's age limit are measured by (tests advance it). */
+  readonly clock?: () => Date;
 }
+
+/** The local Athena's approx_percentile: approximate (linear interpolation), never the exact nearest-rank value. */
+export const APPROXIMATE_PERCENTILE_MACRO =
+  'CREATE OR REPLACE MACRO approx_percentile(x, p) AS quantile_cont(x, p)';
 
 const HIVE_TO_DUCKDB: Readonly<Record<string, string>> = {
   string: 'VARCHAR',
@@ -77,17 +84,29 @@ export class LocalAthenaExecutor {
   readonly catalog = new LocalAthenaCatalog();
   private readonly databases = new Set<string>();
   private readonly mirrored = new Map<string, string>();
+  /** The Parquet data files of Iceberg tables, with their snapshots. */
+  readonly icebergFiles: IcebergFileStore;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly options: LocalAthenaExecutorOptions,
-  ) {}
+  ) {
+    this.icebergFiles = new IcebergFileStore(connection, {
+      s3: options.s3,
+      workDir: options.workDir,
+      clock: options.clock ?? (() => new Date()),
+    });
+  }
 
   static async open(options: LocalAthenaExecutorOptions): Promise<LocalAthenaExecutor> {
     const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB' });
     const connection = await DuckDbEngine.connect(instance);
     for (const statement of duckDbMacroStatements()) await connection.run(statement);
+    // Athena's approx_percentile is an approximation (a digest, DOCS.approxPercentile), not the
+    // exact quantile the DuckDB macro returns: here it interpolates between neighbouring values, so
+    // a model relying on it gives other p50/p90 values than on DuckDB, as it can on Athena.
+    await connection.run(APPROXIMATE_PERCENTILE_MACRO);
     await mkdir(options.workDir, { recursive: true });
     return new LocalAthenaExecutor(instance, connection, options);
   }
@@ -129,7 +148,9 @@ export class LocalAthenaExecutor {
   private async dispatch(ctx: Ctx): Promise<StatementResult> {
     switch (ctx.kind) {
       case 'select':
+        return this.select(ctx);
       case 'other':
+        if (isSetTblProperties(ctx.tokens)) return this.ddl(ctx, () => this.setTblProperties(ctx));
         return this.select(ctx);
       case 'create-database':
         return this.ddl(ctx, async () => {
@@ -248,7 +269,28 @@ export class LocalAthenaExecutor {
     const location = locationAt >= 0 ? ctx.tokens[locationAt + 1]?.value : undefined;
     const defs = types.map((c) => `${dq(c.name)} ${HIVE_TO_DUCKDB[c.type.toLowerCase()] ?? c.type}`);
     await this.connection.run(`CREATE TABLE ${dq(name)} (${defs.join(', ')})`);
-    this.catalog.add({ database: ctx.database, name, kind: 'iceberg', location, partitioning: [] });
+    const entry = this.catalog.add({
+      database: ctx.database,
+      name,
+      kind: 'iceberg',
+      location,
+      partitioning: [],
+    });
+    entry.files = await this.icebergFiles.create(
+      icebergProperties(tblProperties(ctx.tokens)),
+      location,
+      name,
+      false,
+    );
+  }
+
+  /** `ALTER TABLE t SET TBLPROPERTIES (…)`: an Iceberg table's maintenance properties change. */
+  private async setTblProperties(ctx: Ctx): Promise<void> {
+    const { name } = nameAfter(ctx.tokens, wordIndex(ctx.tokens, ['TABLE']) + 1, true);
+    const entry = this.catalog.get(ctx.database, name);
+    if (!entry) throw new AthenaRuleViolation('catalog', tableNotFound(name), 1003);
+    if (entry.files)
+      entry.files.properties = icebergProperties(tblProperties(ctx.tokens), entry.files.properties);
   }
 
   private async ctas(ctx: Ctx): Promise<StatementResult> {
@@ -289,13 +331,15 @@ export class LocalAthenaExecutor {
       }
       return reader.rowsChanged;
     });
-    this.catalog.add({
+    const entry = this.catalog.add({
       database: ctx.database,
       name,
       kind: iceberg ? 'iceberg' : 'hive',
       location,
       partitioning,
     });
+    if (iceberg)
+      entry.files = await this.icebergFiles.create(icebergProperties(properties), location, name, true);
     return {
       kind: ctx.kind,
       statementType: 'DDL',
@@ -325,6 +369,7 @@ export class LocalAthenaExecutor {
       );
     await this.connection.run(`DROP ${entry.kind === 'iceberg' ? 'TABLE' : 'VIEW'} IF EXISTS ${dq(name)}`);
     this.catalog.remove(ctx.database, name);
+    if (entry.files) await this.icebergFiles.drop(entry.files);
   }
 
   private async rename(ctx: Ctx): Promise<void> {
@@ -355,7 +400,9 @@ export class LocalAthenaExecutor {
     const iceberg = entry?.kind === 'iceberg';
     const removes = ctx.kind !== 'insert';
     const count = await this.transaction(async () => {
-      const track = iceberg && (removes || partitioning.length > 0);
+      // Iceberg writes are tracked: the rows they add go to a new data file, the rows they remove
+      // stay in the old files with a delete file beside them (iceberg-table-files.ts).
+      const track = iceberg;
       if (track)
         await this.connection.run(
           `CREATE OR REPLACE TEMP TABLE __athena_before AS SELECT * FROM ${dq(target)}`,
@@ -371,10 +418,19 @@ export class LocalAthenaExecutor {
           );
           fail('checkPartitionsWritten', checkPartitionsWritten(partitions));
         }
-        if (removes && entry) {
-          // Rows deleted or rewritten stay in older snapshots' data files until VACUUM expires them.
-          entry.retainedDeletedRows += await this.scalar(
-            `SELECT count(*) AS n FROM (SELECT * FROM __athena_before EXCEPT ALL SELECT * FROM ${dq(target)})`,
+        if (entry?.files) {
+          const removed = removes
+            ? await this.scalar(
+                `SELECT count(*) AS n FROM (SELECT * FROM __athena_before EXCEPT ALL SELECT * FROM ${dq(target)})`,
+              )
+            : 0;
+          await this.icebergFiles.afterWrite(
+            entry.files,
+            entry.location,
+            target,
+            `SELECT * FROM ${dq(target)} EXCEPT ALL SELECT * FROM __athena_before`,
+            removed,
+            ctx.kind,
           );
         }
         await this.connection.run('DROP TABLE __athena_before');
@@ -401,12 +457,14 @@ export class LocalAthenaExecutor {
     const { name } = nameAfter(ctx.tokens, 1);
     const entry = this.catalog.get(ctx.database, name);
     fail('checkIcebergOnlyDml', checkIcebergOnlyDml(ctx.kind, name, entry?.kind));
-    if (entry && ctx.kind === 'vacuum') {
-      // VACUUM expires old snapshots and removes the files only they referenced.
-      entry.retainedDeletedRows = 0;
-      entry.snapshots.splice(0, entry.snapshots.length - 1);
-    } else if (entry) {
-      this.catalog.snapshot(entry, 'optimize');
+    if (entry?.files && ctx.kind === 'vacuum') {
+      // VACUUM expires snapshots past the table's age limit and deletes the files only they referenced.
+      await this.icebergFiles.vacuum(entry.files);
+      entry.snapshots.splice(0, Math.max(0, entry.snapshots.length - entry.files.snapshots.length));
+    } else if (entry?.files) {
+      // OPTIMIZE … REWRITE DATA rewrites data files with their deletes applied (thresholds permitting).
+      if ((await this.icebergFiles.optimize(entry.files, entry.location, name)) > 0)
+        this.catalog.snapshot(entry, 'optimize');
     }
     return {
       kind: ctx.kind,
@@ -655,6 +713,15 @@ export function classify(tokens: readonly Token[]): StatementKind {
     default:
       return 'other';
   }
+}
+
+function isSetTblProperties(tokens: readonly Token[]): boolean {
+  const [first, second] = leadingWords(tokens, 2);
+  return (
+    first === 'ALTER' &&
+    second === 'TABLE' &&
+    tokens.some((t) => t.kind === 'word' && t.value === 'TBLPROPERTIES')
+  );
 }
 
 function wordIndex(tokens: readonly Token[], words: readonly string[]): number {

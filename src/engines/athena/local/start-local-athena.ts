@@ -34,6 +34,8 @@ export interface LocalAthenaOptions {
   };
   /** Called for every statement the local Athena finishes (for benches and logs). */
   readonly onStatement?: (event: LocalAthenaStatementEvent) => void;
+  /** The clock of Iceberg snapshots and VACUUM's age limit (default: the real one); tests advance it. */
+  readonly clock?: () => Date;
 }
 
 export interface LocalAthenaStatementEvent {
@@ -96,7 +98,7 @@ export async function startLocalAthena(options: LocalAthenaOptions = {}): Promis
         responseChecksumValidation: 'WHEN_REQUIRED',
       })
     : undefined;
-  const executor = await LocalAthenaExecutor.open({ s3, workDir });
+  const executor = await LocalAthenaExecutor.open({ s3, workDir, clock: options.clock });
   const queries = new Map<string, QueryRecord>();
   const latencyMs = options.latencyMs ?? 0;
   let queue: Promise<void> = Promise.resolve();

@@ -280,17 +280,19 @@ describe('the local Athena enforces engine v3 rules', () => {
     expect(athena.catalog.deletedLocations.has(location)).toBe(true);
   });
 
-  it('keeps deleted rows in old snapshots until VACUUM, and refuses DELETE on a non-Iceberg table', async () => {
+  it('deletes from an Iceberg table (merge-on-read: a delete file beside the data), and refuses DELETE on a non-Iceberg table', async () => {
     // Prepare
     const e = engine();
     await e.execute(iceberg('v', 'SELECT CAST(range AS BIGINT) AS a FROM range(10)'));
     // Act
     await e.execute('DELETE FROM "v" WHERE a < 3');
-    const retained = athena.catalog.get(database, 'v')?.retainedDeletedRows;
-    await e.execute('VACUUM "v"');
-    // Assess
-    expect(retained).toBe(3);
-    expect(athena.catalog.get(database, 'v')?.retainedDeletedRows).toBe(0);
+    // Assess: the data file stays in the current snapshot, a delete file joins it
+    const files = athena.catalog.get(database, 'v')?.files;
+    expect(files?.snapshots.at(-1)?.files.map((f) => [f.content, f.rows])).toEqual([
+      ['data', 10],
+      ['position-deletes', 3],
+    ]);
+    expect((await e.execute('SELECT count(*) AS n FROM "v"')).rows).toEqual([{ n: 7 }]);
     await e.execute('CREATE OR REPLACE VIEW "vv" AS SELECT a FROM "v"');
     await expect(e.execute('DELETE FROM "vv" WHERE a = 5')).rejects.toThrow(
       /only supported for Iceberg tables/,
