@@ -36,7 +36,7 @@ const athena = fakeAthena((sql) => {
       ],
     );
   }
-  if (sql.includes('information_schema.tables WHERE table_schema')) {
+  if (/information_schema\.tables (t LEFT JOIN .* )?WHERE (t\.)?table_schema/.test(sql)) {
     return rowsOf(
       [
         ['table_name', 'varchar'],

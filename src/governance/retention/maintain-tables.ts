@@ -1,4 +1,5 @@
 import { icebergMaintenanceProperties } from '#src/engines/athena/athena-statements.ts';
+import { publishedNameOf } from '#src/engines/athena/athena-table-versions.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 
 /**
@@ -79,10 +80,15 @@ export async function maintainTables(
  */
 export async function icebergTables(engine: QueryEngine): Promise<string[]> {
   const relations = await engine.listRelations();
-  return [...relations]
-    .filter(([name, kind]) => kind === 'table' && isIcebergTableName(name))
-    .map(([name]) => name)
-    .sort();
+  const names = new Set<string>();
+  for (const [name, kind] of relations) {
+    if (kind !== 'table') continue;
+    // On Athena a model's Iceberg table is a version under its published name's view; maintaining
+    // the published name reaches the current version (older ones are dropped at the next swap).
+    const table = publishedNameOf(name) ?? name;
+    if (isIcebergTableName(table)) names.add(table);
+  }
+  return [...names].sort();
 }
 
 export function isIcebergTableName(name: string): boolean {
