@@ -78,7 +78,7 @@ describe('the transform handler', () => {
     // Act
     const result = await handler({ runId: 'run-tf-1', full: false }, lambdaContext('transform'));
     // Assess
-    expect(result).toEqual({ runId: 'run-tf-1', models: models.length });
+    expect(result).toEqual({ runId: 'run-tf-1', models: models.length, done: true });
     expect(secrets.commandCalls(GetSecretValueCommand, { SecretId: secretArns.hmac })).toHaveLength(1);
     const sentiment = await world.keys(buckets.raw, 'landing/nlp/comment_sentiment/');
     expect(sentiment).toHaveLength(1);

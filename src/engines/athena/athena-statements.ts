@@ -124,6 +124,10 @@ export function athenaStatements(options: { readonly curatedLocation: string }):
       return `DROP TABLE IF EXISTS ${bq(name)}`;
     },
 
+    renameTable(from, to) {
+      return `ALTER TABLE ${bq(from)} RENAME TO ${bq(to)}`;
+    },
+
     createTableIfMissing(name, columns) {
       const defs = Object.entries(columns).map(
         ([c, t]) => `${bq(c)} ${t === 'timestamp' ? 'timestamp' : glueLandingType[t]}`,
