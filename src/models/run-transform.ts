@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { quoteIdentifier as q } from '#src/engines/engine-statements.ts';
@@ -208,6 +209,11 @@ class BudgetExhausted extends Error {
   override readonly name = 'BudgetExhausted';
 }
 
+/** What a seed or view is built from: a hash of the statements that build it (a run id left out). */
+function fingerprintOf(statements: readonly string[]): string {
+  return createHash('sha256').update(statements.join('\n;\n')).digest('hex');
+}
+
 /** Counts the statements a run sends, whatever sends them (runner, Kysely bookkeeping). */
 function countingEngine(engine: QueryEngine): { engine: QueryEngine; count: () => number } {
   let n = 0;
@@ -238,17 +244,55 @@ function asSubquery(model: Model): string {
   return `SELECT * FROM (\n${model.sql}\n) AS ${q(`${model.name}__query`)}`;
 }
 
+/** What a list of statements did: bytes read, and the rows its CREATE TABLE … AS wrote (if the engine said). */
+interface RunAllResult {
+  readonly bytes: number;
+  readonly statements: number;
+  readonly written?: number;
+}
+
+const DROP_IF_EXISTS = /^DROP TABLE IF EXISTS [`"]?([^`"\s]+)[`"]?$/i;
+const CREATE_IF_NOT_EXISTS = /^CREATE (?:EXTERNAL )?TABLE IF NOT EXISTS [`"]?([^`"\s(]+)/i;
+const CTAS = /^CREATE (?:OR REPLACE )?TABLE (?!IF NOT EXISTS)\S+ (?:WITH \(.*\) )?AS\b/is;
+
+/**
+ * Leave out what cannot change anything (each is a query, seconds on Athena): a `DROP TABLE IF
+ * EXISTS` of a table the catalog does not hold and no earlier statement of the list names, and a
+ * `CREATE … IF NOT EXISTS` of a table the catalog holds.
+ */
+export function withoutNoOps(
+  statements: readonly string[],
+  relations: ReadonlyMap<string, 'table' | 'view'>,
+): string[] {
+  return statements.filter((statement, i) => {
+    const created = CREATE_IF_NOT_EXISTS.exec(statement);
+    if (created) return !relations.has(created[1] as string);
+    const dropped = DROP_IF_EXISTS.exec(statement);
+    if (!dropped) return true;
+    const name = dropped[1] as string;
+    return relations.has(name) || statements.slice(0, i).some((earlier) => earlier.includes(name));
+  });
+}
+
 async function runAll(
   engine: QueryEngine,
   statements: readonly string[],
   signal?: AbortSignal,
-): Promise<number> {
+  relations?: ReadonlyMap<string, 'table' | 'view'>,
+): Promise<RunAllResult> {
+  const list = relations ? withoutNoOps(statements, relations) : statements;
   let bytes = 0;
+  let written: number | undefined;
   let inTransaction = false;
   try {
-    for (const statement of statements) {
+    for (const statement of list) {
       const result = await engine.execute(statement, { signal });
       bytes += result.bytesScanned ?? 0;
+      if (CTAS.test(statement)) {
+        // Athena reports a CTAS's rows as its UpdateCount; DuckDB answers one row { Count }.
+        const count = result.rows.length === 1 ? result.rows[0]?.Count : undefined;
+        written = count !== undefined && count !== null ? Number(count) : result.rowsAffected;
+      }
       if (/^BEGIN\b/i.test(statement)) inTransaction = true;
       if (/^(COMMIT|ROLLBACK)\b/i.test(statement)) inTransaction = false;
     }
@@ -256,7 +300,7 @@ async function runAll(
     if (inTransaction) await engine.execute('ROLLBACK').catch(() => undefined);
     throw error;
   }
-  return bytes;
+  return { bytes, statements: list.length, ...(written === undefined ? {} : { written }) };
 }
 
 async function countRows(engine: QueryEngine, relation: string, signal?: AbortSignal): Promise<number> {
@@ -343,7 +387,12 @@ export async function runTransform(options: TransformOptions): Promise<Transform
   const scratchId = checkpoint.invocations === 1 ? runId : `${runId}-${checkpoint.invocations}`;
   const resumed = checkpoint.invocations > 1;
 
-  const metadata = await RunMetadata.open(engine);
+  // What exists, read once and kept current as seeds and models are built (each lookup is a
+  // query on Athena).
+  const relations = await engine.listRelations();
+  const metadata = await RunMetadata.open(engine, relations);
+  /** Fingerprints of the seeds and views this call built, recorded when it returns. */
+  const rebuilt = new Map<string, string>();
   try {
     if (!checkpoint.started) {
       await metadata.startRun({
@@ -357,9 +406,11 @@ export async function runTransform(options: TransformOptions): Promise<Transform
       await save();
     }
 
-    // What exists, read once and kept current as seeds and models are built (each lookup is a
-    // query on Athena).
-    const relations = await engine.listRelations();
+    // Seeds and views built from the same statements as last time are left as they are (a full
+    // refresh rebuilds them all).
+    const built = full ? new Map<string, string>() : await metadata.fingerprints();
+    const unchanged = (name: string, kind: 'table' | 'view', print: string) =>
+      relations.get(name) === kind && built.get(name) === print;
     if (!checkpoint.prepared) {
       await defineSources(engine, store, options, {
         full,
@@ -368,42 +419,101 @@ export async function runTransform(options: TransformOptions): Promise<Transform
         relations,
         metadata,
         checkpoint,
+        unchanged,
+        rebuilt,
       });
       checkpoint.prepared = true;
       await save();
     }
 
+    // A view stores its columns (Athena and DuckDB both fail a view whose tables' columns changed
+    // under it), so its fingerprint holds what decides them: every upstream model's SQL, the seeds'
+    // and the landing streams' columns.
+    const schemas = JSON.stringify([
+      (options.seeds ?? []).map((seed) => [seed.name, seed.columns]),
+      Object.values(landingStreams as Record<string, LandingStream>).map((st) => [
+        st.source,
+        st.stream,
+        st.columns,
+      ]),
+    ]);
+    const upstreamOf = (name: string): string[] => {
+      const seen = new Set<string>();
+      const visit = (n: string) => {
+        for (const up of graph.upstream.get(n) ?? []) {
+          if (seen.has(up)) continue;
+          seen.add(up);
+          visit(up);
+        }
+      };
+      visit(name);
+      const byName = new Map(graph.order.map((m) => [m.name, m]));
+      return [schemas, ...[...seen].sort().map((n) => `${n}:${byName.get(n)?.sql ?? ''}`)];
+    };
+
     // Months whose facts retention deleted: their aggregates stay as they were.
     const frozenBefore = (await readRetentionState(store))?.frozenBefore;
-    const built = new Set(checkpoint.models.map((m) => m.model));
+    const finished = new Set(checkpoint.models.map((m) => m.model));
     for (const [index, model] of chosen.entries()) {
-      if (built.has(model.name)) continue;
+      if (finished.has(model.name)) continue;
       if (signal?.aborted || budget?.stopBeforeModel?.()) throw new BudgetExhausted();
       options.onProgress?.({ stage: 'model-start', model: model.name, index, total: chosen.length });
       const t0 = performance.now();
+      const sentBefore = counted.count();
       let result: Omit<ModelRunResult, 'seconds'>;
       try {
         if (resumed) await recoverInterruptedModel(engine, model.name, relations, signal);
-        result = await buildModel(engine, model, {
-          full,
-          runId: scratchId,
-          signal,
-          existing: relations.get(model.name),
-          frozenBefore,
-        });
+        const viewPrint =
+          model.header.materialized === 'view'
+            ? fingerprintOf([
+                ...engine.statements.createView({
+                  name: model.name,
+                  sql: asSubquery(model),
+                  existing: 'view',
+                }),
+                ...upstreamOf(model.name),
+              ])
+            : undefined;
+        if (viewPrint && unchanged(model.name, 'view', viewPrint)) {
+          result = {
+            model: model.name,
+            materialized: 'view',
+            action: 'view',
+            rows: null,
+            statements: 0,
+            bytesScanned: 0,
+          };
+        } else {
+          result = await buildModel(engine, model, {
+            full,
+            runId: scratchId,
+            signal,
+            existing: relations.get(model.name),
+            relations,
+            frozenBefore,
+          });
+          if (viewPrint) rebuilt.set(model.name, viewPrint);
+        }
         relations.set(model.name, result.action === 'view' ? 'view' : 'table');
       } catch (error) {
         if (budget?.signal.aborted) throw new BudgetExhausted('stopped mid-model', { cause: error });
         if (error instanceof IncrementalKeyError) throw error;
         throw new ModelBuildError(model.name, model.file, error);
       }
-      const done = { ...result, seconds: (performance.now() - t0) / 1000 };
+      // Every statement the model cost, its checks and clean-up included.
+      const done = {
+        ...result,
+        statements: counted.count() - sentBefore,
+        seconds: (performance.now() - t0) / 1000,
+      };
       checkpoint.models.push(done);
       await save();
       options.onProgress?.({ stage: 'model-done', index, total: chosen.length, ...done });
     }
 
     const watermarkAdvanced = !partial;
+    await metadata.recordFingerprints(rebuilt, runId);
+    rebuilt.clear();
     if (watermarkAdvanced) await metadata.markConsumed(checkpoint.consumed, runId, full);
     await metadata.finishRun(runId, { status: 'succeeded', modelsBuilt: checkpoint.models.length });
     checkpoint.finished = true;
@@ -411,6 +521,8 @@ export async function runTransform(options: TransformOptions): Promise<Transform
     await save();
     return outcome(checkpoint, true);
   } catch (error) {
+    // What this call built stays built: a later run need not build it again.
+    await metadata.recordFingerprints(rebuilt, runId).catch(() => undefined);
     if (error instanceof BudgetExhausted || budget?.signal.aborted) {
       // Not a failure: the run stays `running` and the next call continues from the checkpoint.
       await save();
@@ -441,9 +553,11 @@ async function defineSources(
     relations: Map<string, 'table' | 'view'>;
     metadata: RunMetadata;
     checkpoint: TransformCheckpoint;
+    unchanged: (name: string, kind: 'table' | 'view', print: string) => boolean;
+    rebuilt: Map<string, string>;
   },
 ): Promise<void> {
-  const { full, scratchId, signal, relations, metadata, checkpoint } = context;
+  const { full, scratchId, signal, relations, metadata, checkpoint, unchanged, rebuilt } = context;
   const landing: LandingSourceResult[] = [];
   const consumed: TransformCheckpoint['consumed'] = [];
   const seen = full ? new Set<string>() : await metadata.consumedFiles();
@@ -460,6 +574,7 @@ async function defineSources(
         prefixUri,
       }),
       signal,
+      relations,
     );
     const table = `landing_${stream.source}__${stream.stream}`;
     const result = {
@@ -491,6 +606,19 @@ async function defineSources(
   };
   for (const seed of [...(options.seeds ?? []), refresh]) {
     const table = `cfg_${seed.name}`;
+    const print = fingerprintOf(
+      engine.statements.seedTable({
+        name: table,
+        columns: seed.columns,
+        rows: seed.rows,
+        runId: 'fingerprint',
+        existing: 'table',
+      }),
+    );
+    if (unchanged(table, 'table', print)) {
+      options.onProgress?.({ stage: 'seed', table, rows: seed.rows.length });
+      continue;
+    }
     await runAll(
       engine,
       engine.statements.seedTable({
@@ -501,8 +629,10 @@ async function defineSources(
         existing: relations.get(table),
       }),
       signal,
+      relations,
     );
     relations.set(table, 'table');
+    rebuilt.set(table, print);
     options.onProgress?.({ stage: 'seed', table, rows: seed.rows.length });
   }
   checkpoint.landing = landing;
@@ -543,19 +673,21 @@ async function buildModel(
     runId: string;
     signal?: AbortSignal;
     existing: 'table' | 'view' | undefined;
+    /** What the catalog holds (for leaving out statements that change nothing). */
+    relations: ReadonlyMap<string, 'table' | 'view'>;
     /** `YYYY-MM`: a partition-replacing model leaves the months before it as they are (retention). */
     frozenBefore?: string;
   },
 ): Promise<Omit<ModelRunResult, 'seconds'>> {
   const { header, name } = model;
-  const { runId, signal, existing } = context;
+  const { runId, signal, existing, relations } = context;
   const statements = engine.statements;
   const base = { model: name, materialized: header.materialized };
 
   if (header.materialized === 'view') {
     const list = statements.createView({ name, sql: asSubquery(model), existing });
-    const bytes = await runAll(engine, list, signal);
-    return { ...base, action: 'view', rows: null, statements: list.length, bytesScanned: bytes };
+    const ran = await runAll(engine, list, signal, relations);
+    return { ...base, action: 'view', rows: null, statements: ran.statements, bytesScanned: ran.bytes };
   }
 
   // A partition-replacing model keeps, on a full refresh, the partitions the refresh no longer
@@ -573,13 +705,14 @@ async function buildModel(
       runId,
       existing,
     });
-    const bytes = await runAll(engine, list, signal);
+    const ran = await runAll(engine, list, signal, relations);
     return {
       ...base,
       action: 'rebuild',
-      rows: await countRows(engine, name, signal),
-      statements: list.length,
-      bytesScanned: bytes,
+      // The CTAS says how many rows it wrote; a count only where the engine did not say.
+      rows: ran.written ?? (await countRows(engine, name, signal)),
+      statements: ran.statements,
+      bytesScanned: ran.bytes,
     };
   };
   if (header.materialized === 'table' || existing !== 'table' || (context.full && !keepsHistory))
@@ -594,9 +727,22 @@ async function buildModel(
     partitionBy: header.partitionBy,
     runId,
   });
-  let bytes = await runAll(engine, list, signal);
-  let count = list.length;
+  const created = await runAll(engine, list, signal, relations);
+  let bytes = created.bytes;
+  let count = created.statements;
+  const partitioned = header.partitionBy !== undefined;
   try {
+    const rows = created.written ?? (await countRows(engine, deltaName, signal));
+    // Nothing changed for this model in this run: nothing to check or merge.
+    if (rows === 0 && !context.full)
+      return {
+        ...base,
+        action: 'merge',
+        rows,
+        partitions: partitioned ? [] : undefined,
+        statements: count,
+        bytesScanned: bytes,
+      };
     const keyList = header.uniqueKey.map(q).join(', ');
     const duplicates = await engine.execute(
       `SELECT ${keyList}, count(*) AS copies FROM ${q(deltaName)} GROUP BY ${keyList} HAVING count(*) > 1 LIMIT 5`,
@@ -604,31 +750,53 @@ async function buildModel(
     );
     if (duplicates.rows.length > 0) throw new IncrementalKeyError(name, header.uniqueKey, duplicates.rows);
     const described = await engine.execute(`SELECT * FROM ${q(deltaName)} LIMIT 0`, { signal });
+    count += 2;
     if (context.full) {
       const current = await engine.execute(`SELECT * FROM ${q(name)} LIMIT 0`, { signal });
+      count++;
       const same =
         current.columns.length === described.columns.length &&
         current.columns.every((column, i) => column === described.columns[i]);
       if (!same) return await rebuild();
     }
-    const rows = await countRows(engine, deltaName, signal);
     let partitions: string[] | undefined;
     if (header.partitionBy) {
+      // One pass over the delta: its partitions, rows without one, rows without a whole key.
       const p = q(header.partitionBy);
+      const nullKey = header.uniqueKey.map((k) => `${q(k)} IS NULL`).join(' OR ');
       const found = await engine.execute(
-        `SELECT DISTINCT CAST(${p} AS VARCHAR) AS p FROM ${q(deltaName)} WHERE ${p} IS NOT NULL ORDER BY 1`,
+        `SELECT CAST(${p} AS VARCHAR) AS p, count(*) AS n, sum(CASE WHEN ${nullKey} THEN 1 ELSE 0 END) AS null_keys ` +
+          `FROM ${q(deltaName)} GROUP BY 1 ORDER BY 1`,
         { signal },
       );
+      count++;
+      if (found.rows.some((r) => r.p === null || r.p === undefined)) {
+        throw new Error(
+          `partition column ${header.partitionBy} is NULL in some rows; every row needs a partition`,
+        );
+      }
+      // A NULL key never matches, so an old row could not be marked for deletion: refuse it.
+      if (
+        header.incrementalStrategy === 'replace_partitions' &&
+        found.rows.some((r) => Number(r.null_keys ?? 0) > 0)
+      ) {
+        throw new Error(
+          `unique key (${header.uniqueKey.join(', ')}) is NULL in some rows; replace_partitions needs a key in every row`,
+        );
+      }
       partitions = found.rows.map((r) => String(r.p));
       // Months whose facts retention deleted keep the aggregates computed when the facts were there.
       if (header.incrementalStrategy === 'replace_partitions')
         partitions = partitions.filter((p) => !isFrozenPartition(p, context.frozenBefore));
-      const nulls = await engine.execute(`SELECT count(*) AS n FROM ${q(deltaName)} WHERE ${p} IS NULL`, {
-        signal,
-      });
-      if (Number(nulls.rows[0]?.n ?? 0) > 0) {
+    } else if (header.incrementalStrategy === 'replace_partitions') {
+      const nullKeys = await engine.execute(
+        `SELECT count(*) AS n FROM ${q(deltaName)} WHERE ${header.uniqueKey.map((k) => `${q(k)} IS NULL`).join(' OR ')}`,
+        { signal },
+      );
+      count++;
+      if (Number(nullKeys.rows[0]?.n ?? 0) > 0) {
         throw new Error(
-          `partition column ${header.partitionBy} is NULL in some rows; every row needs a partition`,
+          `unique key (${header.uniqueKey.join(', ')}) is NULL in some rows; replace_partitions needs a key in every row`,
         );
       }
     }
@@ -640,18 +808,6 @@ async function buildModel(
         }
       } else {
         batches.push(undefined);
-      }
-      if (header.incrementalStrategy === 'replace_partitions') {
-        // A NULL key never matches, so an old row could not be marked for deletion: refuse it.
-        const nullKeys = await engine.execute(
-          `SELECT count(*) AS n FROM ${q(deltaName)} WHERE ${header.uniqueKey.map((k) => `${q(k)} IS NULL`).join(' OR ')}`,
-          { signal },
-        );
-        if (Number(nullKeys.rows[0]?.n ?? 0) > 0) {
-          throw new Error(
-            `unique key (${header.uniqueKey.join(', ')}) is NULL in some rows; replace_partitions needs a key in every row`,
-          );
-        }
       }
       for (const batch of batches) {
         const input = {

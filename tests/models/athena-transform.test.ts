@@ -69,10 +69,14 @@ function answer(sql: string) {
       ],
       [],
     );
-  if (sql.includes('SELECT DISTINCT CAST("created_month"'))
+  if (sql.startsWith('SELECT CAST("created_month" AS VARCHAR) AS p, count(*) AS n'))
     return result(
-      [['p', 'varchar']],
-      partitions.map((p) => [p]),
+      [
+        ['p', 'varchar'],
+        ['n', 'bigint'],
+        ['null_keys', 'bigint'],
+      ],
+      partitions.map((p) => [p, '1', '0']),
     );
   if (sql.endsWith('LIMIT 0')) {
     return result(
@@ -220,8 +224,10 @@ describe('on Athena, a transform', () => {
     expect(statements[i]).toContain(
       "WITH (table_type = 'ICEBERG', is_external = false, location = 's3://curated/warehouse/int_ticket_daily_counts/run-42/'",
     );
-    expect(statements.slice(i + 1, i + 5)).toEqual([
-      'DROP TABLE IF EXISTS `int_ticket_daily_counts__old`',
+    // No DROP of a `__tmp` or `__old` the catalog does not hold: each would be a query for nothing.
+    expect(statements.slice(i - 1, i + 4)).toEqual([
+      expect.not.stringMatching(/^DROP TABLE IF EXISTS `int_ticket_daily_counts__tmp`/),
+      expect.stringMatching(/^CREATE TABLE "int_ticket_daily_counts__tmp"/),
       'ALTER TABLE `int_ticket_daily_counts` RENAME TO `int_ticket_daily_counts__old`',
       'ALTER TABLE `int_ticket_daily_counts__tmp` RENAME TO `int_ticket_daily_counts`',
       'DROP TABLE IF EXISTS `int_ticket_daily_counts__old`',

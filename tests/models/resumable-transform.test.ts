@@ -142,9 +142,9 @@ describe('a transform under a time budget', () => {
       ticketRow({ ticket_id: 1, created_at: '2026-01-30T09:00:00Z', status: 'open' }),
       ticketRow({ ticket_id: 2, created_at: '2026-01-30T10:00:00Z', status: 'new' }),
     ]);
-    // Act: the budget expires while the table model's swap drops its old copy (after the rename)
+    // Act: the budget expires while the table model's swap drops its old copy (after the renames)
     const dropOld = 'DROP TABLE IF EXISTS `int_ticket_daily_counts__old`';
-    const { first, second } = await day('day-1', dropOld, 2);
+    const { first, second } = await day('day-1', dropOld);
     // Assess
     expect(first.done).toBe(false);
     expect(first.models.map((m) => m.model)).not.toContain('int_ticket_daily_counts');
