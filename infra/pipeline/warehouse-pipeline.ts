@@ -334,7 +334,15 @@ export class WarehousePipeline extends Construct {
       const last = new sfn.Pass(this, 'Transformed');
       first.next(
         new sfn.Choice(this, 'MoreModels')
-          .when(sfn.Condition.booleanEquals('$.results.Transform.done', false), first)
+          // An answer without `done` (a handler of an older deployment) counts as done, not as a
+          // runtime error of the choice.
+          .when(
+            sfn.Condition.and(
+              sfn.Condition.isPresent('$.results.Transform.done'),
+              sfn.Condition.booleanEquals('$.results.Transform.done', false),
+            ),
+            first,
+          )
           .otherwise(last),
       );
       return { first, last };

@@ -43,4 +43,23 @@ describe('the pipeline state machine', () => {
     expect(invoked.slice(0, 4)).toEqual(['Transform', 'Transform', 'Transform', 'DataTests']);
     expect(invoked.filter((s) => s === 'Transform')).toHaveLength(3);
   });
+
+  it('goes on when the transform answers without done (a handler of an older deployment)', async () => {
+    // Act
+    const invoked: string[] = [];
+    const result = await runStateMachine(
+      machine,
+      { mode: 'models', full: false },
+      {
+        executionName: 'run-old',
+        runTask: async (_resource, _input, state) => {
+          invoked.push(state);
+          return { runId: 'run-old', passed: true };
+        },
+      },
+    );
+    // Assess
+    expect(result.status).toBe('SUCCEEDED');
+    expect(invoked.slice(0, 2)).toEqual(['Transform', 'DataTests']);
+  });
 });
