@@ -22,6 +22,10 @@ export const pipelineEnvironmentSchema = z.object({
   /** Extraction functions only. */
   SOURCE: z.enum(['zendesk', 'hubspot']).optional(),
   SOURCE_SECRET_ARN: z.string().min(1).optional(),
+  /** Transform only: start no model with less than this left of the invocation (ms). */
+  TRANSFORM_STOP_MARGIN_MS: z.coerce.number().int().positive().default(150_000),
+  /** Transform only: cancel the statement still running this long before the time limit (ms). */
+  TRANSFORM_CANCEL_MARGIN_MS: z.coerce.number().int().positive().default(60_000),
 });
 export type PipelineEnvironment = z.infer<typeof pipelineEnvironmentSchema>;
 

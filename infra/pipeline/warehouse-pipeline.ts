@@ -262,6 +262,8 @@ export class WarehousePipeline extends Construct {
     // The sentiment stage (transform step) writes its scored rows and its checkpoint into the lake.
     storage.raw.grantPut(this.pipelineRole, 'landing/nlp/*');
     storage.raw.grantPut(this.pipelineRole, 'state/nlp/*');
+    // The transform keeps a run's progress there, to continue it in the next invocation.
+    storage.raw.grantPut(this.pipelineRole, 'state/transform/*');
     const athenaStep = (id: string, handler: HandlerName, timeout: Duration) =>
       makeFunction(id, handler, { timeout, memorySize: 512, role: this.pipelineRole, withSql: true });
     const transform = athenaStep('Transform', 'transform', Duration.minutes(15));
@@ -369,12 +371,35 @@ export class WarehousePipeline extends Construct {
       .filter((step): step is Exclude<StepName, 'Extract'> => step !== 'Extract');
     const task = (step: Exclude<StepName, 'Extract'>) =>
       catchTo(invoke(step, modelSteps[step].fn, modelSteps[step].payload));
-    let modelTail: sfn.INextable & sfn.IChainable = task(firstStep!);
-    const modelChain = sfn.Chain.start(modelTail);
+    // A step's first and last state. The transform stops before the Lambda time limit with its
+    // progress saved and returns `{ done: false }`; it is invoked again until it says `done`, as
+    // the extraction is (each invocation continues after the last finished model).
+    const stepStates = (step: Exclude<StepName, 'Extract'>) => {
+      const first = task(step);
+      if (step !== 'Transform') return { first, last: first as sfn.INextable & sfn.IChainable };
+      const last = new sfn.Pass(this, 'Transformed');
+      first.next(
+        new sfn.Choice(this, 'MoreModels')
+          // An answer without `done` (a handler of an older deployment) counts as done, not as a
+          // runtime error of the choice.
+          .when(
+            sfn.Condition.and(
+              sfn.Condition.isPresent('$.results.Transform.done'),
+              sfn.Condition.booleanEquals('$.results.Transform.done', false),
+            ),
+            first,
+          )
+          .otherwise(last),
+      );
+      return { first, last };
+    };
+    const head = stepStates(firstStep!);
+    let modelTail: sfn.INextable & sfn.IChainable = head.last;
+    const modelChain = sfn.Chain.start(head.first);
     for (const step of laterSteps) {
-      const next = task(step);
-      modelTail.next(next);
-      modelTail = next;
+      const next = stepStates(step);
+      modelTail.next(next.first);
+      modelTail = next.last;
     }
     modelTail.next(new sfn.Succeed(this, 'Published'));
 

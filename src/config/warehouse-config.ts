@@ -44,7 +44,7 @@ const engineSchema = z.discriminatedUnion('kind', [
     region: z.string().optional(),
     /** Athena API endpoint override, e.g. the local Athena (`warehouse athena-local`); default: AWS. */
     endpoint: z.url().optional(),
-    /** First delay between polls of a running query (doubles up to maxPollMs); tests on the local Athena lower it. */
+    /** First delay between polls of a running query (× 1.5 each poll up to maxPollMs; default 100 ms → 1 s); tests on the local Athena lower it. */
     initialPollMs: z.number().int().positive().optional(),
     maxPollMs: z.number().int().positive().optional(),
     /** Where curated Iceberg tables live: s3://bucket/prefix/ */

@@ -34,6 +34,11 @@ export interface EngineStatements {
     input: MergeInput & { readonly partitionBy: string; readonly partitions: readonly string[] },
   ): string;
   dropTable(name: string): string;
+  /**
+   * Rename a table (a swap's way back: a retried transform puts back `x__old` that a crash left
+   * renamed away). Absent where a swap is one transaction and never leaves a table renamed away.
+   */
+  renameTable?(from: string, to: string): string;
   /** A small bookkeeping table (run metadata), created once and then read and written through Kysely. */
   createTableIfMissing(name: string, columns: Readonly<Record<string, ColumnType>>): string;
 }

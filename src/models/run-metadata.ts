@@ -30,9 +30,21 @@ export interface LandingWatermarksTable {
   run_id: string;
 }
 
+/**
+ * What each seed table and view was last built from (a hash of its rows or its statement): one
+ * unchanged since is not built again, which on Athena saves a CTAS and a swap per seed and a
+ * statement per view every run.
+ */
+export interface RelationFingerprintsTable {
+  name: string;
+  fingerprint: string;
+  run_id: string;
+}
+
 export interface RunMetadataDatabase {
   warehouse_runs: WarehouseRunsTable;
   landing_watermarks: LandingWatermarksTable;
+  run_relation_fingerprints: RelationFingerprintsTable;
 }
 
 const tableColumns: Record<keyof RunMetadataDatabase, Record<string, ColumnType>> = {
@@ -46,6 +58,11 @@ const tableColumns: Record<keyof RunMetadataDatabase, Record<string, ColumnType>
     finished_at: 'varchar',
     models_built: 'bigint',
     message: 'varchar',
+  },
+  run_relation_fingerprints: {
+    name: 'varchar',
+    fingerprint: 'varchar',
+    run_id: 'varchar',
   },
   landing_watermarks: {
     file_key: 'varchar',
@@ -65,8 +82,13 @@ export class RunMetadata {
     this.db = createKysely<RunMetadataDatabase>(engine);
   }
 
-  static async open(engine: QueryEngine): Promise<RunMetadata> {
+  /** `existing`: what the catalog holds, when the caller has listed it (a table there is not created again). */
+  static async open(
+    engine: QueryEngine,
+    existing?: ReadonlyMap<string, 'table' | 'view'>,
+  ): Promise<RunMetadata> {
     for (const [name, columns] of Object.entries(tableColumns)) {
+      if (existing?.get(name) === 'table') continue;
       await engine.execute(engine.statements.createTableIfMissing(name, columns));
     }
     return new RunMetadata(engine);
@@ -129,6 +151,26 @@ export class RunMetadata {
       const batch = files.slice(i, i + 500).map((f) => ({ ...f, run_id: runId }));
       await this.db.insertInto('landing_watermarks').values(batch).execute();
     }
+  }
+
+  /** Each relation's fingerprint as last recorded (one query). */
+  async fingerprints(): Promise<Map<string, string>> {
+    const rows = await this.db
+      .selectFrom('run_relation_fingerprints')
+      .select(['name', 'fingerprint'])
+      .execute();
+    return new Map(rows.map((r) => [r.name, r.fingerprint]));
+  }
+
+  /** Record these relations' fingerprints (two statements, whatever their number). */
+  async recordFingerprints(fingerprints: ReadonlyMap<string, string>, runId: string): Promise<void> {
+    if (fingerprints.size === 0) return;
+    const names = [...fingerprints.keys()];
+    await this.db.deleteFrom('run_relation_fingerprints').where('name', 'in', names).execute();
+    await this.db
+      .insertInto('run_relation_fingerprints')
+      .values(names.map((name) => ({ name, fingerprint: fingerprints.get(name) as string, run_id: runId })))
+      .execute();
   }
 
   async lastRun(kind = 'transform'): Promise<WarehouseRunsTable | undefined> {

@@ -78,7 +78,7 @@ describe('the transform handler', () => {
     // Act
     const result = await handler({ runId: 'run-tf-1', full: false }, lambdaContext('transform'));
     // Assess
-    expect(result).toEqual({ runId: 'run-tf-1', models: models.length });
+    expect(result).toEqual({ runId: 'run-tf-1', models: models.length, done: true });
     expect(secrets.commandCalls(GetSecretValueCommand, { SecretId: secretArns.hmac })).toHaveLength(1);
     const sentiment = await world.keys(buckets.raw, 'landing/nlp/comment_sentiment/');
     expect(sentiment).toHaveLength(1);
@@ -151,5 +151,39 @@ describe('the transform handler', () => {
     // Athena takes execution parameters only in WHERE: the values are inlined as SQL literals.
     expect(finish?.parameters).toEqual([]);
     expect(finish?.sql).toMatch(/ set "status" = 'failed', .* where "run_id" = 'run-tf-3'$/s);
+  });
+
+  it('stops before the time limit with done: false, and the next invocation continues from its checkpoint', async () => {
+    // Act: less time left than a model may need (the stop margin is 150 s), then a fresh invocation
+    const first = await handler({ runId: 'run-tf-4', full: false }, lambdaContext('transform', 100_000));
+    const firstStatements = athena.statements();
+    athena.install();
+    const second = await handler({ runId: 'run-tf-4', full: false }, lambdaContext('transform', 600_000));
+    // Assess
+    expect(first).toEqual({ runId: 'run-tf-4', models: 0, done: false });
+    expect(
+      firstStatements.some((s) => s.startsWith('CREATE OR REPLACE VIEW "landing_zendesk__tickets__new"')),
+    ).toBe(true);
+    expect(firstStatements.some((s) => /^CREATE TABLE "(stg|int|fct|dim|kpi)_/.test(s))).toBe(false);
+    expect(firstStatements.some((s) => /^update "warehouse_runs"/.test(s))).toBe(false);
+    expect(second).toEqual({ runId: 'run-tf-4', models: models.length, done: true });
+    const secondStatements = athena.statements();
+    // The continuation keeps the first invocation's sources and builds into fresh locations.
+    expect(secondStatements.some((s) => s.includes('landing_zendesk__tickets__new" AS'))).toBe(false);
+    expect(secondStatements.find((s) => s.startsWith('CREATE TABLE "fct_tickets__tmp"'))).toContain(
+      "location = 's3://kpi-curated/warehouse/fct_tickets/run-tf-4-2/'",
+    );
+    expect(
+      secondStatements.filter((s) => /^update "warehouse_runs" set "status" = 'succeeded'/.test(s)),
+    ).toHaveLength(1);
+    const stages = (await auditEntries(world)).filter((e) => e.target === 'run-tf-4');
+    expect(stages.map((e) => [e.details?.stage, e.outcome])).toEqual([
+      ['sentiment', 'started'],
+      ['sentiment', 'success'],
+      ['transform', 'started'],
+      ['transform', 'success'],
+      ['transform', 'started'],
+      ['transform', 'success'],
+    ]);
   });
 });

@@ -69,10 +69,14 @@ function answer(sql: string) {
       ],
       [],
     );
-  if (sql.includes('SELECT DISTINCT CAST("created_month"'))
+  if (sql.startsWith('SELECT CAST("created_month" AS VARCHAR) AS p, count(*) AS n'))
     return result(
-      [['p', 'varchar']],
-      partitions.map((p) => [p]),
+      [
+        ['p', 'varchar'],
+        ['n', 'bigint'],
+        ['null_keys', 'bigint'],
+      ],
+      partitions.map((p) => [p, '1', '0']),
     );
   if (sql.endsWith('LIMIT 0')) {
     return result(

@@ -100,9 +100,16 @@ export interface AthenaEngineOptions {
   readonly snapshotMaxAgeSeconds?: number;
   /** An AthenaClient to use (tests pass one to aws-sdk-client-mock); default: a new client in `region`. */
   readonly client?: AthenaClient;
-  /** First poll delay; doubles up to `maxPollMs`. */
+  /**
+   * Polling of a running query: the first GetQueryExecution after `initialPollMs`, each next delay
+   * `pollMultiplier` times the last, at most `maxPollMs`. @default 100 ms, × 1.5, 1,000 ms — a small
+   * engine v3 query (a DDL, a CTAS of a few thousand rows) takes about one to three seconds, so a
+   * delay that doubled up to 5 s made such a query wait up to twice as long as it ran
+   * (docs/DECISIONS.md, 2026-12-07 — Athena polling).
+   */
   readonly initialPollMs?: number;
   readonly maxPollMs?: number;
+  readonly pollMultiplier?: number;
   /** How many times a throttled call is retried (with the same back-off) before giving up. */
   readonly maxThrottleRetries?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -115,6 +122,30 @@ export interface AthenaEngineOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** A throttled call is retried after 0.5 s, 1 s, 2 s, … up to 8 s. */
+const THROTTLE_FIRST_DELAY_MS = 500;
+const THROTTLE_MAX_DELAY_MS = 8_000;
+
+/** Wait `ms`, or less if the signal fires first. */
+async function sleepUnlessAborted(
+  sleep: (ms: number) => Promise<void>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!signal) return sleep(ms);
+  if (signal.aborted) return;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([sleep(ms), aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /**
  * The AWS engine: each statement is a query execution in the configured workgroup (which enforces
  * the result location, encryption and the bytes-scanned cutoff). Polls with exponential back-off,
@@ -126,6 +157,7 @@ export class AthenaEngine implements QueryEngine {
   readonly client: AthenaClient;
   private readonly initialPollMs: number;
   private readonly maxPollMs: number;
+  private readonly pollMultiplier: number;
   private readonly maxThrottleRetries: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly tagger: AthenaTableTagger | undefined;
@@ -145,8 +177,9 @@ export class AthenaEngine implements QueryEngine {
       versions: this.versions,
       snapshotMaxAgeSeconds: options.snapshotMaxAgeSeconds,
     });
-    this.initialPollMs = options.initialPollMs ?? 200;
-    this.maxPollMs = options.maxPollMs ?? 5_000;
+    this.initialPollMs = options.initialPollMs ?? 100;
+    this.maxPollMs = options.maxPollMs ?? 1_000;
+    this.pollMultiplier = options.pollMultiplier ?? 1.5;
     this.maxThrottleRetries = options.maxThrottleRetries ?? 6;
     this.sleep = options.sleep ?? defaultSleep;
     this.tagger = options.tagTables
@@ -214,8 +247,9 @@ export class AthenaEngine implements QueryEngine {
       if (state === 'CANCELLED') {
         throw new AthenaQueryCancelledError(id, execution?.Status?.StateChangeReason ?? '', sql);
       }
-      await this.sleep(delay);
-      delay = Math.min(delay * 2, this.maxPollMs);
+      // An abort wakes the wait at once: the query is stopped now, not after the next poll delay.
+      await sleepUnlessAborted(this.sleep, delay, signal);
+      delay = Math.min(Math.round(delay * this.pollMultiplier), this.maxPollMs);
     }
   }
 
@@ -253,7 +287,8 @@ export class AthenaEngine implements QueryEngine {
   }
 
   private async withThrottleRetry<T>(call: () => Promise<T>): Promise<T> {
-    let delay = this.initialPollMs;
+    // Throttling backs off on its own schedule: polling fast must not mean retrying a refusal fast.
+    let delay = THROTTLE_FIRST_DELAY_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
@@ -261,7 +296,7 @@ export class AthenaEngine implements QueryEngine {
         if (!isThrottle(error)) throw error;
         if (attempt > this.maxThrottleRetries) throw new AthenaThrottledError(attempt, error);
         await this.sleep(delay);
-        delay = Math.min(delay * 2, this.maxPollMs);
+        delay = Math.min(delay * 2, THROTTLE_MAX_DELAY_MS);
       }
     }
   }

@@ -200,6 +200,10 @@ export function athenaStatements(options: {
       return `DROP TABLE IF EXISTS ${bq(name)}`;
     },
 
+    renameTable(from, to) {
+      return `ALTER TABLE ${bq(from)} RENAME TO ${bq(to)}`;
+    },
+
     createTableIfMissing(name, columns) {
       const defs = Object.entries(columns).map(
         ([c, t]) => `${bq(c)} ${t === 'timestamp' ? 'timestamp' : glueLandingType[t]}`,

@@ -113,7 +113,7 @@ describe('AthenaEngine.execute', () => {
       QueryExecutionContext: { Database: 'support_kpi', Catalog: undefined },
       ExecutionParameters: undefined,
     });
-    expect(sleeps).toEqual([100, 200, 400]);
+    expect(sleeps).toEqual([100, 150, 225]);
     expect(result.bytesScanned).toBe(123456);
     expect(result.columns).toEqual(columns.map(([n]) => n));
     expect(result.rows).toEqual([
@@ -134,6 +134,30 @@ describe('AthenaEngine.execute', () => {
         is_vip: false,
       },
     ]);
+  });
+
+  it('polls a running query soon and then at most once a second, since a small Athena query takes one to three seconds', async () => {
+    // Prepare
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-p' });
+    const running = { QueryExecution: { QueryExecutionId: 'q-p', Status: { State: 'RUNNING' as const } } };
+    let get = athena.on(GetQueryExecutionCommand);
+    for (let i = 0; i < 9; i++) get = get.resolvesOnce(running);
+    get.resolves({ QueryExecution: { QueryExecutionId: 'q-p', Status: { State: 'SUCCEEDED' } } });
+    athena.on(GetQueryResultsCommand).resolves(page([['n', 'bigint']], [], { header: true }));
+    const delays: number[] = [];
+    const defaults = new AthenaEngine({
+      workgroup: 'warehouse-analyst',
+      database: 'support_kpi',
+      curatedLocation: 's3://curated-bucket/warehouse/',
+      client: new AthenaClient({ region: 'eu-west-1' }),
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+    });
+    // Act
+    await defaults.execute('SELECT 1 AS n');
+    // Assess: 100 ms, then × 1.5 up to 1 s (the old schedule doubled to 5 s)
+    expect(delays).toEqual([100, 150, 225, 338, 507, 761, 1000, 1000, 1000]);
   });
 
   it('inlines parameters as SQL literals, never as execution parameters (Athena refuses them outside WHERE)', async () => {

@@ -329,7 +329,9 @@ export class LocalAthenaExecutor {
         );
         fail('checkPartitionsWritten', checkPartitionsWritten(partitions));
       }
-      return reader.rowsChanged;
+      // Athena answers a CTAS with the rows it wrote (GetQueryResults UpdateCount); DuckDB with one row { Count }.
+      const written = reader.getRowObjectsJS()[0]?.Count;
+      return written === undefined || written === null ? reader.rowsChanged : Number(written);
     });
     const entry = this.catalog.add({
       database: ctx.database,

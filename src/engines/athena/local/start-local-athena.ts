@@ -19,8 +19,11 @@ export interface LocalAthenaOptions {
   /** S3 endpoint (s3rver) holding the lake: external tables' files and UNLOAD targets. */
   readonly s3Endpoint?: string;
   readonly s3Credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  /** Time each statement spends RUNNING before it executes (a real engine v3 small query: ~1–2 s). */
-  readonly latencyMs?: number;
+  /**
+   * Time each statement spends RUNNING before it executes (a real engine v3 small query: ~1–2 s);
+   * a function picks it per statement (a test holds one statement running to stop it).
+   */
+  readonly latencyMs?: number | ((sql: string) => number);
   /** TCP port on 127.0.0.1; 0 = any free port. */
   readonly port?: number;
   /**
@@ -100,7 +103,8 @@ export async function startLocalAthena(options: LocalAthenaOptions = {}): Promis
     : undefined;
   const executor = await LocalAthenaExecutor.open({ s3, workDir, clock: options.clock });
   const queries = new Map<string, QueryRecord>();
-  const latencyMs = options.latencyMs ?? 0;
+  const latencyOf = (sql: string) =>
+    typeof options.latencyMs === 'function' ? options.latencyMs(sql) : (options.latencyMs ?? 0);
   let queue: Promise<void> = Promise.resolve();
   let running: QueryRecord | undefined;
 
@@ -121,6 +125,7 @@ export async function startLocalAthena(options: LocalAthenaOptions = {}): Promis
     if (query.state !== 'QUEUED') return;
     query.state = 'RUNNING';
     const started = Date.now();
+    const latencyMs = latencyOf(query.sql);
     if (latencyMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, latencyMs);
