@@ -170,8 +170,8 @@ describe('the transform handler', () => {
     const secondStatements = athena.statements();
     // The continuation keeps the first invocation's sources and builds into fresh locations.
     expect(secondStatements.some((s) => s.includes('landing_zendesk__tickets__new" AS'))).toBe(false);
-    expect(secondStatements.find((s) => s.startsWith('CREATE TABLE "fct_tickets__tmp"'))).toContain(
-      "location = 's3://kpi-curated/warehouse/fct_tickets/run-tf-4-2/'",
+    expect(secondStatements.find((s) => s.startsWith('CREATE TABLE "fct_tickets__v__run_tf_4_2"'))).toContain(
+      "location = 's3://kpi-curated/warehouse/fct_tickets/fct_tickets__v__run_tf_4_2/'",
     );
     expect(
       secondStatements.filter((s) => /^update "warehouse_runs" set "status" = 'succeeded'/.test(s)),
