@@ -14,6 +14,8 @@ export const pipelineEnvironmentSchema = z.object({
   /** Extraction functions only. */
   SOURCE: z.enum(['zendesk', 'hubspot']).optional(),
   SOURCE_SECRET_ARN: z.string().min(1).optional(),
+  /** The run-lock function only: seconds after which a held run lock is stale (the machine's time limit). */
+  RUN_LOCK_TTL_SECONDS: z.coerce.number().int().positive().optional(),
 });
 export type PipelineEnvironment = z.infer<typeof pipelineEnvironmentSchema>;
 

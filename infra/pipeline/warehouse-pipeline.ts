@@ -10,9 +10,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { acknowledgeWildcards } from '#infra/nag/acknowledge-wildcards.ts';
 import type { WarehouseConfigInput } from '#src/config/warehouse-config.ts';
 import { type HandlerName, pipelineSteps, type StepName } from '#src/pipeline/pipeline-stages.ts';
+import { RUN_LOCK_KEY } from '#src/pipeline/run-lock.ts';
 import type { PipelineSource, WarehousePipelineProps } from './warehouse-pipeline-props.ts';
 import { WarehouseSecrets } from './warehouse-secrets.ts';
 
@@ -36,6 +36,13 @@ export const nonRetryableErrors = [
 
 /** Handlers, one file each under `functions/` (named by the one stage list). */
 export type { HandlerName };
+
+/**
+ * The longest an execution may run. The run lock expires a quarter hour after it (the last Lambda
+ * invocation may still be finishing): past that no execution can still hold it, so it is stale.
+ */
+export const runTimeout = Duration.hours(12);
+export const runLockTtl = runTimeout.plus(Duration.minutes(15));
 
 /**
  * The scheduled pipeline: one Lambda per step (extract per source, transform, data tests, publish,
@@ -92,7 +99,7 @@ export class WarehousePipeline extends Construct {
 
     const makeFunction = (
       id: string,
-      handler: HandlerName,
+      handler: HandlerName | 'run-lock',
       options: {
         timeout: Duration;
         memorySize: number;
@@ -202,10 +209,6 @@ export class WarehousePipeline extends Construct {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `Extraction of the ${source} source into the lake`,
       });
-      acknowledgeWildcards(
-        role,
-        'Object keys under raw/, landing/, quarantine/ and the checkpoints are created per run and page, so object actions need bucket/*; the KMS and S3 action wildcards are the standard grant sets of the warehouse key and buckets; X-Ray takes no resource.',
-      );
       const fn = makeFunction(name, 'extract', {
         timeout: Duration.minutes(15),
         memorySize: 1024,
@@ -220,16 +223,33 @@ export class WarehousePipeline extends Construct {
       this.extractRoles.push(fn.role!);
     }
 
+    // ------------------------------------------------------------------------------- run lock
+    // One run at a time: the first task takes `state/run.lock` in the raw bucket (If-None-Match),
+    // the last one gives it back. Its role may touch that one object and nothing else.
+    const runLockRole = new iam.Role(this, 'RunLockRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Take and release the one-run-at-a-time lock of the warehouse pipeline',
+    });
+    runLockRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [storage.raw.arnForObjects(RUN_LOCK_KEY)],
+      }),
+    );
+    storage.key.grantEncryptDecrypt(runLockRole);
+    const runLock = makeFunction('RunLock', 'run-lock', {
+      timeout: Duration.minutes(1),
+      memorySize: 256,
+      role: runLockRole,
+      environment: { RUN_LOCK_TTL_SECONDS: String(runLockTtl.toSeconds()) },
+    });
+
     // ------------------------------------------------------------------------ Athena-driven steps
     // One role for every Athena-driven step: Lake Formation grants name a single pipeline principal.
     this.pipelineRole = new iam.Role(this, 'PipelineRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Transform, data tests, publish, SLA alerts and retention steps of the warehouse pipeline',
     });
-    acknowledgeWildcards(
-      this.pipelineRole,
-      'Models create and rewrite Iceberg files under generated keys in the curated bucket and read every landing file, so object actions need bucket/*; tables are created at run time, so Glue actions cover table/<database>/*; lakeformation:GetDataAccess, AddLFTagsToResource and X-Ray take no resource; the KMS and S3 action wildcards are the standard grant sets.',
-    );
     this.grantAthena(this.pipelineRole, props);
     this.secrets.hmacKey.grantRead(this.pipelineRole);
     grantAuditLog(this.pipelineRole);
@@ -284,7 +304,23 @@ export class WarehousePipeline extends Construct {
       }),
       resultPath: sfn.JsonPath.DISCARD,
     });
-    const failed = notifyFailure.next(new sfn.Fail(this, 'RunFailed', { error: 'PipelineFailed' }));
+    const runFailed = new sfn.Fail(this, 'RunFailed', { error: 'PipelineFailed' });
+    // Give the run lock back on every path that took it (a release that fails leaves the lock to
+    // expire; the run has failed anyway).
+    const releaseLock = (id: string) =>
+      retryTransient(
+        new tasks.LambdaInvoke(this, id, {
+          lambdaFunction: runLock,
+          payload: sfn.TaskInput.fromObject({ action: 'release', runId: sfn.JsonPath.stringAt('$.runId') }),
+          payloadResponseOnly: true,
+          resultPath: sfn.JsonPath.DISCARD,
+        }),
+      );
+    const failed = notifyFailure.next(
+      releaseLock('ReleaseRunLockAfterFailure')
+        .addCatch(runFailed, { resultPath: sfn.JsonPath.DISCARD })
+        .next(runFailed),
+    );
     const catchTo = <T extends sfn.TaskStateBase | sfn.Parallel>(state: T) =>
       state.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' }) as T;
 
@@ -330,44 +366,50 @@ export class WarehousePipeline extends Construct {
       modelTail.next(next);
       modelTail = next;
     }
-    modelTail.next(new sfn.Succeed(this, 'Published'));
+    modelTail.next(catchTo(releaseLock('ReleaseRunLock')).next(new sfn.Succeed(this, 'Published')));
 
-    const prepare = new sfn.Pass(this, 'Prepare', {
-      parameters: {
-        'runId.$': '$$.Execution.Name',
-        'mode.$': '$.mode',
-        'full.$': '$.full',
-      },
-    });
     const afterExtract = new sfn.Choice(this, 'ModelsToo')
-      .when(sfn.Condition.stringEquals('$.mode', 'extract'), new sfn.Succeed(this, 'ExtractedOnly'))
-      .otherwise(modelChain);
-    // An input without `mode` or `full` (a hand-started backfill) gets the defaults instead of
-    // failing in Prepare, outside the catch path: a full run, incremental.
-    const withDefaults = new sfn.Choice(this, 'ModeGiven')
       .when(
-        sfn.Condition.isNotPresent('$.mode'),
-        new sfn.Pass(this, 'DefaultMode', { result: sfn.Result.fromString('full'), resultPath: '$.mode' }),
+        sfn.Condition.stringEquals('$.mode', 'extract'),
+        catchTo(releaseLock('ReleaseRunLockAfterExtract')).next(new sfn.Succeed(this, 'ExtractedOnly')),
       )
-      .afterwards({ includeOtherwise: true })
-      .next(
-        new sfn.Choice(this, 'FullGiven')
-          .when(
-            sfn.Condition.isNotPresent('$.full'),
-            new sfn.Pass(this, 'DefaultFull', {
-              result: sfn.Result.fromBoolean(false),
-              resultPath: '$.full',
-            }),
-          )
-          .afterwards({ includeOtherwise: true })
-          .next(prepare),
-      );
-    const definition = withDefaults;
-    prepare.next(
-      new sfn.Choice(this, 'Mode')
-        .when(sfn.Condition.stringEquals('$.mode', 'models'), modelChain)
-        .otherwise(extractAll.next(afterExtract)),
+      .otherwise(modelChain);
+    // The run id is the execution's name; nothing of the input is read before the first task, so
+    // any input reaches the catch path (`$.runId` is what NotifyFailure names).
+    const start = new sfn.Pass(this, 'Start', { parameters: { 'runId.$': '$$.Execution.Name' } });
+    // The first task validates the input (defaults for a missing `mode`/`full`, a wrong field
+    // named: functions/common/run-event.ts) and takes the run lock; its result is the run's state.
+    const acquire = catchTo(
+      retryTransient(
+        new tasks.LambdaInvoke(this, 'AcquireRunLock', {
+          lambdaFunction: runLock,
+          payload: sfn.TaskInput.fromObject({
+            action: 'acquire',
+            runId: sfn.JsonPath.stringAt('$.runId'),
+            input: sfn.JsonPath.objectAt('$$.Execution.Input'),
+          }),
+          payloadResponseOnly: true,
+          resultPath: '$',
+        }),
+      ),
     );
+    // Refused (another run holds the lock): this run ends at once, did nothing and says why in
+    // its output; the function counted it (RunRefused), and the RunsRefused alarm speaks only
+    // when refusals persist. Not a failure: the RunsFailed alarm and the topic stay quiet.
+    const refused = new sfn.Succeed(this, 'RunRefused', {
+      comment: 'Another run holds the run lock; this one did nothing (see $.refused).',
+    });
+    const definition = start
+      .next(acquire)
+      .next(
+        new sfn.Choice(this, 'RunLockTaken')
+          .when(sfn.Condition.isPresent('$.refused'), refused)
+          .otherwise(
+            new sfn.Choice(this, 'Mode')
+              .when(sfn.Condition.stringEquals('$.mode', 'models'), modelChain)
+              .otherwise(extractAll.next(afterExtract)),
+          ),
+      );
 
     const machineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
       retention: logRetention,
@@ -377,14 +419,10 @@ export class WarehousePipeline extends Construct {
       stateMachineName: `${props.name}-pipeline`,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       tracingEnabled: true,
-      timeout: Duration.hours(12),
+      timeout: runTimeout,
       logs: { destination: machineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     storage.key.grantEncryptDecrypt(this.stateMachine);
-    acknowledgeWildcards(
-      this.stateMachine,
-      'The state machine invokes the pipeline functions (any version, `:*`, as CDK grants for LambdaInvoke); X-Ray and log delivery actions take no resource; the KMS action wildcards are the standard grant set of the warehouse key.',
-    );
 
     // -------------------------------------------------------------------------------- schedules
     this.deadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetters', {

@@ -183,8 +183,8 @@ describe('the pipeline runs on schedule with failure paths', () => {
 
   it('runs every function on nodejs22.x with a log group of fixed retention', () => {
     const functions = resources('AWS::Lambda::Function').filter((f) => f.Properties.Runtime === 'nodejs22.x');
-    // extract × 2 sources, transform, data tests, publish, SLA alerts, retention
-    expect(functions.length).toBe(7);
+    // the run lock, extract × 2 sources, transform, data tests, publish, SLA alerts, retention
+    expect(functions.length).toBe(8);
     const retained = resources('AWS::Logs::LogGroup').filter((g) => g.Properties.RetentionInDays === 365);
     expect(retained.length).toBeGreaterThanOrEqual(7);
     for (const group of resources('AWS::Logs::LogGroup'))
