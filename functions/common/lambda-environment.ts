@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { InvalidEnvironmentError } from './handler-errors.ts';
 

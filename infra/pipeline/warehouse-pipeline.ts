@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import type { WarehouseConfigInput } from '#src/config/warehouse-config.ts';
 import { type HandlerName, pipelineSteps, type StepName } from '#src/pipeline/pipeline-stages.ts';
 import { RUN_LOCK_KEY } from '#src/pipeline/run-lock.ts';
+import { lambdaBundling } from './lambda-bundling.ts';
 import type { PipelineSource, WarehousePipelineProps } from './warehouse-pipeline-props.ts';
 import { WarehouseSecrets } from './warehouse-secrets.ts';
 
@@ -141,9 +142,9 @@ export class WarehousePipeline extends Construct {
           minify: true,
           sourceMap: true,
           mainFields: ['module', 'main'],
-          // The SDK comes with the runtime; DuckDB is the local engine and never belongs in a Lambda.
-          externalModules: ['@aws-sdk/*', '@duckdb/node-api'],
-          banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+          // The locked SDK is bundled (tree-shaken, minified), not the runtime's: lambda-bundling.ts.
+          externalModules: [...lambdaBundling.externalModules],
+          banner: lambdaBundling.banner,
           // The model runner and the KPI version read the SQL files at run time.
           ...(options.withSql
             ? {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type {
   ConnectorSession,
