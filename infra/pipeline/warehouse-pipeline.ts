@@ -27,6 +27,16 @@ export const publishMetric = {
   service: 'publish',
 };
 
+/**
+ * Metric the run-lock function emits for each run refused because another run held the lock; the
+ * RunsRefused alarm speaks when refusals last hours (a stuck lock or a very long backfill).
+ */
+export const runRefusedMetric = {
+  namespace: publishMetric.namespace,
+  name: 'RunRefused',
+  service: 'run-lock',
+};
+
 /** Errors a retry cannot fix: bad input or configuration, or data that failed its tests. */
 export const nonRetryableErrors = [
   'InvalidEventError',

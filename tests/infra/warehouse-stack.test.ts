@@ -211,9 +211,17 @@ describe('the pipeline runs on schedule with failure paths', () => {
     expect(next('SlaAlerts')).toBe('Retention');
   });
 
-  it('alarms on failed runs, dead-lettered schedules and stale data', () => {
+  it('alarms on failed runs, dead-lettered schedules, runs refused for hours and stale data', () => {
     const alarms = resources('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(4);
+    // One refused run is routine (the hourly extract during the nightly run); three hours of them are not.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RunRefused',
+      Dimensions: [{ Name: 'service', Value: 'run-lock' }],
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'PublishSucceeded',
       TreatMissingData: 'breaching',
