@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { completenessFromHealth, readStreamHealth } from '#src/extract/stream-health.ts';
 import { kpiVersion } from '#src/kpi/catalogue/kpi-version.ts';
 import { publish as publishMarts } from '#src/publish/publish.ts';

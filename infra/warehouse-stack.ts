@@ -9,6 +9,8 @@ import {
   parseCarriedConfig,
   warehouseConfigInput,
 } from '#infra/config/deployment-config.ts';
+import { acknowledgeListedWildcards } from '#infra/nag/acknowledge-wildcards.ts';
+import { wildcardAcknowledgements } from '#infra/nag/wildcard-acknowledgements.ts';
 import { WarehouseAlerts } from '#infra/operations/warehouse-alerts.ts';
 import { WarehouseAuditTrail } from '#infra/operations/warehouse-audit-trail.ts';
 import { WarehousePipeline } from '#infra/pipeline/warehouse-pipeline.ts';
@@ -120,5 +122,8 @@ export class WarehouseStack extends Stack {
         compliancePrincipals: config.quicksight.compliancePrincipals,
       });
     }
+
+    // Each IAM wildcard is acknowledged by hand, with its reason; a new one fails the synthesis.
+    acknowledgeListedWildcards(this, wildcardAcknowledgements);
   }
 }

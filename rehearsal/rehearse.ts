@@ -12,6 +12,7 @@ import { installCallRecorder, recordedRequests, runAs, toIamCalls } from './call
 import { type LoopbackServices, startLoopbackServices } from './loopback-services.ts';
 import { type AwsCall, type CallVerdict, deniedCalls } from './policy-check.ts';
 import { rehearsalDeployment } from './rehearsal-deployment.ts';
+import { withConditionalWrites } from './s3rver-conditional-writes.ts';
 import { serviceCalls } from './service-calls.ts';
 import { synthesizeModel } from './stack-model.ts';
 import type { TemplateModel } from './template-model.ts';
@@ -121,6 +122,26 @@ function lambdaContext(functionName: string, timeoutMs: number): Context {
   };
 }
 
+type Execute = (input: unknown) => Promise<PlayResult['executions'][number]>;
+
+/**
+ * A run started while another runs: the nightly full run and the hourly extract fire at the same
+ * moment (both schedules on the hour). One takes the run lock; the other must be refused at once —
+ * ending without work, without failing and without telling the topic — and the first must finish.
+ */
+async function playOverlappingRuns(execute: Execute, log: (line: string) => void): Promise<PlayResult> {
+  log('play: a run started while another runs (refused)');
+  const executions = await Promise.all([
+    execute({ mode: 'full', full: false }),
+    execute({ mode: 'extract', full: false }),
+  ]);
+  for (const e of executions) {
+    const refused = (e.result.output as { refused?: { message: string } } | undefined)?.refused;
+    if (refused) log(`    ${e.name} refused: ${refused.message}`);
+  }
+  return { play: 'a run started while another runs', executions };
+}
+
 export async function rehearse(options: RehearsalOptions = {}): Promise<RehearsalReport> {
   const log = options.log ?? (() => undefined);
   const deployment = options.deployment ?? rehearsalDeployment;
@@ -139,14 +160,17 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Rehearsa
   // 2. The loopback world: every bucket of the template on s3rver, the simulator, the fakes.
   const directory = await mkdtemp(join(tmpdir(), 'rehearsal-'));
   const buckets = model.ofType('AWS::S3::Bucket').map((id) => model.resolve({ Ref: id }) as string);
-  const s3 = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    vhostBuckets: false,
-    configureBuckets: buckets.map((name) => ({ name })),
-  });
+  // With S3's conditional writes (the run lock and the checkpoints rely on them; s3rver alone ignores them).
+  const s3 = withConditionalWrites(
+    new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      silent: true,
+      directory,
+      vhostBuckets: false,
+      configureBuckets: buckets.map((name) => ({ name })),
+    }),
+  );
   const s3Address = await s3.run();
   const historyDays = options.historyDays ?? 3;
   const sim = await startSimulator({
@@ -268,6 +292,8 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Rehearsa
     faults.serverErrorRate = 0;
     const recovering = await execute({ mode: 'extract', full: false });
     plays.push({ play: 'source failing, then recovering', executions: [failing, recovering] });
+
+    plays.push(await playOverlappingRuns(execute, log));
 
     log('play: a backfill started without mode or full');
     plays.push({ play: 'input without mode', executions: [await execute({})] });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { mergeConfigInputs } from '#src/config/merge-config-inputs.ts';
 import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { InvalidEnvironmentError } from './handler-errors.ts';
@@ -26,6 +26,8 @@ export const pipelineEnvironmentSchema = z.object({
   TRANSFORM_STOP_MARGIN_MS: z.coerce.number().int().positive().default(150_000),
   /** Transform only: cancel the statement still running this long before the time limit (ms). */
   TRANSFORM_CANCEL_MARGIN_MS: z.coerce.number().int().positive().default(60_000),
+  /** The run-lock function only: seconds after which a held run lock is stale (the machine's time limit). */
+  RUN_LOCK_TTL_SECONDS: z.coerce.number().int().positive().optional(),
 });
 export type PipelineEnvironment = z.infer<typeof pipelineEnvironmentSchema>;
 

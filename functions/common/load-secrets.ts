@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { SecretValueError } from './handler-errors.ts';
 

@@ -4,7 +4,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import { Construct } from 'constructs';
 import type { WorkgroupRole } from '#infra/catalog/warehouse-catalog-props.ts';
-import { acknowledgeWildcards } from '#infra/nag/acknowledge-wildcards.ts';
 import {
   classesOf,
   type PersonRole,
@@ -70,10 +69,6 @@ export class WarehouseAccess extends Construct {
     });
     storage.raw.grantRead(this.dataAccessRole, 'landing/*');
     storage.curated.grantReadWrite(this.dataAccessRole);
-    acknowledgeWildcards(
-      this.dataAccessRole,
-      'Lake Formation vends access to every object under the registered locations (landing/ and the curated bucket), whose keys are not known in advance; the KMS and S3 action wildcards are the standard grant sets.',
-    );
     const locations = [
       { id: 'Landing', arn: `${storage.raw.bucketArn}/landing` },
       { id: 'Curated', arn: storage.curated.bucketArn },
@@ -276,9 +271,5 @@ export class WarehouseAccess extends Construct {
     storage.key.grantEncryptDecrypt(role);
     if (name === 'compliance') storage.published.grantRead(role);
     if (name === 'analyst') storage.published.grantRead(role, 'published/*');
-    acknowledgeWildcards(
-      role,
-      `Wildcards are scoped to the ${name} workgroup's result prefix, the warehouse database's tables (created at run time; Lake Formation decides the columns) and, for engineers, this state machine's executions; ListWorkGroups and GetDataAccess take no resource; the KMS and S3 action wildcards are the standard grant sets.`,
-    );
   }
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { timeZoneSchema } from '#src/config/field-schemas.ts';
 import { mergeConfigInputs } from '#src/config/merge-config-inputs.ts';
 import {

@@ -8,7 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { publishMetric } from '#infra/pipeline/warehouse-pipeline.ts';
+import { publishMetric, runRefusedMetric } from '#infra/pipeline/warehouse-pipeline.ts';
 import type { WarehouseAlarmsProps, WarehouseAlertsProps } from './warehouse-alerts-props.ts';
 
 /**
@@ -90,7 +90,7 @@ export class WarehouseAlerts extends Construct {
     }
   }
 
-  /** Alarms on failed or timed-out runs, dead-lettered schedules and stale data, all to the topic. */
+  /** Alarms on failed or timed-out runs, dead-lettered schedules, persistently refused runs and stale data, all to the topic. */
   watch(
     stateMachine: sfn.IStateMachine,
     deadLetterQueue: sqs.IQueue,
@@ -126,6 +126,27 @@ export class WarehouseAlerts extends Construct {
         metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
         threshold: 1,
         evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    // A refused run is normal (the hourly extract during the nightly run) and alerts nobody; runs
+    // refused in each of three consecutive hours mean a stuck lock or a backfill holding the
+    // schedules back: one notification when that starts, not one per refusal.
+    add(
+      new cloudwatch.Alarm(this, 'RunsRefused', {
+        alarmDescription:
+          'Runs were refused for 3 hours because another run holds the run lock (state/run.lock in the raw bucket): a long backfill, or a lock left by a stopped execution (it expires with the state machine timeout)',
+        metric: new cloudwatch.Metric({
+          namespace: runRefusedMetric.namespace,
+          metricName: runRefusedMetric.name,
+          dimensionsMap: { service: runRefusedMetric.service },
+          statistic: 'Sum',
+          period: Duration.hours(1),
+        }),
+        threshold: 1,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),

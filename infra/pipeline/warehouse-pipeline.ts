@@ -16,9 +16,10 @@ import {
   type ConfigCarriage,
   configCarriage,
 } from '#infra/config/warehouse-config-carrier.ts';
-import { acknowledgeWildcards } from '#infra/nag/acknowledge-wildcards.ts';
 import type { WarehouseConfig, WarehouseConfigInput } from '#src/config/warehouse-config.ts';
 import { type HandlerName, pipelineSteps, type StepName } from '#src/pipeline/pipeline-stages.ts';
+import { RUN_LOCK_KEY } from '#src/pipeline/run-lock.ts';
+import { lambdaBundling } from './lambda-bundling.ts';
 import type { PipelineSource, WarehousePipelineProps } from './warehouse-pipeline-props.ts';
 import { WarehouseSecrets } from './warehouse-secrets.ts';
 
@@ -32,6 +33,16 @@ export const publishMetric = {
   service: 'publish',
 };
 
+/**
+ * Metric the run-lock function emits for each run refused because another run held the lock; the
+ * RunsRefused alarm speaks when refusals last hours (a stuck lock or a very long backfill).
+ */
+export const runRefusedMetric = {
+  namespace: publishMetric.namespace,
+  name: 'RunRefused',
+  service: 'run-lock',
+};
+
 /** Errors a retry cannot fix: bad input or configuration, or data that failed its tests. */
 export const nonRetryableErrors = [
   'InvalidEventError',
@@ -42,6 +53,13 @@ export const nonRetryableErrors = [
 
 /** Handlers, one file each under `functions/` (named by the one stage list). */
 export type { HandlerName };
+
+/**
+ * The longest an execution may run. The run lock expires a quarter hour after it (the last Lambda
+ * invocation may still be finishing): past that no execution can still hold it, so it is stale.
+ */
+export const runTimeout = Duration.hours(12);
+export const runLockTtl = runTimeout.plus(Duration.minutes(15));
 
 /**
  * The scheduled pipeline: one Lambda per step (extract per source, transform, data tests, publish,
@@ -117,7 +135,7 @@ export class WarehousePipeline extends Construct {
 
     const makeFunction = (
       id: string,
-      handler: HandlerName,
+      handler: HandlerName | 'run-lock',
       options: {
         timeout: Duration;
         memorySize: number;
@@ -160,9 +178,9 @@ export class WarehousePipeline extends Construct {
           minify: true,
           sourceMap: true,
           mainFields: ['module', 'main'],
-          // The SDK comes with the runtime; DuckDB is the local engine and never belongs in a Lambda.
-          externalModules: ['@aws-sdk/*', '@duckdb/node-api'],
-          banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+          // The locked SDK is bundled (tree-shaken, minified), not the runtime's: lambda-bundling.ts.
+          externalModules: [...lambdaBundling.externalModules],
+          banner: lambdaBundling.banner,
           // The model runner and the KPI version read the SQL files at run time.
           ...(options.withSql
             ? {
@@ -228,10 +246,6 @@ export class WarehousePipeline extends Construct {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `Extraction of the ${source} source into the lake`,
       });
-      acknowledgeWildcards(
-        role,
-        'Object keys under raw/, landing/, quarantine/ and the checkpoints are created per run and page, so object actions need bucket/*; the KMS and S3 action wildcards are the standard grant sets of the warehouse key and buckets; X-Ray takes no resource.',
-      );
       const fn = makeFunction(name, 'extract', {
         timeout: Duration.minutes(15),
         memorySize: 1024,
@@ -246,16 +260,33 @@ export class WarehousePipeline extends Construct {
       this.extractRoles.push(fn.role!);
     }
 
+    // ------------------------------------------------------------------------------- run lock
+    // One run at a time: the first task takes `state/run.lock` in the raw bucket (If-None-Match),
+    // the last one gives it back. Its role may touch that one object and nothing else.
+    const runLockRole = new iam.Role(this, 'RunLockRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Take and release the one-run-at-a-time lock of the warehouse pipeline',
+    });
+    runLockRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [storage.raw.arnForObjects(RUN_LOCK_KEY)],
+      }),
+    );
+    storage.key.grantEncryptDecrypt(runLockRole);
+    const runLock = makeFunction('RunLock', 'run-lock', {
+      timeout: Duration.minutes(1),
+      memorySize: 256,
+      role: runLockRole,
+      environment: { RUN_LOCK_TTL_SECONDS: String(runLockTtl.toSeconds()) },
+    });
+
     // ------------------------------------------------------------------------ Athena-driven steps
     // One role for every Athena-driven step: Lake Formation grants name a single pipeline principal.
     this.pipelineRole = new iam.Role(this, 'PipelineRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Transform, data tests, publish, SLA alerts and retention steps of the warehouse pipeline',
     });
-    acknowledgeWildcards(
-      this.pipelineRole,
-      'Models create and rewrite Iceberg files under generated keys in the curated bucket and read every landing file, so object actions need bucket/*; tables are created at run time, so Glue actions cover table/<database>/*; lakeformation:GetDataAccess, AddLFTagsToResource and X-Ray take no resource; the KMS and S3 action wildcards are the standard grant sets.',
-    );
     this.grantAthena(this.pipelineRole, props);
     this.secrets.hmacKey.grantRead(this.pipelineRole);
     grantAuditLog(this.pipelineRole);
@@ -282,10 +313,6 @@ export class WarehousePipeline extends Construct {
         ],
       });
       comprehend.attachToRole(this.pipelineRole);
-      acknowledgeWildcards(
-        comprehend,
-        'Comprehend BatchDetectSentiment has no resource type (Service Authorization Reference: Amazon Comprehend), so it takes Resource *; the statement is limited to calls from the transform function by lambda:SourceFunctionArn.',
-      );
     }
     const dataTests = athenaStep('DataTests', 'data-tests', Duration.minutes(10));
     const publish = athenaStep('Publish', 'publish', Duration.minutes(15));
@@ -332,7 +359,23 @@ export class WarehousePipeline extends Construct {
       }),
       resultPath: sfn.JsonPath.DISCARD,
     });
-    const failed = notifyFailure.next(new sfn.Fail(this, 'RunFailed', { error: 'PipelineFailed' }));
+    const runFailed = new sfn.Fail(this, 'RunFailed', { error: 'PipelineFailed' });
+    // Give the run lock back on every path that took it (a release that fails leaves the lock to
+    // expire; the run has failed anyway).
+    const releaseLock = (id: string) =>
+      retryTransient(
+        new tasks.LambdaInvoke(this, id, {
+          lambdaFunction: runLock,
+          payload: sfn.TaskInput.fromObject({ action: 'release', runId: sfn.JsonPath.stringAt('$.runId') }),
+          payloadResponseOnly: true,
+          resultPath: sfn.JsonPath.DISCARD,
+        }),
+      );
+    const failed = notifyFailure.next(
+      releaseLock('ReleaseRunLockAfterFailure')
+        .addCatch(runFailed, { resultPath: sfn.JsonPath.DISCARD })
+        .next(runFailed),
+    );
     const catchTo = <T extends sfn.TaskStateBase | sfn.Parallel>(state: T) =>
       state.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' }) as T;
 
@@ -401,44 +444,50 @@ export class WarehousePipeline extends Construct {
       modelTail.next(next.first);
       modelTail = next.last;
     }
-    modelTail.next(new sfn.Succeed(this, 'Published'));
+    modelTail.next(catchTo(releaseLock('ReleaseRunLock')).next(new sfn.Succeed(this, 'Published')));
 
-    const prepare = new sfn.Pass(this, 'Prepare', {
-      parameters: {
-        'runId.$': '$$.Execution.Name',
-        'mode.$': '$.mode',
-        'full.$': '$.full',
-      },
-    });
     const afterExtract = new sfn.Choice(this, 'ModelsToo')
-      .when(sfn.Condition.stringEquals('$.mode', 'extract'), new sfn.Succeed(this, 'ExtractedOnly'))
-      .otherwise(modelChain);
-    // An input without `mode` or `full` (a hand-started backfill) gets the defaults instead of
-    // failing in Prepare, outside the catch path: a full run, incremental.
-    const withDefaults = new sfn.Choice(this, 'ModeGiven')
       .when(
-        sfn.Condition.isNotPresent('$.mode'),
-        new sfn.Pass(this, 'DefaultMode', { result: sfn.Result.fromString('full'), resultPath: '$.mode' }),
+        sfn.Condition.stringEquals('$.mode', 'extract'),
+        catchTo(releaseLock('ReleaseRunLockAfterExtract')).next(new sfn.Succeed(this, 'ExtractedOnly')),
       )
-      .afterwards({ includeOtherwise: true })
-      .next(
-        new sfn.Choice(this, 'FullGiven')
-          .when(
-            sfn.Condition.isNotPresent('$.full'),
-            new sfn.Pass(this, 'DefaultFull', {
-              result: sfn.Result.fromBoolean(false),
-              resultPath: '$.full',
-            }),
-          )
-          .afterwards({ includeOtherwise: true })
-          .next(prepare),
-      );
-    const definition = withDefaults;
-    prepare.next(
-      new sfn.Choice(this, 'Mode')
-        .when(sfn.Condition.stringEquals('$.mode', 'models'), modelChain)
-        .otherwise(extractAll.next(afterExtract)),
+      .otherwise(modelChain);
+    // The run id is the execution's name; nothing of the input is read before the first task, so
+    // any input reaches the catch path (`$.runId` is what NotifyFailure names).
+    const start = new sfn.Pass(this, 'Start', { parameters: { 'runId.$': '$$.Execution.Name' } });
+    // The first task validates the input (defaults for a missing `mode`/`full`, a wrong field
+    // named: functions/common/run-event.ts) and takes the run lock; its result is the run's state.
+    const acquire = catchTo(
+      retryTransient(
+        new tasks.LambdaInvoke(this, 'AcquireRunLock', {
+          lambdaFunction: runLock,
+          payload: sfn.TaskInput.fromObject({
+            action: 'acquire',
+            runId: sfn.JsonPath.stringAt('$.runId'),
+            input: sfn.JsonPath.objectAt('$$.Execution.Input'),
+          }),
+          payloadResponseOnly: true,
+          resultPath: '$',
+        }),
+      ),
     );
+    // Refused (another run holds the lock): this run ends at once, did nothing and says why in
+    // its output; the function counted it (RunRefused), and the RunsRefused alarm speaks only
+    // when refusals persist. Not a failure: the RunsFailed alarm and the topic stay quiet.
+    const refused = new sfn.Succeed(this, 'RunRefused', {
+      comment: 'Another run holds the run lock; this one did nothing (see $.refused).',
+    });
+    const definition = start
+      .next(acquire)
+      .next(
+        new sfn.Choice(this, 'RunLockTaken')
+          .when(sfn.Condition.isPresent('$.refused'), refused)
+          .otherwise(
+            new sfn.Choice(this, 'Mode')
+              .when(sfn.Condition.stringEquals('$.mode', 'models'), modelChain)
+              .otherwise(extractAll.next(afterExtract)),
+          ),
+      );
 
     const machineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
       retention: logRetention,
@@ -448,14 +497,10 @@ export class WarehousePipeline extends Construct {
       stateMachineName: `${props.name}-pipeline`,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       tracingEnabled: true,
-      timeout: Duration.hours(12),
+      timeout: runTimeout,
       logs: { destination: machineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     storage.key.grantEncryptDecrypt(this.stateMachine);
-    acknowledgeWildcards(
-      this.stateMachine,
-      'The state machine invokes the pipeline functions (any version, `:*`, as CDK grants for LambdaInvoke); X-Ray and log delivery actions take no resource; the KMS action wildcards are the standard grant set of the warehouse key.',
-    );
 
     // -------------------------------------------------------------------------------- schedules
     this.deadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetters', {
@@ -483,10 +528,6 @@ export class WarehousePipeline extends Construct {
         resources: [storage.key.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
       }),
-    );
-    acknowledgeWildcards(
-      schedulerRole,
-      "The maintenance schedule's Lambda target grant covers the retention function's versions (arn:*), as CDK grants lambda:InvokeFunction.",
     );
     const target = (mode: 'extract' | 'full') =>
       new targets.StepFunctionsStartExecution(this.stateMachine, {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { memoryLimitSchema, webUrlSchema } from '#src/config/field-schemas.ts';
 import { hubspotConfigSchema } from '#src/connectors/hubspot/hubspot-config.ts';
 import { zendeskConfigSchema } from '#src/connectors/zendesk/zendesk-config.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type {
   ConnectorSession,
@@ -216,6 +216,8 @@ async function extractStream(run: StreamRun): Promise<StreamManifest> {
     manifest.cursorAfter = checkpoint?.state ?? null;
     emit({ kind: 'stream-start', source, stream: stream.name, cursor: before });
     let pageSeq = checkpoint?.pageSeq ?? 0;
+    // The version of the checkpoint this run last read or wrote: each write must still find it.
+    let checkpointEtag = checkpoint?.etag;
     const signal = run.signal ? AbortSignal.any([run.signal, reading.signal]) : reading.signal;
     pages = stream.readPages(before, {
       stats,
@@ -242,12 +244,12 @@ async function extractStream(run: StreamRun): Promise<StreamManifest> {
         written.catch(() => undefined);
         const link = committed.then(async () => {
           const summary = await written;
-          await run.checkpoints.write(source, stream.name, {
-            state: page.state,
-            pageSeq: seq,
-            runId: run.runId,
-            updatedAt: run.now().toISOString(),
-          });
+          checkpointEtag = await run.checkpoints.write(
+            source,
+            stream.name,
+            { state: page.state, pageSeq: seq, runId: run.runId, updatedAt: run.now().toISOString() },
+            checkpointEtag,
+          );
           addToManifest(manifest, summary, page.state);
           emit({
             kind: 'page',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ExtractManifest } from '#src/extract/extract-manifest.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { webUrlSchema } from '#src/config/field-schemas.ts';
 import { isKnownTable } from '#src/config/known-tables.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { timeZoneSchema } from '#src/config/field-schemas.ts';
 
 export const tierSchema = z.enum(['L1', 'L2', 'L3', 'VIP', 'BOT']);

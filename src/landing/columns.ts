@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Logical column types of the landing layer. Landing files are JSON lines, so `timestamp` is an

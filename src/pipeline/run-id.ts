@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The one run-id format: a single object-key segment that is also a valid Step Functions execution

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { missingStreamSchema } from '#src/extract/stream-health.ts';
 import { runIdSchema } from '#src/pipeline/run-id.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How publications for BI are kept. */
 export const publishConfigSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Vendor-documented default limits; `fast: true` switches every limit off. */
 export const rateLimitsSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { startApiServer } from './api-server.ts';
 import { CrmWorld } from './crm-world.ts';
 import { GroundTruth } from './ground-truth.ts';

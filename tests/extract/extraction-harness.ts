@@ -214,6 +214,25 @@ export class CrashingStore implements ObjectStore {
     return this.inner.delete(keys);
   }
 
+  getTagged(key: string) {
+    return this.inner.getTagged(key);
+  }
+
+  async putIf(
+    key: string,
+    body: Uint8Array | string,
+    condition: import('#src/stores/object-store.ts').WriteCondition,
+    options?: import('#src/stores/object-store.ts').PutOptions,
+  ) {
+    this.check(key);
+    return this.inner.putIf(key, body, condition, options);
+  }
+
+  async deleteIf(key: string, etag: string) {
+    if (this.dead) throw new SimulatedCrashError('dead');
+    return this.inner.deleteIf(key, etag);
+  }
+
   uri(key: string) {
     return this.inner.uri(key);
   }

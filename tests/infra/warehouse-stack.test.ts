@@ -190,8 +190,8 @@ describe('the pipeline runs on schedule with failure paths', () => {
 
   it('runs every function on nodejs22.x with a log group of fixed retention', () => {
     const functions = resources('AWS::Lambda::Function').filter((f) => f.Properties.Runtime === 'nodejs22.x');
-    // extract × 2 sources, transform, data tests, publish, SLA alerts, retention
-    expect(functions.length).toBe(7);
+    // the run lock, extract × 2 sources, transform, data tests, publish, SLA alerts, retention
+    expect(functions.length).toBe(8);
     const retained = resources('AWS::Logs::LogGroup').filter((g) => g.Properties.RetentionInDays === 365);
     expect(retained.length).toBeGreaterThanOrEqual(7);
     for (const group of resources('AWS::Logs::LogGroup'))
@@ -218,9 +218,17 @@ describe('the pipeline runs on schedule with failure paths', () => {
     expect(next('SlaAlerts')).toBe('Retention');
   });
 
-  it('alarms on failed runs, dead-lettered schedules and stale data', () => {
+  it('alarms on failed runs, dead-lettered schedules, runs refused for hours and stale data', () => {
     const alarms = resources('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(4);
+    // One refused run is routine (the hourly extract during the nightly run); three hours of them are not.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RunRefused',
+      Dimensions: [{ Name: 'service', Value: 'run-lock' }],
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'PublishSucceeded',
       TreatMissingData: 'breaching',

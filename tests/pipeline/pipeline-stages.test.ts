@@ -43,7 +43,8 @@ describe('the one stage list', () => {
     const expected = pipelineSteps()
       .map((s) => s.step)
       .filter((s) => s !== 'Extract');
-    expect(chain).toEqual(expected);
+    // …then the run lock is given back (functions/run-lock.ts) and the run ends.
+    expect(chain).toEqual([...expected, 'ReleaseRunLock']);
     expect(definition.States[chain.at(-1)!]!.Next).toBe('Published');
   });
 

@@ -1,4 +1,4 @@
-import type { ObjectInfo, ObjectStore, PutOptions } from '#src/stores/object-store.ts';
+import type { ObjectInfo, ObjectStore, PutOptions, WriteCondition } from '#src/stores/object-store.ts';
 
 export class SimulatedCrashError extends Error {
   override readonly name = 'SimulatedCrashError';
@@ -58,6 +58,20 @@ export class CrashingObjectStore implements ObjectStore {
   async delete(keys: readonly string[]): Promise<number> {
     this.admit(keys[0] ?? '(nothing)');
     return this.inner.delete(keys);
+  }
+
+  getTagged(key: string) {
+    return this.inner.getTagged(key);
+  }
+
+  async putIf(key: string, body: Uint8Array | string, condition: WriteCondition, options?: PutOptions) {
+    this.admit(key);
+    return this.inner.putIf(key, body, condition, options);
+  }
+
+  async deleteIf(key: string, etag: string): Promise<void> {
+    this.admit(key);
+    await this.inner.deleteIf(key, etag);
   }
 
   uri(key: string): string {

@@ -42,6 +42,23 @@ describe('the deployment rehearsal on a small world', () => {
     // Assess
     const [run] = play('input without mode');
     expect(run!.result.status).toBe('SUCCEEDED');
-    expect(run!.result.events.map((e) => e.state)).toContain('DefaultMode');
+    // The run-lock task validated the input and filled in the defaults: an incremental full run.
+    expect(run!.result.output).toMatchObject({ mode: 'full', full: false });
+  });
+
+  it('refuses a run started while another runs, without failing or alerting, and the first one finishes', () => {
+    // Assess
+    const runs = play('a run started while another runs');
+    const refused = runs.filter((e) => (e.result.output as { refused?: unknown }).refused);
+    const ran = runs.filter((e) => !(e.result.output as { refused?: unknown }).refused);
+    expect(runs.map((e) => e.result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.result.events.filter((e) => e.type === 'entered').map((e) => e.state)).toEqual([
+      'Start',
+      'AcquireRunLock',
+      'RunLockTaken',
+      'RunRefused',
+    ]);
+    expect(ran[0]!.result.events.some((e) => /^ReleaseRunLock/.test(e.state))).toBe(true);
   });
 });

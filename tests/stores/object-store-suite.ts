@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { InvalidObjectKeyError } from '#src/stores/object-key.ts';
-import type { ObjectStore } from '#src/stores/object-store.ts';
+import { type ObjectStore, PreconditionFailedError } from '#src/stores/object-store.ts';
 
 async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
   const keys: string[] = [];
@@ -137,6 +137,70 @@ export function describeObjectStoreContract(name: string, makeStore: () => Promi
       const uri = store.uri('landing/zendesk/tickets/dt=2026-08-01/r-000001.jsonl.gz');
       expect(uri.endsWith('landing/zendesk/tickets/dt=2026-08-01/r-000001.jsonl.gz')).toBe(true);
       expect(uri.startsWith(store.kind === 's3' ? 's3://' : '/')).toBe(true);
+    });
+
+    it('creates an object with If-None-Match only while its key is free, and refuses the second creator', async () => {
+      // Prepare
+      const store = await makeStore();
+      const first = await store.putIf('state/run.lock', '{"run":"a"}', { ifNoneMatch: '*' });
+      // Act
+      const second = store.putIf('state/run.lock', '{"run":"b"}', { ifNoneMatch: '*' });
+      // Assess
+      await expect(second).rejects.toBeInstanceOf(PreconditionFailedError);
+      const read = await store.getTagged('state/run.lock');
+      expect(Buffer.from(read!.body).toString()).toBe('{"run":"a"}');
+      expect(read!.etag).toBe(first);
+    });
+
+    it('lets exactly one of two racing creators win', async () => {
+      // Prepare
+      const store = await makeStore();
+      // Act
+      const outcomes = await Promise.allSettled(
+        ['a', 'b', 'c'].map((run) => store.putIf('state/run.lock', run, { ifNoneMatch: '*' })),
+      );
+      // Assess
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      for (const o of outcomes.filter((o) => o.status === 'rejected'))
+        expect((o as PromiseRejectedResult).reason).toBeInstanceOf(PreconditionFailedError);
+    });
+
+    it('replaces with If-Match only the version that was read, so a stale writer is refused', async () => {
+      // Prepare
+      const store = await makeStore();
+      const v1 = await store.putIf('state/checkpoints/zendesk/tickets.json', '{"seq":1}', {
+        ifNoneMatch: '*',
+      });
+      const v2 = await store.putIf('state/checkpoints/zendesk/tickets.json', '{"seq":2}', { ifMatch: v1 });
+      // Act: a writer that still holds v1, and one that expects an object that does not exist
+      const stale = await store
+        .putIf('state/checkpoints/zendesk/tickets.json', '{"seq":1.5}', { ifMatch: v1 })
+        .catch((e: unknown) => e);
+      const missing = await store
+        .putIf('state/checkpoints/zendesk/none.json', '{}', { ifMatch: v1 })
+        .catch((e: unknown) => e);
+      // Assess
+      expect(stale).toBeInstanceOf(PreconditionFailedError);
+      expect(missing).toBeInstanceOf(PreconditionFailedError);
+      expect(await store.exists('state/checkpoints/zendesk/none.json')).toBe(false);
+      const read = await store.getTagged('state/checkpoints/zendesk/tickets.json');
+      expect(Buffer.from(read!.body).toString()).toBe('{"seq":2}');
+      expect(read!.etag).toBe(v2);
+      expect(v2).not.toBe(v1);
+    });
+
+    it('deletes with If-Match only the version that was read', async () => {
+      // Prepare
+      const store = await makeStore();
+      const v1 = await store.putIf('state/run.lock', 'a', { ifNoneMatch: '*' });
+      const v2 = await store.putIf('state/run.lock', 'b', { ifMatch: v1 });
+      // Act
+      const stale = store.deleteIf('state/run.lock', v1);
+      // Assess
+      await expect(stale).rejects.toBeInstanceOf(PreconditionFailedError);
+      expect(await store.exists('state/run.lock')).toBe(true);
+      await store.deleteIf('state/run.lock', v2);
+      expect(await store.exists('state/run.lock')).toBe(false);
     });
   });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
+import { withConditionalWrites } from '#rehearsal/s3rver-conditional-writes.ts';
 
 export interface RunningS3Server {
   readonly endpoint: string;
@@ -14,14 +15,17 @@ export interface RunningS3Server {
 /** A real S3-protocol server on loopback (s3rver) with one empty bucket, and a client for it. */
 export async function startS3Server(bucket = 'lake-test'): Promise<RunningS3Server> {
   const directory = await mkdtemp(join(tmpdir(), 's3rver-'));
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    vhostBuckets: false,
-    configureBuckets: [{ name: bucket }],
-  });
+  // s3rver ignores If-None-Match / If-Match on writes; the shim applies S3's rules (checkpoints, run lock).
+  const server = withConditionalWrites(
+    new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      silent: true,
+      directory,
+      vhostBuckets: false,
+      configureBuckets: [{ name: bucket }],
+    }),
+  );
   const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;
   const client = new S3Client({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { webUrlSchema } from '#src/config/field-schemas.ts';
 import { defaultRetryPolicy, retryPolicySchema } from '#src/connectors/shared/retry-policy.ts';
 

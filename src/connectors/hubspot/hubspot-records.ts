@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type LandingRows, type MappingContext, RecordRejectedError } from '#src/connectors/connector.ts';
 import type { HubspotConfig } from '#src/connectors/hubspot/hubspot-config.ts';
 import { toEpochMs, toIsoUtc, toIsoUtcOrNull } from '#src/connectors/shared/iso-timestamp.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SourceStream } from '#src/connectors/connector.ts';
 import type { HubspotClient } from '#src/connectors/hubspot/hubspot-client.ts';
 import type { HubspotConfig } from '#src/connectors/hubspot/hubspot-config.ts';

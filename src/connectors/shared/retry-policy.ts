@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Retry settings shared by every connector's configuration section. */
 export const retryPolicySchema = z.strictObject({

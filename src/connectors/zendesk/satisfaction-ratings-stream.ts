@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SourceStream } from '#src/connectors/connector.ts';
 import { isoFieldSeconds, numberField, parsePage } from '#src/connectors/shared/parse-page.ts';
 import type { ZendeskClient } from '#src/connectors/zendesk/zendesk-client.ts';

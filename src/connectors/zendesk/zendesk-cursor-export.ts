@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LandingRows, MappingContext, SourceStream } from '#src/connectors/connector.ts';
 import { isoFieldSeconds, numberField, parsePage } from '#src/connectors/shared/parse-page.ts';
 import { SourceProtocolError } from '#src/connectors/shared/source-protocol-error.ts';

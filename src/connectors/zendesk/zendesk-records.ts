@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LandingRows, MappingContext } from '#src/connectors/connector.ts';
 import { toIsoUtc } from '#src/connectors/shared/iso-timestamp.ts';
 import type { ZendeskConfig } from '#src/connectors/zendesk/zendesk-config.ts';

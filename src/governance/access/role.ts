@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Who is asking. `analyst` reads KPI marts and the non-personal columns of facts; `compliance` reads

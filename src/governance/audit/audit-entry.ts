@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { roleSchema } from '#src/governance/access/role.ts';
 
 /** `prev_hash` of the first entry: there is nothing before it. */

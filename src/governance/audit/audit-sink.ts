@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AuditEntry, auditEntrySchema } from './audit-entry.ts';
 
 /** One stored entry as written, before it is parsed: verify must see tampered text as it is. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { classifyTable, rolePolicies } from '#src/governance/access/access-policy.ts';
 import { AccessDeniedError } from '#src/governance/access/check-statement.ts';

@@ -1,10 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { assertValidKey } from '#src/stores/object-key.ts';
-import type { ObjectInfo, ObjectStore, PutOptions } from '#src/stores/object-store.ts';
+import {
+  type ObjectInfo,
+  type ObjectStore,
+  PreconditionFailedError,
+  type PutOptions,
+  type TaggedObject,
+  type WriteCondition,
+} from '#src/stores/object-store.ts';
 
 /** Temp files carry this marker so `list` never shows a half-written object. */
 const TEMP_MARKER = '.tmp-';
@@ -22,6 +29,57 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array | string, _options?: PutOptions): Promise<void> {
+    await this.write(key, body, (temp, target) => rename(temp, target));
+  }
+
+  async getTagged(key: string): Promise<TaggedObject | undefined> {
+    const body = await this.get(key);
+    return body ? { body, etag: etagOf(body) } : undefined;
+  }
+
+  /**
+   * `ifNoneMatch: '*'` is atomic (a hard link of the finished temp file fails if the key exists);
+   * `ifMatch` compares then renames, which is atomic only against writers of this process: the
+   * local commands hold `warehouse.lock`, so there is no other (src/pipeline/run-lock.ts).
+   */
+  async putIf(
+    key: string,
+    body: Uint8Array | string,
+    condition: WriteCondition,
+    _options?: PutOptions,
+  ): Promise<string> {
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    await this.write(key, bytes, async (temp, target) => {
+      if ('ifNoneMatch' in condition) {
+        try {
+          await link(temp, target);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+            throw new PreconditionFailedError(key, condition);
+          throw error;
+        }
+        await rm(temp, { force: true });
+        return;
+      }
+      const current = await this.getTagged(key);
+      if (current?.etag !== condition.ifMatch) throw new PreconditionFailedError(key, condition);
+      await rename(temp, target);
+    });
+    return etagOf(bytes);
+  }
+
+  async deleteIf(key: string, etag: string): Promise<void> {
+    const current = await this.getTagged(key);
+    if (current?.etag !== etag) throw new PreconditionFailedError(key, { ifMatch: etag });
+    await rm(this.path(key), { force: true });
+  }
+
+  /** Write a temp file beside the target, fsync it, `commit` it into place, fsync the folder. */
+  private async write(
+    key: string,
+    body: Uint8Array | string,
+    commit: (temp: string, target: string) => Promise<void>,
+  ): Promise<void> {
     const target = this.path(key);
     await mkdir(dirname(target), { recursive: true });
     const temp = tempPath(target);
@@ -33,7 +91,7 @@ export class LocalObjectStore implements ObjectStore {
       } finally {
         await handle.close();
       }
-      await rename(temp, target);
+      await commit(temp, target);
       await syncFolder(dirname(target));
     } catch (error) {
       await rm(temp, { force: true });
@@ -142,6 +200,11 @@ export class LocalObjectStore implements ObjectStore {
       else if (entry.isFile() && !entry.name.includes(TEMP_MARKER)) into.push(key);
     }
   }
+}
+
+/** S3's entity tag of a single-part object without KMS: the quoted MD5 of its bytes. */
+function etagOf(body: Uint8Array): string {
+  return `"${createHash('md5').update(body).digest('hex')}"`;
 }
 
 function tempPath(target: string): string {

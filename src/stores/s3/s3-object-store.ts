@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -12,7 +13,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { assertValidKey } from '#src/stores/object-key.ts';
-import type { ObjectInfo, ObjectStore, PutOptions } from '#src/stores/object-store.ts';
+import {
+  type ObjectInfo,
+  type ObjectStore,
+  PreconditionFailedError,
+  type PutOptions,
+  type TaggedObject,
+  type WriteCondition,
+} from '#src/stores/object-store.ts';
 
 export interface S3ObjectStoreOptions {
   readonly bucket: string;
@@ -106,6 +114,56 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  async getTagged(key: string): Promise<TaggedObject | undefined> {
+    try {
+      const result = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key) }),
+      );
+      const body = result.Body ? await result.Body.transformToByteArray() : new Uint8Array();
+      return { body, etag: result.ETag ?? '' };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** PutObject with `If-None-Match: *` or `If-Match: <etag>`: S3 checks and writes atomically. */
+  async putIf(
+    key: string,
+    body: Uint8Array | string,
+    condition: WriteCondition,
+    options?: PutOptions,
+  ): Promise<string> {
+    try {
+      const result = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.fullKey(key),
+          Body: typeof body === 'string' ? Buffer.from(body) : body,
+          ContentType: options?.contentType,
+          ContentEncoding: options?.contentEncoding,
+          ...('ifNoneMatch' in condition ? { IfNoneMatch: '*' } : { IfMatch: condition.ifMatch }),
+        }),
+      );
+      return result.ETag ?? '';
+    } catch (error) {
+      if (conditionFailed(error, condition)) throw new PreconditionFailedError(key, condition);
+      throw error;
+    }
+  }
+
+  async deleteIf(key: string, etag: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key), IfMatch: etag }),
+      );
+    } catch (error) {
+      if (conditionFailed(error, { ifMatch: etag }))
+        throw new PreconditionFailedError(key, { ifMatch: etag });
+      throw error;
+    }
+  }
+
   async exists(key: string): Promise<boolean> {
     try {
       await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key) }));
@@ -190,6 +248,15 @@ function normalisePrefix(prefix: string): string {
   if (!prefix) return '';
   const trimmed = prefix.replace(/^\/+/, '');
   return trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+}
+
+/** S3's answers to a condition that did not hold: 412, 409 (a concurrent conditional write), 404 for If-Match. */
+function conditionFailed(error: unknown, condition: WriteCondition): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  if (e.name === 'PreconditionFailed' || status === 412) return true;
+  if (e.name === 'ConditionalRequestConflict' || status === 409) return true;
+  return 'ifMatch' in condition && isNotFound(error);
 }
 
 function isNotFound(error: unknown): boolean {
