@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { icebergTables, maintainTables } from '#src/governance/retention/maintain-tables.ts';
 import { runRetention } from '#src/governance/retention/run-retention.ts';
 import { mapErrors, parseEvent } from './common/handler-middleware.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { quoteIdentifier as q } from '#src/engines/engine-statements.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';

@@ -17,6 +17,13 @@ beforeAll(() => {
   ) as AslMachine;
 }, 120_000);
 
+/** The run-lock tasks answer as functions/run-lock.ts does when the lock is free. */
+function runLock(state: string, runId: string): Record<string, unknown> | undefined {
+  if (state === 'AcquireRunLock') return { runId, mode: 'models', full: false, lock: { expiresAt: 'later' } };
+  if (state.startsWith('ReleaseRunLock')) return { runId, released: true };
+  return undefined;
+}
+
 describe('the pipeline state machine', () => {
   it('invokes the transform again while it answers done: false, then goes on to the data tests', async () => {
     // Prepare: the transform needs three invocations
@@ -29,6 +36,8 @@ describe('the pipeline state machine', () => {
       {
         executionName: 'run-loop',
         runTask: async (_resource, input, state) => {
+          const lock = runLock(state, 'run-loop');
+          if (lock) return lock;
           invoked.push(state);
           if (state === 'Transform') {
             expect(input).toMatchObject({ runId: 'run-loop', full: false });
@@ -53,6 +62,8 @@ describe('the pipeline state machine', () => {
       {
         executionName: 'run-old',
         runTask: async (_resource, _input, state) => {
+          const lock = runLock(state, 'run-old');
+          if (lock) return lock;
           invoked.push(state);
           return { runId: 'run-old', passed: true };
         },

@@ -16,9 +16,14 @@ interface AslState {
 function chainFrom(states: Record<string, AslState>, start: string): string[] {
   const visited: string[] = [];
   let name: string | undefined = start;
-  while (name && states[name]?.Type === 'Task') {
-    visited.push(name);
-    name = states[name]!.Next;
+  while (name) {
+    const state: AslState | undefined = states[name];
+    if (state?.Type === 'Task') visited.push(name);
+    else if (state?.Type === 'Choice' && visited.length > 0) {
+      // A step's loop (the transform invoked again while it answers done: false) goes back to
+      // a task already visited; the chain goes on through the Choice's default.
+    } else if (state?.Type !== 'Pass' || visited.length === 0) break;
+    name = state?.Type === 'Choice' ? state.Default : state?.Next;
   }
   return visited;
 }
