@@ -24,6 +24,7 @@ import {
   type StatementKind,
   tableNotFound,
 } from './athena-rules.ts';
+import { LocalAthenaAccounting } from './local-athena-accounting.ts';
 import { LocalAthenaCatalog } from './local-athena-catalog.ts';
 
 export interface ResultColumn {
@@ -77,12 +78,16 @@ export class LocalAthenaExecutor {
   readonly catalog = new LocalAthenaCatalog();
   private readonly databases = new Set<string>();
   private readonly mirrored = new Map<string, string>();
+  /** What each statement scanned, as Athena bills it (local-athena-accounting.ts). */
+  private readonly accounting: LocalAthenaAccounting;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly options: LocalAthenaExecutorOptions,
-  ) {}
+  ) {
+    this.accounting = new LocalAthenaAccounting(connection, this.catalog, options.workDir);
+  }
 
   static async open(options: LocalAthenaExecutorOptions): Promise<LocalAthenaExecutor> {
     const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB' });
@@ -118,9 +123,12 @@ export class LocalAthenaExecutor {
     const text = parameters.length > 0 ? substituteParameters(sql, tokens, parameters) : sql;
     await this.syncReferencedExternalTables(database, tokens);
     const ctx: Ctx = { sql: text, tokens: parameters.length > 0 ? tokenize(text) : tokens, kind, database };
+    this.accounting.reset();
     try {
-      return await this.dispatch(ctx);
+      const result = await this.dispatch(ctx);
+      return { ...result, dataScannedBytes: await this.accounting.scannedBytes(database) };
     } catch (error) {
+      this.accounting.reset();
       if (error instanceof AthenaRuleViolation) throw error;
       throw translateDuckDbError(error);
     }
@@ -176,7 +184,7 @@ export class LocalAthenaExecutor {
   }
 
   private async select(ctx: Ctx): Promise<StatementResult> {
-    const reader = await this.connection.runAndReadAll(ctx.sql);
+    const reader = await this.accounting.profiled(() => this.connection.runAndReadAll(ctx.sql));
     return { ...readResult(reader), kind: ctx.kind, statementType: 'DML', header: true, dataScannedBytes: 0 };
   }
 
@@ -261,7 +269,9 @@ export class LocalAthenaExecutor {
         checkCtasLocationFree(location, this.catalog.locationUser(location)?.name),
       );
     const count = await this.transaction(async () => {
-      const reader = await this.connection.runAndReadAll(`CREATE TABLE ${dq(name)} AS ${select}`);
+      const reader = await this.accounting.profiled(() =>
+        this.connection.runAndReadAll(`CREATE TABLE ${dq(name)} AS ${select}`),
+      );
       if (iceberg) {
         const described = await this.connection.runAndReadAll(`DESCRIBE ${dq(name)}`);
         const columns = described.getRowObjectsJS().map((r) => ({
@@ -349,7 +359,7 @@ export class LocalAthenaExecutor {
         await this.connection.run(
           `CREATE OR REPLACE TEMP TABLE __athena_before AS SELECT * FROM ${dq(target)}`,
         );
-      const reader = await this.connection.runAndReadAll(ctx.sql);
+      const reader = await this.accounting.profiled(() => this.connection.runAndReadAll(ctx.sql));
       if (track) {
         const changed =
           `(SELECT * FROM ${dq(target)} EXCEPT ALL SELECT * FROM __athena_before) ` +
@@ -441,14 +451,16 @@ export class LocalAthenaExecutor {
         ];
         if (partitionedBy.length > 0) options.push(`PARTITION_BY (${partitionedBy.map(dq).join(', ')})`);
         const target = partitionedBy.length > 0 ? staging : join(staging, 'part-00000.parquet');
-        const reader = await this.connection.runAndReadAll(
-          `COPY (${select}) TO '${target.replaceAll("'", "''")}' (${options.join(', ')})`,
+        const reader = await this.accounting.profiled(() =>
+          this.connection.runAndReadAll(
+            `COPY (${select}) TO '${target.replaceAll("'", "''")}' (${options.join(', ')})`,
+          ),
         );
         rows = Number(reader.rowsChanged);
       } else {
         // TEXTFILE: one line per row, fields joined by the delimiter, no quoting, no header.
         const delimiter = String(properties.field_delimiter ?? '\u0001').replace('\\t', '\t');
-        const reader = await this.connection.runAndReadAll(select);
+        const reader = await this.accounting.profiled(() => this.connection.runAndReadAll(select));
         const lines = reader
           .getRowsJS()
           .map((r) => r.map((v) => (v === null ? '\\N' : String(v))).join(delimiter));
@@ -568,6 +580,7 @@ export class LocalAthenaExecutor {
         (hiveTypes.length > 0 ? `, hive_types = {${hiveTypes.join(', ')}})` : ')');
     }
     await this.connection.run(`CREATE OR REPLACE VIEW ${dq(name)} AS ${select}`);
+    await this.accounting.recordExternalFiles(database, name, files, names, partitionNames);
   }
 
   private requireS3(uri: string): S3Client {

@@ -28,6 +28,8 @@ export interface LocalAthenaStatementEvent {
   readonly kind?: string;
   readonly error?: string;
   readonly engineMs: number;
+  /** What GetQueryExecution reports as `DataScannedInBytes` (0 for DDL and failures). */
+  readonly dataScannedBytes: number;
 }
 
 export interface LocalAthena {
@@ -97,6 +99,7 @@ export async function startLocalAthena(options: LocalAthenaOptions = {}): Promis
       kind: query.result?.kind,
       error: query.error?.message,
       engineMs: query.engineMs,
+      dataScannedBytes: state === 'SUCCEEDED' ? (query.result?.dataScannedBytes ?? 0) : 0,
     });
   };
 
@@ -195,7 +198,8 @@ export async function startLocalAthena(options: LocalAthenaOptions = {}): Promis
           Statistics: {
             EngineExecutionTimeInMillis: query.engineMs,
             TotalExecutionTimeInMillis: (query.completed ?? Date.now()) - query.submitted,
-            DataScannedInBytes: query.result?.dataScannedBytes ?? 0,
+            // As the accounting measured it (local-athena-accounting.ts); a failed query scans nothing billed.
+            DataScannedInBytes: query.state === 'SUCCEEDED' ? (query.result?.dataScannedBytes ?? 0) : 0,
           },
         },
       };
