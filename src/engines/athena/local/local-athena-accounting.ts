@@ -127,7 +127,9 @@ export class LocalAthenaAccounting {
       await this.connection.run('PRAGMA disable_profiling');
     }
     try {
-      this.scans.push(...scansOf(JSON.parse(await readFile(file, 'utf8'))));
+      // DuckDB writes no profile for a statement that ran no operators (a CTAS of VALUES): no scan.
+      const text = await readFile(file, 'utf8').catch(() => undefined);
+      if (text !== undefined) this.scans.push(...scansOf(JSON.parse(text)));
     } finally {
       await rm(file, { force: true });
     }
