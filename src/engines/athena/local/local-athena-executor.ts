@@ -90,7 +90,14 @@ export class LocalAthenaExecutor {
   }
 
   static async open(options: LocalAthenaExecutorOptions): Promise<LocalAthenaExecutor> {
-    const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB' });
+    // Spill inside the work folder (removed on close), and never more than 8 GB: an in-memory
+    // DuckDB spills to `.tmp` in the current folder by default, without a bound.
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: '2',
+      memory_limit: '1GB',
+      temp_directory: join(options.workDir, 'duckdb-temp'),
+      max_temp_directory_size: '8GB',
+    });
     const connection = await DuckDbEngine.connect(instance);
     for (const statement of duckDbMacroStatements()) await connection.run(statement);
     await mkdir(options.workDir, { recursive: true });
