@@ -6,6 +6,11 @@
  *
  *   npx tsx bench/kpi-incremental.ts [--months 6] [--tickets-per-day 100] [--seed 42] [--days 1]
  *
+ * Not the cost figure: what Athena bills a day (every statement of the daily chain, the 10 MB
+ * minimum, pruning as the engine reports it) is `npm run bench:athena-cost`
+ * (bench/athena-daily-cost.ts, from the local Athena's accounting). The model below stays as a
+ * quick DuckDB-engine ratio of incremental to full work over long histories.
+ *
  * How bytes are counted (DuckDB reports none; same idea as bench/models-incremental.ts):
  * - landing: the gzip JSON files the `__new` sources read — every file on the full rebuild, the
  *   day's files incrementally (exact sizes in the lake), billed to every model that scans them

@@ -25,6 +25,7 @@ import {
   tableNotFound,
 } from './athena-rules.ts';
 import { IcebergFileStore, icebergProperties, tblProperties } from './iceberg-table-files.ts';
+import { LocalAthenaAccounting } from './local-athena-accounting.ts';
 import { LocalAthenaCatalog } from './local-athena-catalog.ts';
 
 export interface ResultColumn {
@@ -86,6 +87,8 @@ export class LocalAthenaExecutor {
   private readonly mirrored = new Map<string, string>();
   /** The Parquet data files of Iceberg tables, with their snapshots. */
   readonly icebergFiles: IcebergFileStore;
+  /** What each statement scanned, as Athena bills it (local-athena-accounting.ts). */
+  private readonly accounting: LocalAthenaAccounting;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -97,10 +100,18 @@ export class LocalAthenaExecutor {
       workDir: options.workDir,
       clock: options.clock ?? (() => new Date()),
     });
+    this.accounting = new LocalAthenaAccounting(connection, this.catalog, options.workDir);
   }
 
   static async open(options: LocalAthenaExecutorOptions): Promise<LocalAthenaExecutor> {
-    const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB' });
+    // Spill inside the work folder (removed on close), and never more than 8 GB: an in-memory
+    // DuckDB spills to `.tmp` in the current folder by default, without a bound.
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: '2',
+      memory_limit: '1GB',
+      temp_directory: join(options.workDir, 'duckdb-temp'),
+      max_temp_directory_size: '8GB',
+    });
     const connection = await DuckDbEngine.connect(instance);
     for (const statement of duckDbMacroStatements()) await connection.run(statement);
     // Athena's approx_percentile is an approximation (a digest, DOCS.approxPercentile), not the
@@ -137,9 +148,12 @@ export class LocalAthenaExecutor {
     const text = parameters.length > 0 ? substituteParameters(sql, tokens, parameters) : sql;
     await this.syncReferencedExternalTables(database, tokens);
     const ctx: Ctx = { sql: text, tokens: parameters.length > 0 ? tokenize(text) : tokens, kind, database };
+    this.accounting.reset();
     try {
-      return await this.dispatch(ctx);
+      const result = await this.dispatch(ctx);
+      return { ...result, dataScannedBytes: await this.accounting.scannedBytes(database) };
     } catch (error) {
+      this.accounting.reset();
       if (error instanceof AthenaRuleViolation) throw error;
       throw translateDuckDbError(error);
     }
@@ -208,7 +222,7 @@ export class LocalAthenaExecutor {
   }
 
   private async select(ctx: Ctx): Promise<StatementResult> {
-    const reader = await this.connection.runAndReadAll(ctx.sql);
+    const reader = await this.accounting.profiled(() => this.connection.runAndReadAll(ctx.sql));
     return { ...readResult(reader), kind: ctx.kind, statementType: 'DML', header: true, dataScannedBytes: 0 };
   }
 
@@ -314,7 +328,9 @@ export class LocalAthenaExecutor {
         checkCtasLocationFree(location, this.catalog.locationUser(location)?.name),
       );
     const count = await this.transaction(async () => {
-      const reader = await this.connection.runAndReadAll(`CREATE TABLE ${dq(name)} AS ${select}`);
+      const reader = await this.accounting.profiled(() =>
+        this.connection.runAndReadAll(`CREATE TABLE ${dq(name)} AS ${select}`),
+      );
       if (iceberg) {
         const described = await this.connection.runAndReadAll(`DESCRIBE ${dq(name)}`);
         const columns = described.getRowObjectsJS().map((r) => ({
@@ -409,7 +425,7 @@ export class LocalAthenaExecutor {
         await this.connection.run(
           `CREATE OR REPLACE TEMP TABLE __athena_before AS SELECT * FROM ${dq(target)}`,
         );
-      const reader = await this.connection.runAndReadAll(ctx.sql);
+      const reader = await this.accounting.profiled(() => this.connection.runAndReadAll(ctx.sql));
       if (track) {
         const changed =
           `(SELECT * FROM ${dq(target)} EXCEPT ALL SELECT * FROM __athena_before) ` +
@@ -512,14 +528,16 @@ export class LocalAthenaExecutor {
         ];
         if (partitionedBy.length > 0) options.push(`PARTITION_BY (${partitionedBy.map(dq).join(', ')})`);
         const target = partitionedBy.length > 0 ? staging : join(staging, 'part-00000.parquet');
-        const reader = await this.connection.runAndReadAll(
-          `COPY (${select}) TO '${target.replaceAll("'", "''")}' (${options.join(', ')})`,
+        const reader = await this.accounting.profiled(() =>
+          this.connection.runAndReadAll(
+            `COPY (${select}) TO '${target.replaceAll("'", "''")}' (${options.join(', ')})`,
+          ),
         );
         rows = Number(reader.rowsChanged);
       } else {
         // TEXTFILE: one line per row, fields joined by the delimiter, no quoting, no header.
         const delimiter = String(properties.field_delimiter ?? '\u0001').replace('\\t', '\t');
-        const reader = await this.connection.runAndReadAll(select);
+        const reader = await this.accounting.profiled(() => this.connection.runAndReadAll(select));
         const lines = reader
           .getRowsJS()
           .map((r) => r.map((v) => (v === null ? '\\N' : String(v))).join(delimiter));
@@ -641,6 +659,7 @@ export class LocalAthenaExecutor {
         (hiveTypes.length > 0 ? `, hive_types = {${hiveTypes.join(', ')}})` : ')');
     }
     await this.connection.run(`CREATE OR REPLACE VIEW ${dq(name)} AS ${select}`);
+    await this.accounting.recordExternalFiles(database, name, files, names, partitionNames);
   }
 
   private requireS3(uri: string): S3Client {

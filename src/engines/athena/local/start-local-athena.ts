@@ -48,6 +48,8 @@ export interface LocalAthenaStatementEvent {
   readonly kind?: string;
   readonly error?: string;
   readonly engineMs: number;
+  /** What GetQueryExecution reports as `DataScannedInBytes` (0 for DDL and failures). */
+  readonly dataScannedBytes: number;
 }
 
 export interface LocalAthena {
@@ -118,6 +120,7 @@ export async function startLocalAthena(options: LocalAthenaOptions = {}): Promis
       kind: query.result?.kind,
       error: query.error?.message,
       engineMs: query.engineMs,
+      dataScannedBytes: state === 'SUCCEEDED' ? (query.result?.dataScannedBytes ?? 0) : 0,
     });
   };
 
@@ -227,7 +230,8 @@ export async function startLocalAthena(options: LocalAthenaOptions = {}): Promis
           Statistics: {
             EngineExecutionTimeInMillis: query.engineMs,
             TotalExecutionTimeInMillis: (query.completed ?? Date.now()) - query.submitted,
-            DataScannedInBytes: query.result?.dataScannedBytes ?? 0,
+            // As the accounting measured it (local-athena-accounting.ts); a failed query scans nothing billed.
+            DataScannedInBytes: query.state === 'SUCCEEDED' ? (query.result?.dataScannedBytes ?? 0) : 0,
           },
         },
       };
