@@ -6,6 +6,7 @@ import type { ColumnType } from '#src/landing/columns.ts';
 import { type LandingStream, landingPrefix, landingStreams } from '#src/landing/landing-schemas.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 import { DEFAULT_MODELS_DIR, loadModels, type Model } from './load-models.ts';
+import { type ModelChange, recordModelChanges } from './model-changes.ts';
 import { buildModelGraph, selectModels } from './model-graph.ts';
 import { RunMetadata } from './run-metadata.ts';
 
@@ -175,6 +176,9 @@ export async function runTransform(options: TransformOptions): Promise<Transform
   const chosen = partial ? selectModels(graph, selectors) : [...graph.order];
 
   const metadata = await RunMetadata.open(engine);
+  // What each built model changed, for the publisher's incremental export (`model-changes.ts`);
+  // recorded when the run ends, failed runs included (a failed model may have merged some batches).
+  const changes: ModelChange[] = [];
   try {
     await metadata.startRun({
       runId,
@@ -262,6 +266,7 @@ export async function runTransform(options: TransformOptions): Promise<Transform
     for (const [index, model] of chosen.entries()) {
       options.onProgress?.({ stage: 'model-start', model: model.name, index, total: chosen.length });
       const t0 = performance.now();
+      changes.push({ model: model.name, partitions: 'all' });
       let result: Omit<ModelRunResult, 'seconds'>;
       try {
         result = await buildModel(engine, model, {
@@ -276,11 +281,13 @@ export async function runTransform(options: TransformOptions): Promise<Transform
         if (error instanceof IncrementalKeyError) throw error;
         throw new ModelBuildError(model.name, model.file, error);
       }
+      changes[changes.length - 1] = { model: model.name, partitions: changedPartitions(result) };
       const done = { ...result, seconds: (performance.now() - t0) / 1000 };
       results.push(done);
       options.onProgress?.({ stage: 'model-done', index, total: chosen.length, ...done });
     }
 
+    await recordModelChanges(engine, { runId, changes, now: new Date() });
     const watermarkAdvanced = !partial;
     if (watermarkAdvanced) await metadata.markConsumed(consumed, runId, full);
     await metadata.finishRun(runId, { status: 'succeeded', modelsBuilt: results.length });
@@ -293,6 +300,7 @@ export async function runTransform(options: TransformOptions): Promise<Transform
       watermarkAdvanced,
     };
   } catch (error) {
+    await recordModelChanges(engine, { runId, changes, now: new Date() }).catch(() => undefined);
     await metadata
       .finishRun(runId, { status: 'failed', modelsBuilt: 0, message: (error as Error).message })
       .catch(() => undefined);
@@ -300,6 +308,13 @@ export async function runTransform(options: TransformOptions): Promise<Transform
   } finally {
     await metadata.close();
   }
+}
+
+/** A view or a rebuilt table may differ anywhere; a merge changed its delta's partitions. */
+function changedPartitions(result: Omit<ModelRunResult, 'seconds'>): ModelChange['partitions'] {
+  if (result.action !== 'merge') return 'all';
+  if (result.partitions) return result.partitions;
+  return result.rows === 0 ? [] : 'all';
 }
 
 async function buildModel(
