@@ -12,10 +12,14 @@ export function printPublishProgress(
       const rate = event.ms > 0 ? Math.round((event.rowCount / event.ms) * 1000) : event.rowCount;
       log(
         `  ${event.table.padEnd(26)} ${String(event.rowCount).padStart(9)} rows  ${String(event.files).padStart(3)} files  ` +
-          `${formatBytes(event.bytes).padStart(9)}  ${(event.ms / 1000).toFixed(2)} s (${rate.toLocaleString('en-GB')} rows/s)`,
+          `${formatBytes(event.bytes).padStart(9)}  ${(event.ms / 1000).toFixed(2)} s (${rate.toLocaleString('en-GB')} rows/s)` +
+          (event.reused > 0 ? `  ${event.reused} unchanged files reused` : ''),
       );
       return;
     }
+    case 'already-current':
+      log(`  ${event.runId} is the current publication already (a retried step): nothing written`);
+      return;
     case 'missing':
       log(`  ${event.table.padEnd(26)} not in the warehouse: skipped`);
       return;
