@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
+import { runRetention } from '#src/governance/retention/run-retention.ts';
 import { type ModelChange, recordModelChanges } from '#src/models/model-changes.ts';
 import { PUBLICATIONS_PREFIX, type PublishedTable } from '#src/publish/publication-manifest.ts';
 import { type PublicationResult, publish } from '#src/publish/publish.ts';
@@ -223,6 +224,29 @@ describe('pruning incremental publications', () => {
     expect(run3Check.problems).toEqual([]);
     expect(fourth.pruned.stillReferenced).toBeGreaterThan(0);
     expect(await folders()).toEqual(['run-4', 'run-5']);
+  });
+});
+
+describe('retention after an incremental publication', () => {
+  test('leaves every file the current publication lists, in whichever folder it is', async () => {
+    // Prepare: run-2 lists run-1's unchanged ticket partitions; a year later they are all expired
+    const store = new LocalObjectStore(join(folder, 'lake'));
+    await transformed('run-t1', await rebuiltAll());
+    await publishRun(store, 'run-1');
+    const last = (await months('fct_tickets', 'created_month')).at(-1) ?? '';
+    await engine.execute(`UPDATE fct_tickets SET priority = 'low' WHERE created_month = '${last}'`);
+    await transformed('run-t2', await changes({ fct_tickets: [last] }));
+    await publishRun(store, 'run-2');
+    const current = await readCurrentPublication(store);
+    const reused = table(current, 'fct_tickets').parquet.filter((f) => f.publication === 'run-1');
+
+    // Act
+    const report = await runRetention({ config, store, engine, now: new Date('2030-01-01T00:00:00Z') });
+
+    // Assess
+    expect(reused.length).toBeGreaterThan(0);
+    expect(report.items.some((i) => i.layer === 'published')).toBe(true);
+    expect((await verifyPublication(store, current)).problems).toEqual([]);
   });
 });
 
