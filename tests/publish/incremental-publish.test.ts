@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
+import { servePublication } from '#src/dashboard/serve-publication.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { runRetention } from '#src/governance/retention/run-retention.ts';
 import { type ModelChange, recordModelChanges } from '#src/models/model-changes.ts';
+import { digestBytes } from '#src/publish/file-digest.ts';
 import { PUBLICATIONS_PREFIX, type PublishedTable } from '#src/publish/publication-manifest.ts';
 import { type PublicationResult, publish } from '#src/publish/publish.ts';
 import { formatBytes } from '#src/publish/publish-progress.ts';
@@ -247,6 +249,30 @@ describe('retention after an incremental publication', () => {
     expect(reused.length).toBeGreaterThan(0);
     expect(report.items.some((i) => i.layer === 'published')).toBe(true);
     expect((await verifyPublication(store, current)).problems).toEqual([]);
+  });
+});
+
+describe('serving an incremental publication', () => {
+  test('serves a reused file under /current/ like one of its own', async () => {
+    // Prepare
+    const store = new LocalObjectStore(join(folder, 'lake'));
+    await transformed('run-t1', await rebuiltAll());
+    await publishRun(store, 'run-1');
+    await transformed('run-t2', await changes());
+    await publishRun(store, 'run-2');
+    const current = await readCurrentPublication(store);
+    const reused = table(current, 'fct_tickets').csv.find((f) => f.publication === 'run-1');
+    if (!reused) throw new Error('no reused file');
+    const server = await servePublication({ store });
+
+    // Act
+    const response = await fetch(`${server.url}current/${reused.path}`);
+    const body = new Uint8Array(await response.arrayBuffer());
+    await server.close();
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(digestBytes(body)).toEqual({ sha256: reused.sha256, bytes: reused.bytes });
   });
 });
 
