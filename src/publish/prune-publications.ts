@@ -36,18 +36,18 @@ export async function prunePublications(input: {
     keysByRun.set(runId, keys);
   }
 
+  // Without the current manifest nothing can tell which files it lists: delete nothing.
+  const currentManifest = await readManifest(store, `${PUBLICATIONS_PREFIX}${current}/`, {
+    optional: true,
+  }).catch(() => undefined);
+  if (!currentManifest) return { runIds: [], objects: 0, stillReferenced: 0 };
+  const referenced = new Set(manifestKeys(currentManifest.manifest));
   const complete: { runId: string; createdAt: string; keys: string[] }[] = [];
-  const referenced = new Set<string>();
   for (const runId of keysByRun.keys()) {
+    if (runId === current) continue;
     const found = await readManifest(store, `${PUBLICATIONS_PREFIX}${runId}/`, { optional: true }).catch(
       () => undefined,
     );
-    if (runId === current) {
-      // The current publication is kept whatever happens; a manifest it cannot read keeps its folder.
-      if (found) for (const key of manifestKeys(found.manifest)) referenced.add(key);
-      else for (const key of keysByRun.get(runId) ?? []) referenced.add(key);
-      continue;
-    }
     if (found)
       complete.push({ runId, createdAt: found.manifest.createdAt, keys: manifestKeys(found.manifest) });
   }

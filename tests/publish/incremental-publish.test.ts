@@ -8,6 +8,7 @@ import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { runRetention } from '#src/governance/retention/run-retention.ts';
 import { type ModelChange, recordModelChanges } from '#src/models/model-changes.ts';
 import { digestBytes } from '#src/publish/file-digest.ts';
+import { prunePublications } from '#src/publish/prune-publications.ts';
 import { PUBLICATIONS_PREFIX, type PublishedTable } from '#src/publish/publication-manifest.ts';
 import { type PublicationResult, publish } from '#src/publish/publish.ts';
 import { formatBytes } from '#src/publish/publish-progress.ts';
@@ -226,6 +227,30 @@ describe('pruning incremental publications', () => {
     expect(run3Check.problems).toEqual([]);
     expect(fourth.pruned.stillReferenced).toBeGreaterThan(0);
     expect(await folders()).toEqual(['run-4', 'run-5']);
+  });
+});
+
+describe('pruning without the current manifest', () => {
+  test('deletes nothing, since nothing can tell which files the current publication lists', async () => {
+    // Prepare: run-2 reuses run-1's files; then run-2's manifest is lost
+    const store = new LocalObjectStore(join(folder, 'lake'));
+    await transformed('run-t1', await rebuiltAll());
+    await publishRun(store, 'run-1');
+    await transformed('run-t2', await changes());
+    await publishRun(store, 'run-2');
+    await store.delete([`${PUBLICATIONS_PREFIX}run-2/manifest.json`]);
+    const before: string[] = [];
+    for await (const o of store.list(PUBLICATIONS_PREFIX)) before.push(o.key);
+
+    // Act
+    const pruned = await prunePublications({ store, keep: 1, current: 'run-2' });
+
+    // Assess
+    const after: string[] = [];
+    for await (const o of store.list(PUBLICATIONS_PREFIX)) after.push(o.key);
+    expect(pruned.objects).toBe(0);
+    expect(after).toEqual(before);
+    expect(before.some((k) => k.startsWith(`${PUBLICATIONS_PREFIX}run-1/`))).toBe(true);
   });
 });
 
