@@ -54,7 +54,11 @@ export function formatPublicationSummary(result: PublicationResult, store: Objec
   const lines = [
     `published ${manifest.tables.length} tables (${rows.toLocaleString('en-GB')} rows, ${files} files, ${formatBytes(bytes)}) ` +
       `as run ${result.runId}, KPI definitions ${manifest.kpiVersion}`,
-    `publication: ${store.uri(result.prefix.replace(/\/$/, ''))}`,
+    `publication: ${store.uri(result.prefix.replace(/\/$/, ''))}` +
+      (result.alreadyCurrent
+        ? ' (current already: nothing written)'
+        : ` (${result.written.objects} objects written, ${formatBytes(result.written.bytes)}; ` +
+          `${result.reused.files} unchanged files reused, ${formatBytes(result.reused.bytes)})`),
   ];
   if (result.dashboardKey) {
     lines.push(
