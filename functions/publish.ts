@@ -31,7 +31,11 @@ export interface PublishResult {
   readonly tables: number;
 }
 
-/** Publish the marts to the published bucket with the same `publish` the CLI runs. */
+/**
+ * Publish the marts to the published bucket with the same `publish` the CLI runs. Idempotent per
+ * run id: a retry after the switch (the Lambda timed out after putting the pointer, Step Functions
+ * retried) finds its publication current and returns it without a second publication.
+ */
 async function publishStep(event: PublishEvent): Promise<PublishResult> {
   const settings = lambdaSettings('publish');
   const { lake, published, engine, audit } = lambdaRuntime(settings);
@@ -59,13 +63,20 @@ async function publishStep(event: PublishEvent): Promise<PublishResult> {
         // The dashboard is built for local runs; BI in AWS reads the marts through Athena/QuickSight.
         dashboard: false,
       }),
-    (r) => ({ tables: r.manifest.tables.length }),
+    (r) => ({
+      tables: r.manifest.tables.length,
+      objects_written: r.written.objects,
+      files_reused: r.reused.files,
+    }),
   );
   metrics.addMetric('PublishSucceeded', MetricUnit.Count, 1);
-  logger.info('published', {
+  logger.info(result.alreadyCurrent ? 'published already (retried step)' : 'published', {
     runId: event.runId,
     prefix: result.prefix,
     tables: result.manifest.tables.length,
+    objectsWritten: result.written.objects,
+    bytesWritten: result.written.bytes,
+    filesReused: result.reused.files,
   });
   return { runId: event.runId, prefix: result.prefix, tables: result.manifest.tables.length };
 }

@@ -6,7 +6,11 @@ import {
   PUBLICATIONS_PREFIX,
   PUBLISHED_ROOT,
 } from '#src/publish/publication-manifest.ts';
-import { NoPublicationError, readCurrentPointer } from '#src/publish/read-publication.ts';
+import {
+  NoPublicationError,
+  readCurrentPointer,
+  readCurrentPublication,
+} from '#src/publish/read-publication.ts';
 import { assertValidKey, InvalidObjectKeyError } from '#src/stores/object-key.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 
@@ -32,8 +36,9 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * Serve the published folder read-only over HTTP:
- * - `/` the current publication's dashboard, `/current/<path>` any file of it (both resolve
- *   `CURRENT.json` on every request, so a reload after a switch shows the new publication whole);
+ * - `/` the current publication's dashboard, `/current/<path>` any file of it, also one its
+ *   manifest reuses from an earlier publication's folder (both resolve `CURRENT.json` on every
+ *   request, so a reload after a switch shows the new publication whole);
  * - `/CURRENT.json` the pointer, `/publications/<run id>/<path>` any kept publication.
  */
 export async function servePublication(options: ServePublicationOptions): Promise<RunningPublicationServer> {
@@ -87,7 +92,16 @@ async function handle(store: ObjectStore, request: IncomingMessage, response: Se
     send(response, 404, 'text/plain; charset=utf-8', 'not found\n');
     return;
   }
-  const body = await store.get(key);
+  let body = await store.get(key);
+  if (!body && path.startsWith('/current/')) {
+    // An unchanged partition's file lives in the folder of the publication that wrote it.
+    const current = await readCurrentPublication(store).catch(() => undefined);
+    const relative = path.slice('/current/'.length);
+    const file = current?.manifest.tables
+      .flatMap((t) => [...t.parquet, ...t.csv])
+      .find((f) => f.path === relative && f.publication);
+    if (current && file) body = await store.get(current.fileKey(file));
+  }
   if (!body) {
     send(response, 404, 'text/plain; charset=utf-8', 'not found\n');
     return;

@@ -8,6 +8,7 @@ import type { ColumnType } from '#src/landing/columns.ts';
 import { type LandingStream, landingPrefix, landingStreams } from '#src/landing/landing-schemas.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 import { DEFAULT_MODELS_DIR, loadModels, type Model } from './load-models.ts';
+import { type ModelChange, recordModelChanges } from './model-changes.ts';
 import { buildModelGraph, selectModels } from './model-graph.ts';
 import { RunMetadata } from './run-metadata.ts';
 
@@ -396,6 +397,8 @@ export async function runTransform(options: TransformOptions): Promise<Transform
   const metadata = await RunMetadata.open(engine, relations);
   /** Fingerprints of the seeds and views this call built, recorded when it returns. */
   const rebuilt = new Map<string, string>();
+  /** The model being built (a failed run records it as changed everywhere). */
+  let building: string | undefined;
   try {
     if (!checkpoint.started) {
       await metadata.startRun({
@@ -463,6 +466,7 @@ export async function runTransform(options: TransformOptions): Promise<Transform
       options.onProgress?.({ stage: 'model-start', model: model.name, index, total: chosen.length });
       const t0 = performance.now();
       const sentBefore = counted.count();
+      building = model.name;
       let result: Omit<ModelRunResult, 'seconds'>;
       try {
         if (resumed) await recoverInterruptedModel(engine, model.name, relations, signal);
@@ -511,9 +515,11 @@ export async function runTransform(options: TransformOptions): Promise<Transform
       };
       checkpoint.models.push(done);
       await save();
+      building = undefined;
       options.onProgress?.({ stage: 'model-done', index, total: chosen.length, ...done });
     }
 
+    await recordModelChanges(engine, { runId, changes: changesOf(checkpoint.models), now: new Date() });
     const watermarkAdvanced = !partial;
     await metadata.recordFingerprints(rebuilt, runId);
     rebuilt.clear();
@@ -531,6 +537,14 @@ export async function runTransform(options: TransformOptions): Promise<Transform
       await save();
       return outcome(checkpoint, false);
     }
+    await recordModelChanges(engine, {
+      runId,
+      changes: [
+        ...changesOf(checkpoint.models),
+        ...(building ? [{ model: building, partitions: 'all' as const }] : []),
+      ],
+      now: new Date(),
+    }).catch(() => undefined);
     await metadata
       .finishRun(runId, {
         status: 'failed',
@@ -666,6 +680,18 @@ async function recoverInterruptedModel(
     relations.delete(scratch);
   }
   await runAll(engine, statements, signal);
+}
+
+/** What the run's models changed, for the publisher (every invocation's models of the run). */
+function changesOf(models: readonly Omit<ModelRunResult, 'seconds'>[]): ModelChange[] {
+  return models.map((m) => ({ model: m.model, partitions: changedPartitions(m) }));
+}
+
+/** A view or a rebuilt table may differ anywhere; a merge changed its delta's partitions. */
+function changedPartitions(result: Omit<ModelRunResult, 'seconds'>): ModelChange['partitions'] {
+  if (result.action !== 'merge') return 'all';
+  if (result.partitions) return result.partitions;
+  return result.rows === 0 ? [] : 'all';
 }
 
 async function buildModel(

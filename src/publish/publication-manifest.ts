@@ -21,8 +21,13 @@ export const publishedFileSchema = z.strictObject({
   path: z.string().min(1),
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  /** Hive partition value (`2026-01`) for month-partitioned Parquet. */
+  /** Hive partition value (`2026-01`) for month-partitioned Parquet (and, since incremental publishing, CSV). */
   partition: z.string().optional(),
+  /**
+   * Run id of the publication folder holding the file, when it is not this publication's own: an
+   * unchanged partition is reused from the publication that wrote it. Absent: this folder.
+   */
+  publication: runIdSchema.optional(),
 });
 export type PublishedFile = z.infer<typeof publishedFileSchema>;
 
@@ -37,6 +42,11 @@ export const publishedTableSchema = z.strictObject({
   partitionBy: z.string().nullable(),
   parquet: z.array(publishedFileSchema),
   csv: z.array(publishedFileSchema),
+  /**
+   * Rows per partition value, for partitioned tables published with one CSV per partition (what a
+   * later publication compares to reuse a partition's files). Absent in older manifests.
+   */
+  partitionRows: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type PublishedTable = z.infer<typeof publishedTableSchema>;
 
@@ -70,6 +80,14 @@ export const publicationManifestSchema = z.strictObject({
   missingTables: z.array(z.string()),
   dashboard: publishedFileSchema.nullable(),
   completeness: completenessRecordSchema.nullable().default(null),
+  /** The publication current before this one switched (absent in older manifests). */
+  previousRunId: runIdSchema.nullable().optional(),
+  /**
+   * The transform change log (`run_model_changes.recorded_at`) this publication has seen up to:
+   * the next publication exports the partitions changed after it. Null: no log (everything was
+   * exported); absent in older manifests.
+   */
+  changesThrough: z.string().nullable().optional(),
 });
 export type PublicationManifest = z.infer<typeof publicationManifestSchema>;
 
@@ -85,4 +103,19 @@ export type CurrentPointer = z.infer<typeof currentPointerSchema>;
 
 export function publicationPrefix(runId: string): string {
   return `${PUBLICATIONS_PREFIX}${runIdSchema.parse(runId)}/`;
+}
+
+/** Object-store key of a file a publication's manifest lists (in its own folder or one it reuses). */
+export function publishedFileKey(runId: string, file: Pick<PublishedFile, 'path' | 'publication'>): string {
+  return `${publicationPrefix(file.publication ?? runId)}${file.path}`;
+}
+
+/** Every object key a manifest references: its files, wherever they are, its dashboard and itself. */
+export function manifestKeys(manifest: PublicationManifest): string[] {
+  return [
+    ...manifest.tables.flatMap((t) => [...t.parquet, ...t.csv]),
+    ...(manifest.dashboard ? [manifest.dashboard] : []),
+  ]
+    .map((file) => publishedFileKey(manifest.runId, file))
+    .concat(`${publicationPrefix(manifest.runId)}${MANIFEST_FILE}`);
 }

@@ -12,10 +12,14 @@ export function printPublishProgress(
       const rate = event.ms > 0 ? Math.round((event.rowCount / event.ms) * 1000) : event.rowCount;
       log(
         `  ${event.table.padEnd(26)} ${String(event.rowCount).padStart(9)} rows  ${String(event.files).padStart(3)} files  ` +
-          `${formatBytes(event.bytes).padStart(9)}  ${(event.ms / 1000).toFixed(2)} s (${rate.toLocaleString('en-GB')} rows/s)`,
+          `${formatBytes(event.bytes).padStart(9)}  ${(event.ms / 1000).toFixed(2)} s (${rate.toLocaleString('en-GB')} rows/s)` +
+          (event.reused > 0 ? `  ${event.reused} unchanged files reused` : ''),
       );
       return;
     }
+    case 'already-current':
+      log(`  ${event.runId} is the current publication already (a retried step): nothing written`);
+      return;
     case 'missing':
       log(`  ${event.table.padEnd(26)} not in the warehouse: skipped`);
       return;
@@ -50,7 +54,11 @@ export function formatPublicationSummary(result: PublicationResult, store: Objec
   const lines = [
     `published ${manifest.tables.length} tables (${rows.toLocaleString('en-GB')} rows, ${files} files, ${formatBytes(bytes)}) ` +
       `as run ${result.runId}, KPI definitions ${manifest.kpiVersion}`,
-    `publication: ${store.uri(result.prefix.replace(/\/$/, ''))}`,
+    `publication: ${store.uri(result.prefix.replace(/\/$/, ''))}` +
+      (result.alreadyCurrent
+        ? ' (current already: nothing written)'
+        : ` (${result.written.objects} objects written, ${formatBytes(result.written.bytes)}; ` +
+          `${result.reused.files} unchanged files reused, ${formatBytes(result.reused.bytes)})`),
   ];
   if (result.dashboardKey) {
     lines.push(

@@ -7,9 +7,11 @@ import { quoteIdentifier, quoteString } from '#src/engines/engine-statements.ts'
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import type { StreamManifest } from '#src/extract/extract-manifest.ts';
 import type { MissingStream } from '#src/extract/stream-health.ts';
+import { readModelChanges } from '#src/models/model-changes.ts';
 import type { DataTestReport } from '#src/models/run-data-tests.ts';
 import { createTableExporter } from '#src/publish/create-table-exporter.ts';
 import { digestBytes } from '#src/publish/file-digest.ts';
+import { planTablePublish } from '#src/publish/plan-incremental-publish.ts';
 import { type PrunedPublications, prunePublications } from '#src/publish/prune-publications.ts';
 import {
   type CompletenessRecord,
@@ -18,6 +20,7 @@ import {
   DASHBOARD_FILE,
   MANIFEST_FILE,
   type PublicationManifest,
+  type PublishedFile,
   type PublishedTable,
   publicationPrefix,
   runIdSchema,
@@ -29,7 +32,7 @@ import {
   withheldColumns,
   withheldTextExpressions,
 } from '#src/publish/published-tables.ts';
-import { readCurrentPointer } from '#src/publish/read-publication.ts';
+import { readCurrentPointer, readCurrentPublication, readManifest } from '#src/publish/read-publication.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 
 /**
@@ -85,10 +88,14 @@ export type PublishProgress =
       readonly stage: 'table';
       readonly table: string;
       readonly rowCount: number;
+      /** Files written by this publication, and their bytes. */
       readonly files: number;
       readonly bytes: number;
+      /** Files of unchanged partitions reused from earlier publications. */
+      readonly reused: number;
       readonly ms: number;
     }
+  | { readonly stage: 'already-current'; readonly runId: string }
   | { readonly stage: 'missing'; readonly table: string }
   | { readonly stage: 'dashboard'; readonly bytes: number; readonly ms: number }
   | { readonly stage: 'switched'; readonly runId: string; readonly previousRunId: string | undefined }
@@ -103,6 +110,11 @@ export interface PublicationResult {
   readonly dashboardKey: string | undefined;
   readonly dashboardUri: string | undefined;
   readonly pruned: PrunedPublications;
+  /** What this call wrote (table files, dashboard, manifest and pointer) and what it reused. */
+  readonly written: { readonly objects: number; readonly bytes: number };
+  readonly reused: { readonly files: number; readonly bytes: number };
+  /** The run was the current publication already (a retried step): nothing was written. */
+  readonly alreadyCurrent: boolean;
 }
 
 /** The data tests failed: nothing was written; fix the data (or the test) and run again. */
@@ -130,11 +142,16 @@ export class NothingToPublishError extends Error {
   }
 }
 
-/** The run id names the current publication already: a new publication needs a new run id. */
+/** The run's publication was made and another has replaced it since: publish under a new run id. */
 export class PublicationExistsError extends Error {
   override readonly name = 'PublicationExistsError';
-  constructor(readonly runId: string) {
-    super(`Run ${runId} is the current publication already; publish under a new run id.`);
+  constructor(
+    readonly runId: string,
+    readonly currentRunId: string,
+  ) {
+    super(
+      `Run ${runId} was published and ${currentRunId} has replaced it since; publish under a new run id.`,
+    );
   }
 }
 
@@ -143,7 +160,15 @@ export class PublicationExistsError extends Error {
  * manifest, and only then switch `published/CURRENT.json` to the new publication with one atomic
  * put. Readers resolve the pointer first, so they see the previous publication or this one whole;
  * an interruption at any point before the switch leaves an unreferenced folder that the next
- * publication prunes. Older publications beyond `config.publish.keep` are deleted after the switch.
+ * publication prunes. Older publications beyond `config.publish.keep` are deleted after the switch,
+ * except the files a kept publication still lists.
+ *
+ * Incremental: a partitioned table's partitions that the transform's change log says are unchanged
+ * since the previous publication (and hold the same rows) are not exported again; the manifest
+ * lists the previous publication's files for them (`plan-incremental-publish.ts`).
+ *
+ * Idempotent per run id: a run that is the current publication already (the step retried after
+ * its switch) gets its publication back without writing anything.
  *
  * Single writer: two publications must not run at once (the pipeline runs them one after another).
  */
@@ -156,11 +181,22 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
   const emit = options.onProgress ?? (() => {});
 
   const previous = await readCurrentPointer(store);
-  if (previous?.runId === runId) throw new PublicationExistsError(runId);
+  if (previous?.runId === runId) return alreadyCurrent(options, emit);
+  const previousManifest = previous
+    ? await readManifest(store, previous.prefix)
+        .then((m) => m.manifest)
+        .catch(() => undefined)
+    : undefined;
+  const own = await readManifest(store, prefix, { optional: true }).catch(() => undefined);
+  if (previous && own && previousManifest && own.manifest.createdAt <= previousManifest.createdAt) {
+    throw new PublicationExistsError(runId, previous.runId);
+  }
   // Left over by an interrupted attempt under the same run id: unreferenced, so safe to clear.
   const leftovers: string[] = [];
   for await (const object of store.list(prefix)) leftovers.push(object.key);
   if (leftovers.length > 0) await store.delete(leftovers);
+  let writtenObjects = 0;
+  let writtenBytes = 0;
 
   const completeness: CompletenessRecord | null = options.completeness
     ? {
@@ -176,7 +212,8 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
   const missingTables: string[] = [];
   for (const spec of options.tables ?? publishedTables) {
     withheldColumns(spec.name, []);
-    if (!(await engine.relationExists(spec.name))) {
+    const relation = await engine.relationExists(spec.name);
+    if (!relation) {
       missingTables.push(spec.name);
       emit({ stage: 'missing', table: spec.name });
       continue;
@@ -187,39 +224,75 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
     const partitionBy = monthPartitionColumn(sourceColumns);
     const columns = sourceColumns.filter((c) => !withheld.includes(c) && c !== partitionBy);
     if (partitionBy) columns.push(partitionBy);
-    plans.push({ spec, columns, withheld, partitionBy });
+    plans.push({ spec, columns, withheld, partitionBy, relation });
   }
   if (plans.length === 0) throw new NothingToPublishError(missingTables);
 
+  // What the transform changed since the previous publication (undefined: no change log yet).
+  const changes = await readModelChanges(engine, previousManifest?.changesThrough ?? undefined);
+
   const exporter = createTableExporter(engine, store, options.stagingDir);
   const tables: PublishedTable[] = [];
+  let reusedFiles = 0;
+  let reusedBytes = 0;
   try {
-    for (const { spec, columns, withheld, partitionBy } of plans) {
+    for (const { spec, columns, withheld, partitionBy, relation } of plans) {
       const started = performance.now();
-      const exported = await exporter.exportTable({
+      const partitionRows = await countRows(engine, spec.name, partitionBy);
+      const plan = planTablePublish({
         table: spec.name,
         columns,
-        expressions: withheldTextExpressions(spec.name, columns),
-        ...(partitionBy ? { partitionBy } : {}),
-        publicationPrefix: prefix,
+        withheld,
+        partitionBy,
+        relation,
+        partitionRows,
+        engine: engine.dialect,
+        previous: previousManifest,
+        changes,
       });
+      const exportPartitions = partitionBy
+        ? plan.export === 'all'
+          ? [...partitionRows.keys()].sort()
+          : plan.export
+        : undefined;
+      const exported =
+        exportPartitions?.length === 0
+          ? { parquet: [], csv: [] }
+          : await exporter.exportTable({
+              table: spec.name,
+              columns,
+              expressions: withheldTextExpressions(spec.name, columns),
+              ...(partitionBy ? { partitionBy, partitions: exportPartitions } : {}),
+              publicationPrefix: prefix,
+            });
+      const byPath = (a: PublishedFile, b: PublishedFile) =>
+        (a.partition ?? '').localeCompare(b.partition ?? '') || a.path.localeCompare(b.path);
+      const rowCount = [...partitionRows.values()].reduce((sum, n) => sum + n, 0);
       tables.push({
         name: spec.name,
         kind: spec.kind,
-        rowCount: exported.rowCount,
+        rowCount,
         columns,
         withheldColumns: withheld,
         partitionBy: partitionBy ?? null,
-        parquet: [...exported.parquet],
-        csv: [...exported.csv],
+        parquet: [...plan.reused.parquet, ...exported.parquet].sort(byPath),
+        csv: [...plan.reused.csv, ...exported.csv].sort(byPath),
+        ...(partitionBy ? { partitionRows: Object.fromEntries([...partitionRows].sort()) } : {}),
       });
       const files = [...exported.parquet, ...exported.csv];
+      const reused = [...plan.reused.parquet, ...plan.reused.csv];
+      const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+      writtenObjects += files.length;
+      writtenBytes += bytes;
+      reusedFiles += reused.length;
+      reusedBytes += reused.reduce((sum, f) => sum + f.bytes, 0);
       emit({
         stage: 'table',
         table: spec.name,
-        rowCount: exported.rowCount,
+        rowCount,
         files: files.length,
-        bytes: files.reduce((sum, f) => sum + f.bytes, 0),
+        bytes,
+        reused: reused.length,
         ms: performance.now() - started,
       });
     }
@@ -246,6 +319,8 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
     const html = await buildDashboard({ data });
     await store.put(`${prefix}${DASHBOARD_FILE}`, html, { contentType: 'text/html; charset=utf-8' });
     dashboard = { path: DASHBOARD_FILE, ...digestBytes(html) };
+    writtenObjects += 1;
+    writtenBytes += dashboard.bytes;
     emit({ stage: 'dashboard', bytes: dashboard.bytes, ms: performance.now() - started });
   }
 
@@ -260,6 +335,8 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
     missingTables,
     dashboard,
     completeness,
+    previousRunId: previous?.runId ?? null,
+    changesThrough: changes?.through ?? null,
   };
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   await store.put(`${prefix}${MANIFEST_FILE}`, manifestText, { contentType: 'application/json' });
@@ -272,9 +349,10 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
     manifestSha256: digestBytes(manifestText).sha256,
     switchedAt: now().toISOString(),
   };
-  await store.put(CURRENT_POINTER_KEY, `${JSON.stringify(pointer, null, 2)}\n`, {
-    contentType: 'application/json',
-  });
+  const pointerText = `${JSON.stringify(pointer, null, 2)}\n`;
+  await store.put(CURRENT_POINTER_KEY, pointerText, { contentType: 'application/json' });
+  writtenObjects += 2;
+  writtenBytes += Buffer.byteLength(manifestText) + Buffer.byteLength(pointerText);
   emit({ stage: 'switched', runId, previousRunId: previous?.runId });
 
   const pruned = await prunePublications({ store, keep: config.publish.keep, current: runId });
@@ -289,7 +367,69 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
     dashboardKey,
     dashboardUri: dashboardKey ? store.uri(dashboardKey) : undefined,
     pruned,
+    written: { objects: writtenObjects, bytes: writtenBytes },
+    reused: { files: reusedFiles, bytes: reusedBytes },
+    alreadyCurrent: false,
   };
+}
+
+/**
+ * The run is the current publication already: the step was retried after its switch (a Lambda
+ * that timed out after the put of the pointer, retried by Step Functions). Its publication is
+ * read back, checked against the pointer, and returned as the first attempt would have; the prune
+ * runs again (it is idempotent) in case the first attempt stopped before it.
+ */
+async function alreadyCurrent(
+  options: PublishOptions,
+  emit: (event: PublishProgress) => void,
+): Promise<PublicationResult> {
+  const { store, config } = options;
+  const publication = await readCurrentPublication(store);
+  const { manifest, pointer } = publication;
+  emit({ stage: 'already-current', runId: manifest.runId });
+  const pruned = await prunePublications({ store, keep: config.publish.keep, current: manifest.runId });
+  if (pruned.runIds.length > 0) emit({ stage: 'pruned', runIds: pruned.runIds, objects: pruned.objects });
+  const dashboardKey = manifest.dashboard ? publication.key(manifest.dashboard.path) : undefined;
+  const files = manifest.tables.flatMap((t) => [...t.parquet, ...t.csv]).filter((f) => f.publication);
+  return {
+    runId: manifest.runId,
+    prefix: pointer.prefix,
+    manifest,
+    previousRunId: manifest.previousRunId ?? undefined,
+    dashboardKey,
+    dashboardUri: dashboardKey ? store.uri(dashboardKey) : undefined,
+    pruned,
+    written: { objects: 0, bytes: 0 },
+    reused: { files: files.length, bytes: files.reduce((sum, f) => sum + f.bytes, 0) },
+    alreadyCurrent: true,
+  };
+}
+
+/** Rows per partition value (one entry, '', for a table without partitions). */
+async function countRows(
+  engine: QueryEngine,
+  table: string,
+  partitionBy: string | undefined,
+): Promise<Map<string, number>> {
+  if (!partitionBy) {
+    const result = await engine.execute(`SELECT count(*) AS row_count FROM ${quoteIdentifier(table)}`);
+    return new Map([['', Number(result.rows[0]?.row_count ?? 0)]]);
+  }
+  const p = quoteIdentifier(partitionBy);
+  const result = await engine.execute(
+    `SELECT CAST(${p} AS VARCHAR) AS partition_value, count(*) AS row_count FROM ${quoteIdentifier(table)} ` +
+      `GROUP BY CAST(${p} AS VARCHAR)`,
+  );
+  const unpartitioned = result.rows.find(
+    (r) => r.partition_value === null || r.partition_value === undefined,
+  );
+  if (unpartitioned) {
+    throw new Error(
+      `${table} has ${Number(unpartitioned.row_count)} row(s) without a ${partitionBy}: ` +
+        'its Parquet and CSV are written per partition, so every published row needs one',
+    );
+  }
+  return new Map(result.rows.map((r) => [String(r.partition_value), Number(r.row_count)]));
 }
 
 export const COMPLETENESS_TABLE = 'publication_completeness';
@@ -334,6 +474,7 @@ interface TablePlan {
   readonly columns: string[];
   readonly withheld: string[];
   readonly partitionBy: string | undefined;
+  readonly relation: 'table' | 'view';
 }
 
 function checkGate(gate: DataTestGate): PublicationManifest['dataTests'] {

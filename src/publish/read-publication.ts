@@ -5,7 +5,9 @@ import {
   currentPointerSchema,
   MANIFEST_FILE,
   type PublicationManifest,
+  type PublishedFile,
   publicationManifestSchema,
+  publishedFileKey,
 } from '#src/publish/publication-manifest.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 
@@ -30,8 +32,10 @@ export class CorruptPublicationError extends Error {
 export interface CurrentPublication {
   readonly pointer: CurrentPointer;
   readonly manifest: PublicationManifest;
-  /** Object-store key of a file of this publication, from its manifest path. */
+  /** Object-store key of a path in this publication's own folder (the dashboard, the manifest). */
   key(path: string): string;
+  /** Object-store key of a file the manifest lists: its own folder's, or a reused one's. */
+  fileKey(file: Pick<PublishedFile, 'path' | 'publication'>): string;
 }
 
 /** The pointer, or `undefined` before the first publication. */
@@ -58,7 +62,13 @@ export async function readCurrentPublication(store: ObjectStore): Promise<Curren
       'its checksum differs from the pointer',
     );
   }
-  return { pointer, manifest: manifest.manifest, key: (path) => `${pointer.prefix}${path}` };
+  return {
+    pointer,
+    manifest: manifest.manifest,
+    key: (path) => `${pointer.prefix}${path}`,
+    fileKey: (file) =>
+      file.publication ? publishedFileKey(pointer.runId, file) : `${pointer.prefix}${file.path}`,
+  };
 }
 
 /** A publication's manifest, or `undefined` if it has none (an interrupted publication). */

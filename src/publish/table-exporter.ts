@@ -1,3 +1,4 @@
+import { quoteIdentifier, quoteString } from '#src/engines/engine-statements.ts';
 import type { PublishedFile } from '#src/publish/publication-manifest.ts';
 
 /**
@@ -11,14 +12,23 @@ export interface TableExportInput {
   /** Columns to publish, in order; the partition column, if any, is last (Athena UNLOAD needs it so). */
   readonly columns: readonly string[];
   readonly partitionBy?: string;
+  /**
+   * Export only these partition values (an incremental publication); absent: every partition.
+   * Only with `partitionBy`; a value without rows yields no file.
+   */
+  readonly partitions?: readonly string[];
   /** Value expression per column where it is not the column itself (message text withheld). */
   readonly expressions?: Readonly<Record<string, string>>;
   /** Object-store key of the publication folder (`published/publications/<run id>/`). */
   readonly publicationPrefix: string;
 }
 
+/**
+ * The files written. A partitioned table gets Parquet and one CSV (with its header row, and the
+ * partition column in it) per partition, each carrying its `partition`, so a later publication can
+ * reuse an unchanged partition's files; a table without partitions gets one Parquet and one CSV.
+ */
 export interface TableExportResult {
-  readonly rowCount: number;
   /** Paths relative to the publication folder. */
   readonly parquet: readonly PublishedFile[];
   readonly csv: readonly PublishedFile[];
@@ -35,8 +45,24 @@ export function parquetFolder(table: string): string {
   return `parquet/${table}/`;
 }
 
+/** The CSV of a table without partitions. */
 export function csvPath(table: string): string {
   return `csv/${table}.csv`;
+}
+
+/** Where a partitioned table's CSV files go: one hive folder per partition, like its Parquet. */
+export function csvFolder(table: string): string {
+  return `csv/${table}/`;
+}
+
+/** `WHERE` clause keeping only the given partitions, or '' for all of them. */
+export function partitionFilter(
+  partitionBy: string | undefined,
+  partitions: readonly string[] | undefined,
+): string {
+  if (!partitionBy || partitions === undefined) return '';
+  if (partitions.length === 0) return ' WHERE false';
+  return ` WHERE CAST(${quoteIdentifier(partitionBy)} AS VARCHAR) IN (${partitions.map(quoteString).join(', ')})`;
 }
 
 /** `created_month=2026-01` in a path → `2026-01`. */

@@ -22,7 +22,7 @@ export async function verifyPublication(
   const problems: string[] = [];
   let bytes = 0;
   for (const file of files) {
-    const body = await store.get(publication.key(file.path));
+    const body = await store.get(publication.fileKey(file));
     if (!body) {
       problems.push(`${file.path}: missing`);
       continue;

@@ -124,6 +124,33 @@ describe('the publish handler', () => {
     });
   });
 
+  it('answers a retry after its switch with the same publication, without a second one', async () => {
+    // Prepare: the step switched CURRENT.json, then the Lambda timed out and Step Functions retries it
+    const event = {
+      runId: 'run-pub-retry',
+      full: false,
+      dataTests: { passed: true, tests: 65, failures: [] },
+    };
+    const first = await handler(event, lambdaContext('publish'));
+    const pointer = await world.text(buckets.published, 'published/CURRENT.json');
+    const keys = await world.keys(buckets.published);
+    athena.install();
+
+    // Act
+    const retried = await handler(event, lambdaContext('publish'));
+
+    // Assess
+    expect(retried).toEqual(first);
+    expect(athena.executions.filter((e) => e.sql.startsWith('UNLOAD'))).toEqual([]);
+    expect(await world.text(buckets.published, 'published/CURRENT.json')).toBe(pointer);
+    expect(await world.keys(buckets.published)).toEqual(keys);
+    expect((await auditEntries(world)).at(-1)).toMatchObject({
+      target: 'run-pub-retry',
+      outcome: 'success',
+      counts: { tables: 2, objects_written: 0 },
+    });
+  });
+
   it('refuses to publish when the data tests failed, leaving the current publication in place', async () => {
     // Prepare
     const before = await world.keys(buckets.published);

@@ -53,6 +53,24 @@ describe('Athena UNLOAD statements', () => {
     expect(csvHeaderLine(['alert_id', 'odd "name"'])).toBe('"alert_id","odd ""name"""\n');
   });
 
+  test('unload only the partitions asked for, the CSV lines behind their partition value', () => {
+    // Act
+    const { parquet, csv } = athenaUnloadStatements({
+      table: 'fct_tickets',
+      columns: ['ticket_id', 'created_month'],
+      partitionBy: 'created_month',
+      partitions: ['2026-10', "o'dd"],
+      parquetUri: 's3://b/p/',
+      csvStagingUri: 's3://b/s/',
+    });
+
+    // Assess
+    const where = `WHERE CAST("created_month" AS VARCHAR) IN ('2026-10', 'o''dd')`;
+    expect(parquet).toContain(`FROM "fct_tickets" ${where}) TO 's3://b/p/'`);
+    expect(csv).toMatch(/^UNLOAD \(SELECT CAST\("created_month" AS VARCHAR\) AS partition_value, coalesce\(/);
+    expect(csv).toContain(`AS csv_line FROM "fct_tickets" ${where}) TO 's3://b/s/'`);
+  });
+
   test('refuse a partition column that is not last, which UNLOAD would reject at run time', () => {
     // Act
     const render = () =>
@@ -70,21 +88,23 @@ describe('Athena UNLOAD statements', () => {
 });
 
 describe('DuckDB COPY statements', () => {
-  test('copy a partitioned table per month and every table to one CSV with a header', () => {
+  test('copy a partitioned table per month, as Parquet and as CSV with a header and the partition column', () => {
     // Act
     const statements = duckDbCopyStatements({
       table: 'fct_tickets',
       columns: ['ticket_id', "o'dd", 'created_month'],
       partitionBy: 'created_month',
       parquetDir: '/tmp/stage/parquet',
-      csvFile: '/tmp/stage/csv/fct_tickets.csv',
+      csvFile: '/tmp/stage/csv',
+      partitions: ['2026-10'],
     });
 
     // Assess
     expect(statements.parquet).toBe(
-      `COPY (SELECT "ticket_id", "o'dd", "created_month" FROM "fct_tickets") TO '/tmp/stage/parquet' ` +
+      `COPY (SELECT "ticket_id", "o'dd", "created_month" FROM "fct_tickets" WHERE CAST("created_month" AS VARCHAR) IN ('2026-10')) TO '/tmp/stage/parquet' ` +
         `(FORMAT parquet, COMPRESSION snappy, PARTITION_BY ("created_month"), FILENAME_PATTERN 'part-{i}', OVERWRITE_OR_IGNORE)`,
     );
-    expect(statements.csv).toContain("TO '/tmp/stage/csv/fct_tickets.csv' (FORMAT csv, HEADER true");
+    expect(statements.csv).toContain("TO '/tmp/stage/csv' (FORMAT csv, HEADER true");
+    expect(statements.csv).toContain('PARTITION_BY ("created_month"), WRITE_PARTITION_COLUMNS true');
   });
 });

@@ -21,6 +21,7 @@ import {
   readParquetRows,
   readSourceRows,
 } from '#tests/publish/read-published.ts';
+import { RecordingObjectStore } from '#tests/publish/recording-object-store.ts';
 
 let engine: QueryEngine;
 let folder: string;
@@ -106,6 +107,11 @@ describe('publish', () => {
     ).rows.map((r) => r.created_month);
     expect(tickets?.partitionBy).toBe('created_month');
     expect(tickets?.parquet.map((f) => f.partition).sort()).toEqual(months);
+    // One CSV per partition too, the partition column kept in its rows.
+    expect(tickets?.csv.map((f) => f.partition).sort()).toEqual(months);
+    for (const file of tickets?.csv ?? [])
+      expect(file.path).toMatch(/^csv\/fct_tickets\/created_month=\d{4}-\d{2}\/part-0\.csv$/);
+    expect(Object.keys(tickets?.partitionRows ?? {}).sort()).toEqual(months);
     for (const file of tickets?.parquet ?? []) {
       expect(file.path).toMatch(/^parquet\/fct_tickets\/created_month=\d{4}-\d{2}\/part-\d+\.parquet$/);
     }
@@ -233,16 +239,44 @@ describe('publish', () => {
     expect(manifest.dataTests).toEqual({ status: 'skipped', reason: 'manual re-publish' });
   });
 
-  test('refuses to overwrite the current publication under the same run id', async () => {
-    // Prepare
+  test('returns the current publication when its run is published again (a retried step), writing nothing', async () => {
+    // Prepare: the step published and switched, then timed out; Step Functions retries it
     const store = freshStore();
-    await publish({ config, engine, store, runId: 'run-same', ...base });
+    const first = await publish({ config, engine, store, runId: 'run-retry-0', ...base });
+    const published = await publish({ config, engine, store, runId: 'run-same', ...base });
+    const pointer = await store.get(CURRENT_POINTER_KEY);
+    const keys = await keysUnder(store, 'published/');
+    const recording = new RecordingObjectStore(store);
 
     // Act
-    const attempt = publish({ config, engine, store, runId: 'run-same', ...base });
+    const retried = await publish({ config, engine, store: recording, runId: 'run-same', ...base });
+
+    // Assess
+    expect(retried.alreadyCurrent).toBe(true);
+    expect(retried.runId).toBe('run-same');
+    expect(retried.prefix).toBe(published.prefix);
+    expect(retried.manifest).toEqual(published.manifest);
+    expect(retried.previousRunId).toBe(first.runId);
+    expect(recording.puts).toEqual([]);
+    expect(await store.get(CURRENT_POINTER_KEY)).toEqual(pointer);
+    expect(await keysUnder(store, 'published/')).toEqual(keys);
+  });
+
+  test('refuses to publish again a run that another publication has replaced since', async () => {
+    // Prepare
+    const store = freshStore();
+    const clock = (iso: string) => () => new Date(iso);
+    await publish({ config, engine, store, runId: 'run-old', ...base, now: clock('2026-11-20T00:00:00Z') });
+    await publish({ config, engine, store, runId: 'run-new', ...base, now: clock('2026-11-21T00:00:00Z') });
+    const pointer = await store.get(CURRENT_POINTER_KEY);
+
+    // Act
+    const attempt = publish({ config, engine, store, runId: 'run-old', ...base });
 
     // Assess
     await expect(attempt).rejects.toThrow(PublicationExistsError);
+    await expect(attempt).rejects.toThrow(/run-new has replaced it/);
+    expect(await store.get(CURRENT_POINTER_KEY)).toEqual(pointer);
   });
 
   test('keeps the configured number of publications and deletes older ones after the switch', async () => {
@@ -309,7 +343,7 @@ describe('readers during publications', () => {
 });
 
 describe('an interrupted publication', () => {
-  // Writes of one publication: 2 files per table, the dashboard off, the manifest, the pointer.
+  // Writes of one publication: its files (the dashboard off), the manifest, the pointer.
   test.each([1, 7, 'all but the pointer'] as const)(
     'after %s write(s) leaves readers on the previous publication, whole',
     async (crashAfter) => {
@@ -317,7 +351,8 @@ describe('an interrupted publication', () => {
       const store = freshStore();
       await publish({ config, engine, store, runId: 'run-before', ...base });
       const before = await readCurrentPublication(store);
-      const writesOfAPublication = before.manifest.tables.length * 2 + 1;
+      const writesOfAPublication =
+        before.manifest.tables.reduce((sum, t) => sum + t.parquet.length + t.csv.length, 0) + 1;
       const limit = crashAfter === 'all but the pointer' ? writesOfAPublication : crashAfter;
       const crashing = new CrashingObjectStore(store, limit);
 

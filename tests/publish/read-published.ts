@@ -20,7 +20,7 @@ export async function readParquetRows(
 ): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   for (const file of table.parquet) {
-    const bytes = await store.get(publication.key(file.path));
+    const bytes = await store.get(publication.fileKey(file));
     if (!bytes) throw new Error(`missing ${file.path}`);
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     const fileRows = (await parquetReadObjects({ file: buffer })) as Record<string, unknown>[];
@@ -31,21 +31,27 @@ export async function readParquetRows(
   return rows;
 }
 
+/** Every CSV file of the table (one, or one per partition), each with its header row. */
 export async function readCsvRows(
   store: ObjectStore,
   publication: CurrentPublication,
   table: PublishedTable,
 ): Promise<{ header: string[]; rows: Record<string, string>[] }> {
-  const file = table.csv[0];
-  if (!file) throw new Error(`${table.name} has no CSV`);
-  const bytes = await store.get(publication.key(file.path));
-  if (!bytes) throw new Error(`missing ${file.path}`);
-  const records = parse(Buffer.from(bytes).toString('utf8'), { relaxQuotes: false }) as string[][];
-  const [header = [], ...body] = records;
-  return {
-    header,
-    rows: body.map((values) => Object.fromEntries(header.map((name, i) => [name, values[i] ?? '']))),
-  };
+  if (table.csv.length === 0) throw new Error(`${table.name} has no CSV`);
+  let header: string[] | undefined;
+  const rows: Record<string, string>[] = [];
+  for (const file of table.csv) {
+    const bytes = await store.get(publication.fileKey(file));
+    if (!bytes) throw new Error(`missing ${file.path}`);
+    const records = parse(Buffer.from(bytes).toString('utf8'), { relaxQuotes: false }) as string[][];
+    const [fileHeader = [], ...body] = records;
+    if (header && JSON.stringify(header) !== JSON.stringify(fileHeader))
+      throw new Error(`${file.path}: header differs from the table's other CSV files`);
+    header = fileHeader;
+    const names = fileHeader;
+    for (const values of body) rows.push(Object.fromEntries(names.map((name, i) => [name, values[i] ?? ''])));
+  }
+  return { header: header ?? [], rows };
 }
 
 export async function readSourceRows(engine: QueryEngine, table: string, columns: readonly string[]) {

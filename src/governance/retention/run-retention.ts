@@ -8,7 +8,8 @@ import {
 } from '#src/governance/access/relation-catalog.ts';
 import type { AuditLog } from '#src/governance/audit/audit-log.ts';
 import type { LandingStream } from '#src/landing/landing-schemas.ts';
-import { readCurrentPointer } from '#src/publish/read-publication.ts';
+import { manifestKeys } from '#src/publish/publication-manifest.ts';
+import { readCurrentPointer, readCurrentPublication } from '#src/publish/read-publication.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 import { expireLanding } from './expire-landing.ts';
 import { expireRawFiles } from './expire-raw.ts';
@@ -254,6 +255,15 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
   // publication replaces it), KPI marts are kept everywhere; fact copies in superseded
   // publications go by their partition, or whole when they have none.
   const current = await readCurrentPointer(store).catch(() => undefined);
+  // An incremental publication lists unchanged partitions' files in the folders of earlier ones:
+  // those are the current publication's too.
+  const currentKeys = new Set(
+    current
+      ? await readCurrentPublication(store)
+          .then((p) => manifestKeys(p.manifest))
+          .catch(() => [])
+      : [],
+  );
   const publishedLayers: { store: ObjectStore; prefix: string }[] = [
     { store, prefix: 'published/' },
     ...(options.publishedStores ?? []).map((s) => ({ store: s, prefix: '' })),
@@ -262,7 +272,8 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
     const groups = new Map<string, string[]>();
     for await (const object of layerStore.list(prefix)) {
       const key = object.key;
-      if (current && layerStore === store && key.startsWith(current.prefix)) continue;
+      if (current && layerStore === store && (key.startsWith(current.prefix) || currentKeys.has(key)))
+        continue;
       const table = publishedTable(key.slice(prefix.length));
       if (!table) continue;
       if (keep.has(table) || classifyTable(table).class === 'kpi_mart') {

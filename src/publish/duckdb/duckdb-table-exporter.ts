@@ -2,12 +2,12 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { quoteIdentifier } from '#src/engines/engine-statements.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { duckDbCopyStatements } from '#src/publish/duckdb/duckdb-copy-statements.ts';
 import { digestFile } from '#src/publish/file-digest.ts';
 import type { PublishedFile } from '#src/publish/publication-manifest.ts';
 import {
+  csvFolder,
   csvPath,
   parquetFolder,
   partitionOf,
@@ -35,15 +35,12 @@ export class DuckDbTableExporter implements TableExporter {
     const staging = await this.staging();
     const tableDir = join(staging, input.table);
     const parquetDir = join(tableDir, 'parquet');
-    const csvFile = join(tableDir, 'csv', `${input.table}.csv`);
+    const csvDir = join(tableDir, 'csv');
+    const csvFile = input.partitionBy ? csvDir : join(csvDir, `${input.table}.csv`);
     await rm(tableDir, { recursive: true, force: true });
     await mkdir(parquetDir, { recursive: true });
-    await mkdir(join(tableDir, 'csv'), { recursive: true });
+    await mkdir(csvDir, { recursive: true });
 
-    const count = await this.engine.execute(
-      `SELECT count(*) AS row_count FROM ${quoteIdentifier(input.table)}`,
-    );
-    const rowCount = Number(count.rows[0]?.row_count ?? 0);
     const statements = duckDbCopyStatements({ ...input, parquetDir, csvFile });
     await this.engine.execute(statements.parquet);
     await this.engine.execute(statements.csv);
@@ -53,9 +50,15 @@ export class DuckDbTableExporter implements TableExporter {
       const path = `${parquetFolder(input.table)}${relative(parquetDir, file).split(sep).join('/')}`;
       parquet.push(await this.upload(file, input.publicationPrefix, path, input.partitionBy));
     }
-    const csv = [await this.upload(csvFile, input.publicationPrefix, csvPath(input.table), undefined)];
+    const csv: PublishedFile[] = [];
+    for (const file of await filesUnder(csvDir)) {
+      const path = input.partitionBy
+        ? `${csvFolder(input.table)}${relative(csvDir, file).split(sep).join('/')}`
+        : csvPath(input.table);
+      csv.push(await this.upload(file, input.publicationPrefix, path, input.partitionBy));
+    }
     await rm(tableDir, { recursive: true, force: true });
-    return { rowCount, parquet, csv };
+    return { parquet, csv };
   }
 
   async dispose(): Promise<void> {
