@@ -339,7 +339,10 @@ export class AthenaEngine implements QueryEngine {
     );
     const type = result.rows[0]?.table_type;
     if (type === undefined || type === null) return undefined;
-    return type === 'VIEW' ? 'view' : 'table';
+    if (type !== 'VIEW') return 'table';
+    // A model's published name is a view over its current version: to its readers, a table.
+    if (!this.versions.loaded) await this.loadCatalog();
+    return this.versions.currentOf(name) === undefined ? 'view' : 'table';
   }
 
   /** A view over a versioned table is listed as the table it publishes. */
