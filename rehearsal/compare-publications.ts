@@ -84,10 +84,17 @@ export async function readPublishedRows(store: ObjectStore): Promise<PublishedRo
   }
 }
 
+/**
+ * Published locally only, by design: the publish Lambda records completeness in the manifest and
+ * does not write the `publication_completeness` view (`completenessTable: false`, functions/publish.ts).
+ */
+const LOCAL_ONLY_TABLES = new Set(['publication_completeness']);
+
 /** How two publications differ, table by table (empty: the same tables with the same rows). */
 export function publicationDifferences(aws: PublishedRows, local: PublishedRows): string[] {
   const differences: string[] = [];
   for (const name of new Set([...Object.keys(aws), ...Object.keys(local)])) {
+    if (LOCAL_ONLY_TABLES.has(name) && !aws[name]) continue;
     const a = aws[name];
     const l = local[name];
     if (!a || !l) {

@@ -79,7 +79,7 @@ interface World {
   readonly athenaEndpoint: string;
   readonly publishedBucket: string;
   /** Legal holds in force (the retention play places one). */
-  readonly legalHolds: { customerKey: string }[];
+  readonly legalHolds: { customerKey: string; reason: string }[];
   readonly stateMachineRole: string;
   readonly alertTopicArn: string;
 }
@@ -287,7 +287,7 @@ async function retentionPlay(world: World, execute: Execute, engine: AthenaEngin
   };
   const before = await split('fct_tickets');
   const landingBefore = await split('landing_zendesk__tickets');
-  world.legalHolds.push({ customerKey: heldCustomer });
+  world.legalHolds.push({ customerKey: heldCustomer, reason: 'rehearsal: litigation hold' });
   const clock = FakeTimers.withGlobal(globalThis).install({
     now: Date.now() + RETENTION_JUMP_MS,
     toFake: ['Date'],
