@@ -49,11 +49,12 @@ export interface CostLine {
  *   bytes the Athena reported scanned (`Statistics.DataScannedInBytes`) scaled with the volume,
  *   whichever is more. The local Athena reports 0 bytes until it accounts them, so the floor holds.
  * - Lambda: extract seconds as measured (they include the connectors' pacing to the vendors' rate
- *   limits), scaled with √volume; model steps: the handlers' seconds without the local engine's
+ *   limits), scaled with the pages an hourly extract reads; model steps: the handlers' seconds without the local engine's
  *   own time, plus `ATHENA_SECONDS_PER_STATEMENT` per statement they waited for, at 512 MB.
  * - S3 and KMS: the recorded requests per execution; object writes and reads of the data prefixes
- *   (raw/, landing/, quarantine/) scale with the ticket volume, checkpoints, manifests and audit
- *   entries are per run. Athena's own reads of S3 are not recorded (not in the estimate).
+ *   (raw/, landing/, quarantine/) scale with the pages an hourly extract writes (1,000 records
+ *   each), checkpoints, manifests and audit entries are per run. Athena's own reads of S3 are not
+ *   recorded (not in the estimate).
  */
 export function monthlyCost(
   report: RehearsalReport,
@@ -66,6 +67,10 @@ export function monthlyCost(
   const executions = report.plays.flatMap((p) => p.executions);
   const n = executions.length;
   const scale = Math.max(1, options.ticketsPerDay / options.rehearsalTicketsPerDay);
+  // Objects and API pages grow with pages, not tickets: an hourly extract writes one page per stream
+  // until its largest stream (ticket events, ~7 per ticket) passes 1,000 records in an hour.
+  const pagesPerRun = (ticketsPerDay: number) => Math.max(1, Math.ceil((ticketsPerDay * 7) / 24 / 1000));
+  const pages = pagesPerRun(options.ticketsPerDay) / pagesPerRun(options.rehearsalTicketsPerDay);
   const isExtract = (e: (typeof executions)[number]) => (e.input as { mode?: string }).mode === 'extract';
   const ok = executions.filter((e) => e.result.status === 'SUCCEEDED');
   const average = (list: typeof executions, of: (e: (typeof executions)[number]) => number) =>
@@ -88,10 +93,10 @@ export function monthlyCost(
   const perRun = (action: string) =>
     report.calls
       .filter((c) => c.action === action)
-      .reduce((sum, c) => sum + (isData(c.resource) ? scale : 1), 0) / n;
+      .reduce((sum, c) => sum + (isData(c.resource) ? pages : 1), 0) / n;
   const kmsShare = (() => {
     const s3 = report.calls.filter((c) => c.action.startsWith('s3:'));
-    const scaled = s3.reduce((sum, c) => sum + (isData(c.resource) ? scale : 1), 0);
+    const scaled = s3.reduce((sum, c) => sum + (isData(c.resource) ? pages : 1), 0);
     return s3.length === 0 ? 1 : scaled / s3.length;
   })();
   const puts = (perRun('s3:PutObject') + perRun('s3:DeleteObject')) * runsPerMonth;
@@ -111,7 +116,7 @@ export function monthlyCost(
   const athenaBytes = bytesPerNight * nightlyPerMonth;
 
   const extract = report.invocations.extract ?? { count: 0, seconds: 0 };
-  const extractGbSeconds = (extract.seconds / n) * runsPerMonth * 1 * Math.sqrt(scale);
+  const extractGbSeconds = (extract.seconds / n) * runsPerMonth * 1 * pages;
   const modelSeconds = Object.entries(report.invocations)
     .filter(([handler]) => handler !== 'extract')
     .reduce((sum, [, i]) => sum + i.seconds, 0);
