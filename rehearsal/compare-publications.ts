@@ -90,6 +90,20 @@ export async function readPublishedRows(store: ObjectStore): Promise<PublishedRo
  */
 const LOCAL_ONLY_TABLES = new Set(['publication_completeness']);
 
+/**
+ * Differences the rehearsal found and that are recorded, not fixed yet: printed and reported as
+ * known, so a new difference still fails the rehearsal.
+ */
+export const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
+  dim_customers:
+    'the deployment, extracting several times, keeps CRM versions a single first run does not see ' +
+    '(e.g. a last_trade_at change between two other changes): the SCD2 history depends on the ' +
+    'extraction schedule, not only on the world',
+  sla_alerts:
+    'a first local run publishes before its SLA-alert stage creates the table; the deployment ' +
+    'publishes the table its earlier runs created',
+};
+
 /** How two publications differ, table by table (empty: the same tables with the same rows). */
 export function publicationDifferences(aws: PublishedRows, local: PublishedRows): string[] {
   const differences: string[] = [];
