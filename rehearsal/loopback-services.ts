@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 /** One request a fake service answered: which service, which action, its parameters. */
 export interface ServedCall {
-  readonly service: 'secretsmanager' | 'sns';
+  readonly service: 'secretsmanager' | 'sns' | 'lakeformation';
   readonly action: string;
   readonly params: Readonly<Record<string, unknown>>;
 }
@@ -29,9 +29,10 @@ async function body(request: IncomingMessage): Promise<string> {
 }
 
 /**
- * Small in-process stand-ins for Secrets Manager (AWS JSON 1.1) and SNS (AWS Query) on loopback,
- * spoken to by the handlers' real SDK clients through the SDK's service-specific endpoint
- * variables (`AWS_ENDPOINT_URL_SECRETS_MANAGER`, `AWS_ENDPOINT_URL_SNS`). Each records its calls.
+ * Small in-process stand-ins for Secrets Manager (AWS JSON 1.1), SNS (AWS Query) and Lake
+ * Formation's AddLFTagsToResource (REST JSON) on loopback, spoken to by the handlers' real SDK
+ * clients through the SDK's service-specific endpoint variables (`AWS_ENDPOINT_URL_SECRETS_MANAGER`,
+ * `AWS_ENDPOINT_URL_SNS`, `AWS_ENDPOINT_URL_LAKEFORMATION`). Each records its calls.
  */
 export async function startLoopbackServices(): Promise<LoopbackServices> {
   const calls: ServedCall[] = [];
@@ -39,6 +40,17 @@ export async function startLoopbackServices(): Promise<LoopbackServices> {
   const server = createServer(async (request, response) => {
     const text = await body(request);
     const target = request.headers['x-amz-target'];
+    // Lake Formation speaks REST JSON: POST /<Operation>. The runner tags each table it creates.
+    if (request.url === '/AddLFTagsToResource') {
+      calls.push({
+        service: 'lakeformation',
+        action: 'AddLFTagsToResource',
+        params: JSON.parse(text || '{}'),
+      });
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ Failures: [] }));
+      return;
+    }
     if (typeof target === 'string' && target.startsWith('secretsmanager.')) {
       const action = target.slice('secretsmanager.'.length);
       const params = JSON.parse(text || '{}') as { SecretId?: string };
@@ -83,7 +95,11 @@ export async function startLoopbackServices(): Promise<LoopbackServices> {
           ...(c.params.Subject ? { subject: String(c.params.Subject) } : {}),
           message: String(c.params.Message),
         })),
-    environment: { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint, AWS_ENDPOINT_URL_SNS: endpoint },
+    environment: {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+      AWS_ENDPOINT_URL_SNS: endpoint,
+      AWS_ENDPOINT_URL_LAKEFORMATION: endpoint,
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as z from 'zod';
 
 import { runIdSchema } from '#src/pipeline/run-id.ts';
+import { InvalidEnvironmentError } from './handler-errors.ts';
 
 export { runIdSchema };
 
@@ -24,10 +27,22 @@ export const runInputSchema = z.object({
 });
 export type RunInput = z.infer<typeof runInputSchema>;
 
-/** Where the SQL models are in the bundle (copied next to index.mjs at bundling time). */
+/**
+ * Where the SQL models are in the bundle (copied next to index.mjs at bundling time). A folder
+ * that is named but holds no models is a deployment fault, not an empty warehouse: without this
+ * check the transform built nothing, the data tests passed with no test and publish found nothing
+ * (what the deployment rehearsal first showed).
+ */
 export function sqlRoot(): string | undefined {
-  return (
+  const root =
     process.env.WAREHOUSE_SQL_ROOT ??
-    (process.env.LAMBDA_TASK_ROOT ? `${process.env.LAMBDA_TASK_ROOT}/sql` : undefined)
-  );
+    (process.env.LAMBDA_TASK_ROOT ? `${process.env.LAMBDA_TASK_ROOT}/sql` : undefined);
+  if (root !== undefined && !existsSync(join(root, 'marts')))
+    throw new InvalidEnvironmentError('sql', [
+      {
+        path: process.env.WAREHOUSE_SQL_ROOT ? 'WAREHOUSE_SQL_ROOT' : 'LAMBDA_TASK_ROOT',
+        message: `${root} holds no SQL models (no marts/ folder); the bundle must copy sql/ next to index.mjs`,
+      },
+    ]);
+  return root;
 }

@@ -321,6 +321,11 @@ export class WarehousePipeline extends Construct {
     props.alertTopic.grantPublish(this.pipelineRole);
     const retention = athenaStep('Retention', 'retention', Duration.minutes(15));
     storage.raw.grantDelete(retention);
+    // Retention rewrites an expired raw or landing page to keep only its held records, sets aside a
+    // damaged file in quarantine/damaged/, and records the frozen KPI months (the rehearsal's
+    // retention run was denied each of these writes).
+    for (const prefix of ['raw/*', 'landing/*', 'quarantine/*', 'state/retention.json'])
+      storage.raw.grantPut(retention, prefix);
     storage.published.grantReadWrite(retention);
     storage.published.grantDelete(retention);
     storage.curated.grantDelete(retention);

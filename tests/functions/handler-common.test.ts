@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearSecretCache, loadSecrets } from '#functions/common/load-secrets.ts';
 import { remainingTimeSignal } from '#functions/common/remaining-time-signal.ts';
+import { sqlRoot } from '#functions/common/run-event.ts';
 import { handler as transformHandler } from '#functions/transform.ts';
 import { parseConfig } from '#src/config/warehouse-config.ts';
 
@@ -66,5 +67,23 @@ describe('the handler chain', () => {
     expect(exhausted.signal.aborted).toBe(true);
     expect(plenty.signal.aborted).toBe(false);
     plenty.dispose();
+  });
+
+  it('refuses a SQL folder without models instead of building, testing and publishing nothing', () => {
+    // Prepare
+    const saved = process.env.WAREHOUSE_SQL_ROOT;
+    try {
+      process.env.WAREHOUSE_SQL_ROOT = '/var/task/sql';
+      // Act
+      const missing = () => sqlRoot();
+      // Assess
+      expect(missing).toThrow(expect.objectContaining({ name: 'InvalidEnvironmentError' }));
+      expect(missing).toThrow(/WAREHOUSE_SQL_ROOT: \/var\/task\/sql holds no SQL models/);
+      process.env.WAREHOUSE_SQL_ROOT = new URL('../../sql', import.meta.url).pathname;
+      expect(sqlRoot()).toBe(process.env.WAREHOUSE_SQL_ROOT);
+    } finally {
+      if (saved === undefined) delete process.env.WAREHOUSE_SQL_ROOT;
+      else process.env.WAREHOUSE_SQL_ROOT = saved;
+    }
   });
 });

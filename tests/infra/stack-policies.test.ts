@@ -7,6 +7,7 @@ import { serviceCalls } from '#rehearsal/service-calls.ts';
 import { functionNamed, synthesizeModel } from '#rehearsal/stack-model.ts';
 import { AuditLog } from '#src/governance/audit/audit-log.ts';
 import { S3AuditSink } from '#src/governance/audit/s3/s3-audit-sink.ts';
+import { RETENTION_STATE_KEY } from '#src/governance/retention/retention-state.ts';
 import { SENTIMENT_CHECKPOINT_KEY } from '#src/kpi/sentiment/run-sentiment-stage.ts';
 import { testDeployment } from '#tests/infra/synth-stack.ts';
 import { type RunningS3Server, startS3Server } from '#tests/stores/start-s3-server.ts';
@@ -99,6 +100,32 @@ describe('the sentiment stage of the transform step', () => {
       action: 's3:PutObject',
       resource: `arn:aws:s3:::${lake}/${key}`,
       origin: `sentiment stage writes ${key}`,
+    }));
+
+    // Act
+    const denied = await denials(calls);
+
+    // Assess
+    expect(denied).toEqual([]);
+  });
+});
+
+describe('the retention step', () => {
+  it('may rewrite expired pages to their held records, set damaged files aside and record frozen months', async () => {
+    // Prepare
+    const retention = functionNamed(model, 'PipelineRetentionFunction');
+    const lake = (JSON.parse(retention.environment.WAREHOUSE_CONFIG!) as { lake: { bucket: string } }).lake
+      .bucket;
+    const calls = [
+      'raw/zendesk/tickets/dt=2026-11-23/run-1-000001.jsonl.gz',
+      'landing/zendesk/tickets/dt=2026-11-23/run-1-00001.jsonl.gz',
+      'quarantine/damaged/raw/zendesk/tickets/dt=2026-11-23/run-1-000002.jsonl.gz',
+      RETENTION_STATE_KEY,
+    ].map((key) => ({
+      principal: retention.roleArn,
+      action: 's3:PutObject',
+      resource: `arn:aws:s3:::${lake}/${key}`,
+      origin: `retention writes ${key}`,
     }));
 
     // Act
