@@ -82,6 +82,15 @@ export const wildcardAcknowledgements: readonly WildcardAcknowledgement[] = [
     ['Resource::*'],
     'Comprehend BatchDetectSentiment has no resource type (Service Authorization Reference: Amazon Comprehend), so it takes Resource *; the statement is limited to calls from the transform function by lambda:SourceFunctionArn.',
   ),
+  ...entries(
+    'Pipeline/PipelineRole',
+    [
+      'Resource::<StorageRaw.Arn>/raw/*',
+      'Resource::<StorageRaw.Arn>/landing/*',
+      'Resource::<StorageRaw.Arn>/quarantine/*',
+    ],
+    'Retention rewrites expired raw and landing pages (and quarantined records) to the records a legal hold keeps; their keys are made per run and page.',
+  ),
   ...entries('Pipeline/PipelineRole', [TABLES], TABLES_REASON),
   // ------------------------------------------------------------------------- state machine
   ...entries('Pipeline/StateMachine/Role', KMS_GRANT, KMS_REASON),
