@@ -1,9 +1,8 @@
-import { AthenaClient } from '@aws-sdk/client-athena';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AthenaEngine } from '#src/engines/athena/athena-engine.ts';
-import { type LocalAthena, startLocalAthena } from '#src/engines/athena/local/start-local-athena.ts';
+import type { AthenaEngine } from '#src/engines/athena/athena-engine.ts';
 import { filesHolding, readParquetFiles } from '#tests/engines/athena/local/read-parquet-files.ts';
-import { type RunningS3Server, startS3Server } from '#tests/stores/start-s3-server.ts';
+import type { RunningS3Server } from '#tests/stores/start-s3-server.ts';
+import { type LocalAthenaOnS3, startLocalAthenaOnS3 } from './local-athena-on-s3.ts';
 
 /*
  * The local Athena's Iceberg tables keep real Parquet data files in S3 (s3rver), as Athena's do:
@@ -11,22 +10,14 @@ import { type RunningS3Server, startS3Server } from '#tests/stores/start-s3-serv
  * snapshot needs. Each test reads every file under the table's location.
  */
 const DAY = 86_400_000;
+let world: LocalAthenaOnS3;
 let s3: RunningS3Server;
-let athena: LocalAthena;
 let now = new Date('2026-12-01T00:00:00Z');
 let database = 'files0';
 let counter = 0;
-let client: AthenaClient;
 
 function engine(): AthenaEngine {
-  return new AthenaEngine({
-    workgroup: 'warehouse',
-    database,
-    curatedLocation: `s3://${s3.bucket}/curated/`,
-    client,
-    initialPollMs: 2,
-    maxPollMs: 10,
-  });
+  return world.engine(database);
 }
 
 const location = (name: string) => `curated/${database}/${name}/`;
@@ -45,19 +36,12 @@ const holding = async (name: string, needle: string) =>
   filesHolding(await readParquetFiles(s3.client, s3.bucket, location(name)), needle);
 
 beforeAll(async () => {
-  s3 = await startS3Server();
-  athena = await startLocalAthena({ s3Endpoint: s3.endpoint, clock: () => now });
-  client = new AthenaClient({
-    endpoint: athena.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  world = await startLocalAthenaOnS3({ clock: () => now });
+  ({ s3 } = world);
 });
 
 afterAll(async () => {
-  client.destroy();
-  await athena.close();
-  await s3.close();
+  await world?.close();
 });
 
 beforeEach(() => {

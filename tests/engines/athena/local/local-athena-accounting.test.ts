@@ -1,37 +1,27 @@
 import { gzipSync } from 'node:zlib';
-import { AthenaClient, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { type AthenaClient, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AthenaEngine } from '#src/engines/athena/athena-engine.ts';
+import type { AthenaEngine } from '#src/engines/athena/athena-engine.ts';
 import { billedBytes, MINIMUM_BILLED_BYTES } from '#src/engines/athena/local/local-athena-accounting.ts';
-import {
-  type LocalAthena,
-  type LocalAthenaStatementEvent,
-  startLocalAthena,
-} from '#src/engines/athena/local/start-local-athena.ts';
-import { type RunningS3Server, startS3Server } from '#tests/stores/start-s3-server.ts';
+import type { LocalAthenaStatementEvent } from '#src/engines/athena/local/start-local-athena.ts';
+import type { RunningS3Server } from '#tests/stores/start-s3-server.ts';
+import { type LocalAthenaOnS3, startLocalAthenaOnS3 } from './local-athena-on-s3.ts';
 
 /*
  * The local Athena reports in GetQueryExecution's Statistics the bytes a statement scanned, as
  * Athena bills them: the compressed Parquet column chunks of the columns it reads, in the
  * partitions left after pruning; whole files of an external table, those its filters keep.
  */
+let world: LocalAthenaOnS3;
 let s3: RunningS3Server;
-let athena: LocalAthena;
 let client: AthenaClient;
 let database = 'acct0';
 let counter = 0;
 const events: LocalAthenaStatementEvent[] = [];
 
 function engine(): AthenaEngine {
-  return new AthenaEngine({
-    workgroup: 'warehouse',
-    database,
-    curatedLocation: `s3://${s3.bucket}/curated/`,
-    client,
-    initialPollMs: 2,
-    maxPollMs: 10,
-  });
+  return world.engine(database);
 }
 
 /** A month-partitioned Iceberg table of 40,000 rows over four months, with a wide text column. */
@@ -52,19 +42,12 @@ async function scanned(e: AthenaEngine, sql: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  s3 = await startS3Server();
-  athena = await startLocalAthena({ s3Endpoint: s3.endpoint, onStatement: (event) => events.push(event) });
-  client = new AthenaClient({
-    endpoint: athena.endpoint,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  world = await startLocalAthenaOnS3({ onStatement: (event) => events.push(event) });
+  ({ s3, client } = world);
 });
 
 afterAll(async () => {
-  client.destroy();
-  await athena.close();
-  await s3.close();
+  await world?.close();
 });
 
 beforeEach(() => {

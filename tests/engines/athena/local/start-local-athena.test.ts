@@ -13,8 +13,10 @@ import {
   AthenaQueryFailedError,
 } from '#src/engines/athena/athena-engine.ts';
 import { type LocalAthena, startLocalAthena } from '#src/engines/athena/local/start-local-athena.ts';
-import { type RunningS3Server, startS3Server } from '#tests/stores/start-s3-server.ts';
+import type { RunningS3Server } from '#tests/stores/start-s3-server.ts';
+import { type LocalAthenaOnS3, startLocalAthenaOnS3 } from './local-athena-on-s3.ts';
 
+let world: LocalAthenaOnS3;
 let s3: RunningS3Server;
 let athena: LocalAthena;
 let client: AthenaClient;
@@ -22,30 +24,16 @@ let database = 'db0';
 let counter = 0;
 
 function engine(): AthenaEngine {
-  return new AthenaEngine({
-    workgroup: 'warehouse',
-    database,
-    curatedLocation: `s3://${s3.bucket}/curated/`,
-    client,
-    initialPollMs: 5,
-    maxPollMs: 20,
-  });
+  return world.engine(database);
 }
 
 beforeAll(async () => {
-  s3 = await startS3Server();
-  athena = await startLocalAthena({ s3Endpoint: s3.endpoint });
-  client = new AthenaClient({
-    endpoint: athena.endpoint,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  world = await startLocalAthenaOnS3();
+  ({ s3, athena, client } = world);
 });
 
 afterAll(async () => {
-  client.destroy();
-  await athena.close();
-  await s3.close();
+  await world?.close();
 });
 
 beforeEach(() => {
