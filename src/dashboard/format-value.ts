@@ -1,44 +1,45 @@
 /**
  * Numbers for people. Shared by the page (bundled into it) and the tests, so what the tests expect
- * is exactly what the reader sees.
+ * is exactly what the reader sees. KPI values and changes are formatted by the catalogue's
+ * formatter (`src/kpi/catalogue/format-kpi.ts`), the one the terminal scorecard uses; this module
+ * adds what only the page shows: ids, timestamps, plain numbers, alert drivers, labels.
  */
-import { formatDuration } from '#src/shared/format-duration.ts';
+import { formatDuration, formatKpiChange, formatKpiValue, unitOfKpi } from '#src/kpi/catalogue/format-kpi.ts';
+import { type KpiUnit, kpiEntry } from '#src/kpi/catalogue/kpi-catalogue.ts';
 
 export { formatDuration };
 
-export type ValueUnit = 'duration' | 'rate' | 'ratio_change' | 'score' | 'count' | 'number' | 'id';
+export type ValueUnit = 'duration' | 'rate' | 'ratio' | 'score' | 'count' | 'number' | 'id';
 
 const RATE_NAMES = new Set(['post_contact_retention_30d']);
 
 /** Units by name, known from the KPI catalogue; names not in it follow the naming conventions. */
 export type KnownUnits = Readonly<Record<string, ValueUnit>>;
 
-/** The display unit of a catalogue unit (`src/kpi/kpi-config.ts`). */
-export function unitOfCatalogue(unit: 'seconds' | 'rate' | 'ratio' | 'score' | 'count'): ValueUnit {
-  switch (unit) {
-    case 'seconds':
-      return 'duration';
-    case 'rate':
-      return 'rate';
-    case 'ratio':
-      return 'ratio_change';
-    case 'score':
-      return 'score';
-    case 'count':
-      return 'count';
-  }
+/** The display unit of a catalogue unit (`src/kpi/catalogue/kpi-catalogue.ts`). */
+export function unitOfCatalogue(unit: KpiUnit): ValueUnit {
+  return unit === 'seconds' ? 'duration' : unit;
 }
 
-/** The unit of a KPI or column: the catalogue's if known, else from the naming conventions of KPIS.md. */
+/** The catalogue unit a display unit formats as; undefined for ids and plain numbers. */
+function catalogueUnitOf(unit: ValueUnit): KpiUnit | undefined {
+  if (unit === 'duration') return 'seconds';
+  return unit === 'id' || unit === 'number' ? undefined : unit;
+}
+
+/**
+ * The unit of a KPI or column: the one given in `known`, else the KPI catalogue's, else from the
+ * naming conventions of KPIS.md (columns that are not KPIs: `*_s`, `*_id`, `*_rate`, counts).
+ */
 export function unitOf(name: string, known?: KnownUnits): ValueUnit {
   const catalogued = known?.[name];
   if (catalogued) return catalogued;
+  const kpiUnit = unitOfKpi(name);
+  if (kpiUnit) return unitOfCatalogue(kpiUnit);
   if (name.endsWith('_s')) return 'duration';
   if (name === 'id' || name.endsWith('_id')) return 'id';
-  if (name === 'peak_hour_frt_degradation') return 'ratio_change';
-  if (name === 'nps') return 'score';
   if (/(^|_)rate($|_)/.test(name) || RATE_NAMES.has(name)) return 'rate';
-  if (name === 'avg_sentiment' || name.includes('sentiment')) return 'number';
+  if (name.includes('sentiment')) return 'number';
   if (/(count|volume|open|tickets|solved|made|responses|ratings|alerts)($|_)/.test(name)) return 'count';
   return 'number';
 }
@@ -50,8 +51,7 @@ export function formatRate(fraction: number, digits = 1): string {
 }
 
 export function formatCount(value: number): string {
-  if (!Number.isFinite(value)) return '—';
-  return Math.round(value).toLocaleString('en-GB');
+  return formatKpiValue(value, 'count');
 }
 
 /** Any value of a KPI or column, by its unit; null and non-numbers as `—` or the text itself. */
@@ -66,38 +66,28 @@ export function formatValue(name: string, value: unknown, known?: KnownUnits): s
   if (unit === 'id') return String(value);
   const n = Number(value);
   if (!Number.isFinite(n)) return String(value);
-  switch (unit) {
-    case 'duration':
-      return formatDuration(n);
-    case 'rate':
-      return formatRate(n);
-    case 'ratio_change':
-      return `${n >= 0 ? '+' : '−'}${formatRate(Math.abs(n))}`;
-    case 'score':
-      return n.toFixed(Math.abs(n) < 10 ? 2 : 1);
-    case 'count':
-      return formatCount(n);
-    case 'number':
-      return Number.isInteger(n) ? formatCount(n) : n.toFixed(2);
-  }
+  const kpiUnit = catalogueUnitOf(unit);
+  if (kpiUnit) return formatKpiValue(n, kpiUnit);
+  return Number.isInteger(n) ? formatCount(n) : `${n < 0 ? '−' : ''}${Math.abs(n).toFixed(2)}`;
 }
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-/** A change between two periods: rates in percentage points, everything else in its own unit. */
+/**
+ * A change between two periods, as the terminal scorecard writes it (`−1.2 pp`, `+1 min 05 s`),
+ * after a ▲ / ▼ / = glyph that only decorates it: `▼ −1.2 pp`. Empty when there is none.
+ */
 export function formatChange(name: string, change: number | null, known?: KnownUnits): string {
   if (change === null || !Number.isFinite(change)) return '';
   const arrow = change > 0 ? '▲' : change < 0 ? '▼' : '=';
-  const unit = unitOf(name, known);
-  const size =
-    unit === 'rate' || unit === 'ratio_change'
-      ? `${(Math.abs(change) * 100).toFixed(1)} pp`
-      : formatValue(name, Math.abs(change), known);
-  return `${arrow} ${size}`;
+  const unit = catalogueUnitOf(unitOf(name, known)) ?? 'score';
+  return `${arrow} ${formatKpiChange(change, unit)}`;
 }
 
-/** `first_reply_time_p90_s` → `First reply time p90`. */
+/** A KPI's label from the catalogue; other names by convention: `first_reply_time_p90_s` → `First reply time p90`. */
 export function labelOf(name: string): string {
+  const catalogued = kpiEntry(name)?.label;
+  if (catalogued) return catalogued;
   const words = name
     .replace(/_s$/, '')
     .replace(/^fcr_/, 'FCR_')

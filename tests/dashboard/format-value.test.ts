@@ -27,14 +27,17 @@ describe('numbers for people', () => {
     expect(formatRate(0.874)).toBe('87.4 %');
     expect(formatValue('sla_compliance_rate', 0.95)).toBe('95.0 %');
     expect(formatValue('repeat_contact_rate_24h', 0.1)).toBe('10.0 %');
-    expect(formatChange('fcr_rate', -0.012)).toBe('▼ 1.2 pp');
-    expect(formatChange('aht_s', 65)).toBe('▲ 1 min 05 s');
+    expect(formatChange('fcr_rate', -0.012)).toBe('▼ −1.2 pp');
+    expect(formatChange('aht_s', 65)).toBe('▲ +1 min 05 s');
+    expect(formatChange('peak_hour_frt_degradation', 0)).toBe('= ±0.0 pp');
   });
 
   test('the KPI catalogue unit wins over the name', () => {
-    expect(unitOf('avg_sentiment')).toBe('number');
-    expect(formatValue('avg_sentiment', 0.123, { avg_sentiment: 'score' })).toBe('0.12');
-    expect(formatValue('peak_hour_frt_degradation', 0.2)).toBe('+20.0 %');
+    expect(unitOf('avg_sentiment')).toBe('score');
+    expect(unitOf('sentiment_shift')).toBe('number');
+    expect(formatValue('avg_sentiment', -0.123)).toBe('−0.12');
+    expect(formatValue('peak_hour_frt_degradation', 0.2)).toBe('20.0 %');
+    expect(formatValue('post_contact_retention_30d', 0.856)).toBe('85.6 %');
   });
 
   test('ids, timestamps, counts and missing values keep their meaning', () => {
@@ -47,6 +50,8 @@ describe('numbers for people', () => {
 
   test('KPI names become labels', () => {
     expect(labelOf('first_reply_time_p90_s')).toBe('First reply time p90');
+    expect(labelOf('aht_s')).toBe('AHT');
+    expect(labelOf('solved_tickets')).toBe('Solved tickets');
     expect(labelOf('sla_compliance_rate')).toBe('SLA compliance rate');
     expect(labelOf('nps')).toBe('NPS');
   });

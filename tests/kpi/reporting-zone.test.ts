@@ -3,8 +3,12 @@ import { parseConfig } from '#src/config/warehouse-config.ts';
 import { buildSeeds } from '#src/kpi/build-seeds.ts';
 import { businessSeconds, openIntervals } from '#src/kpi/calendar/open-intervals.ts';
 import { localToEpoch, zoneOffsetSeconds } from '#src/kpi/calendar/zoned-time.ts';
+import {
+  formatKpiChange as formatChange,
+  formatDuration,
+  formatKpiValue as formatValue,
+} from '#src/kpi/catalogue/format-kpi.ts';
 import { formatScorecard } from '#src/kpi/scorecard/format-scorecard.ts';
-import { formatChange, formatDuration, formatValue } from '#src/kpi/scorecard/format-value.ts';
 import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
 import { groupRows, ticketRow, userRow } from '#tests/kpi/helpers/landing-rows.ts';
 

@@ -1,5 +1,15 @@
-import type { KpiUnit } from '#src/kpi/kpi-config.ts';
-import { formatChange, formatValue, unitOfKpi } from './format-value.ts';
+import {
+  formatKpiChange,
+  formatKpiTarget,
+  formatKpiValue,
+  unitOfKpi,
+} from '#src/kpi/catalogue/format-kpi.ts';
+import {
+  type KpiDirection,
+  type KpiUnit,
+  kpiDirections,
+  kpiUnits,
+} from '#src/kpi/catalogue/kpi-catalogue.ts';
 
 /** A `kpi_scorecard` row as the engine returns it. */
 export interface ScorecardRow {
@@ -21,12 +31,19 @@ export interface ScorecardRow {
   readonly attainment?: number | null;
 }
 
+/** The catalogue's unit of the row's KPI; a KPI it does not know keeps the row's own unit, or reads as a score. */
+function unitOfRow(row: ScorecardRow): KpiUnit {
+  const own = kpiUnits.find((unit) => unit === row.unit);
+  return unitOfKpi(row.kpi) ?? own ?? 'score';
+}
+
 const statusMark: Record<string, string> = { met: '✓ met', missed: '✗ missed', no_data: '· no data' };
 
 /**
  * The scorecard as a plain-text table a person can read in a terminal: KPI (with its breakdown
  * cell), period, target, actual, change, owner, frequency, source, status, attainment. Durations
- * read `1 h 05 min`, rates `87.5 %`, changes of rates `+2.1 pp`.
+ * read `1 h 05 min`, rates `87.5 %`, changes of rates `+2.1 pp`, in the unit the KPI catalogue
+ * declares, through the formatter the dashboard uses too (`src/kpi/catalogue/format-kpi.ts`).
  */
 export function formatScorecard(rows: readonly ScorecardRow[]): string {
   const header = [
@@ -42,16 +59,16 @@ export function formatScorecard(rows: readonly ScorecardRow[]): string {
     'attain.',
   ];
   const body = rows.map((r) => {
-    const unit = (r.unit as KpiUnit | null | undefined) ?? unitOfKpi(r.kpi);
+    const unit = unitOfRow(r);
+    const direction: KpiDirection = kpiDirections.find((d) => d === r.direction) ?? 'none';
     const cell = r.breakdown && r.breakdown !== 'overall' ? ` (${r.breakdown_value})` : '';
-    const comparator = r.direction === 'lower' ? '≤ ' : r.direction === 'higher' ? '≥ ' : '';
     const period = r.period_start ? `${r.period_grain ?? ''} ${r.period_start}`.trim() : '';
     return [
       `${r.kpi}${cell}`,
       period,
-      r.target === null ? '—' : `${comparator}${formatValue(r.target, unit)}`,
-      formatValue(r.actual, unit),
-      formatChange(r.change, unit),
+      formatKpiTarget(r.target, unit, direction),
+      formatKpiValue(r.actual, unit),
+      formatKpiChange(r.change, unit),
       r.owner,
       r.frequency,
       r.source,
