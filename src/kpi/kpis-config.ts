@@ -53,9 +53,10 @@ export const defaultKpiCatalogue: Record<string, Def> = Object.fromEntries(
 
 /**
  * What a configuration may change of a KPI: everything but its unit, which is a fact of the SQL
- * that computes it (and of every formatter and view that shows it).
+ * that computes it (and of every formatter and view that shows it). The unit may be restated as
+ * the catalogue's, so a parsed configuration parses again to itself (the deployment carries it).
  */
-const kpiOverrideSchema = kpiDefinitionSchema.omit({ unit: true }).partial();
+const kpiOverrideSchema = kpiDefinitionSchema.partial();
 
 /**
  * The catalogue in configuration: any KPI may be overridden field by field (e.g. only its targets);
@@ -67,6 +68,16 @@ export const kpiCatalogueSchema = z
   .default({})
   .transform((overrides, ctx) => {
     const catalogue: Record<string, KpiDefinition> = {};
+    for (const [name, override] of Object.entries(overrides)) {
+      const fixed = defaultKpiCatalogue[name]?.unit;
+      if (fixed !== undefined && override.unit !== undefined && override.unit !== fixed) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name, 'unit'],
+          message: `the unit of ${name} is ${fixed}, fixed by the SQL that computes it; it cannot be overridden`,
+        });
+      }
+    }
     for (const name of kpiNames) {
       const merged = { ...defaultKpiCatalogue[name], ...(overrides[name] ?? {}) };
       catalogue[name] = kpiDefinitionSchema.parse(merged);

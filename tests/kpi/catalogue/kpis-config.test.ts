@@ -39,10 +39,19 @@ describe('the KPI catalogue in configuration', () => {
 
     // Assess
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]).toMatchObject({
-      path: ['catalogue', 'aht_s'],
-      code: 'unrecognized_keys',
-    });
+    expect(result.error?.issues[0]).toMatchObject({ path: ['catalogue', 'aht_s', 'unit'] });
+    expect(result.error?.issues[0]?.message).toContain('the unit of aht_s is seconds');
+  });
+
+  it('parses a parsed catalogue again to itself (a restated unit is accepted)', () => {
+    // Prepare
+    const parsed = kpisConfigSchema.parse({ catalogue: { fcr_rate: { weight: 2 } } });
+
+    // Act
+    const again = kpisConfigSchema.parse(JSON.parse(JSON.stringify(parsed)));
+
+    // Assess
+    expect(again).toEqual(parsed);
   });
 
   it('refuses a KPI the models do not compute', () => {
