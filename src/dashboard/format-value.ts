@@ -11,8 +11,6 @@ export { formatDuration };
 
 export type ValueUnit = 'duration' | 'rate' | 'ratio' | 'score' | 'count' | 'number' | 'id';
 
-const RATE_NAMES = new Set(['post_contact_retention_30d']);
-
 /** Units by name, known from the KPI catalogue; names not in it follow the naming conventions. */
 export type KnownUnits = Readonly<Record<string, ValueUnit>>;
 
@@ -38,7 +36,7 @@ export function unitOf(name: string, known?: KnownUnits): ValueUnit {
   if (kpiUnit) return unitOfCatalogue(kpiUnit);
   if (name.endsWith('_s')) return 'duration';
   if (name === 'id' || name.endsWith('_id')) return 'id';
-  if (/(^|_)rate($|_)/.test(name) || RATE_NAMES.has(name)) return 'rate';
+  if (/(^|_)rate($|_)/.test(name)) return 'rate';
   if (name.includes('sentiment')) return 'number';
   if (/(count|volume|open|tickets|solved|made|responses|ratings|alerts)($|_)/.test(name)) return 'count';
   return 'number';
