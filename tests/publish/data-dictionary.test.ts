@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishedGlueColumnComments } from '#infra/catalog/glue-columns.ts';
 import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
@@ -142,6 +143,24 @@ describe('the data dictionary of a default run', () => {
     const stale = staleColumnDocs({ ...fct, header }, await columnsOf('fct_tickets'));
     // Assess
     expect(stale).toEqual(['chanel']);
+  });
+
+  it('renders a Glue comment of at most 255 characters for every published column', async () => {
+    // Prepare: the dictionary of the published tables, with their real columns
+    const relations = await Promise.all(
+      publication.manifest.tables.map(async (t) => ({
+        name: t.name,
+        kind: t.kind,
+        columns: (await columnsOf(t.name)).map((name) => ({ name })),
+      })),
+    );
+    // Act
+    const comments = publishedGlueColumnComments(buildDataDictionary(models, relations));
+    // Assess
+    const all = Object.values(comments).flat();
+    expect(all.length).toBeGreaterThan(250);
+    expect(all.filter((c) => c.comment.trim() === '' || c.comment.length > 255)).toEqual([]);
+    expect(comments.fct_tickets?.find((c) => c.name === 'customer_key')?.comment).toMatch(/HMAC-SHA256/);
   });
 
   it('publishes the dictionary page in the manifest, verified with the rest', async () => {
