@@ -60,6 +60,7 @@ async function publishStep(event: PublishEvent): Promise<PublishResult> {
         dataTests: event.dataTests,
         ...(health.length > 0 ? { completeness: completenessFromHealth(health) } : {}),
         completenessTable: false,
+        ...(root ? { modelsDir: root } : {}),
         // The dashboard is built for local runs; BI in AWS reads the marts through Athena/QuickSight.
         dashboard: false,
       }),

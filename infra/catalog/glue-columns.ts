@@ -1,5 +1,6 @@
 import type { ColumnType } from '#src/landing/columns.ts';
 import type { LandingStream } from '#src/landing/landing-schemas.ts';
+import type { DataDictionary } from '#src/publish/dictionary/data-dictionary.ts';
 
 export interface GlueColumn {
   readonly name: string;
@@ -31,4 +32,32 @@ export function glueColumns(stream: LandingStream): GlueColumn[] {
         255,
       ),
   }));
+}
+
+/** A published table's column with its Glue comment (Glue keeps at most 255 characters). */
+export interface GlueColumnComment {
+  readonly name: string;
+  readonly comment: string;
+}
+
+/**
+ * The Glue column comments of the published tables, rendered from the data dictionary (model
+ * headers, KPI catalogue, runtime-table docs) the way the landing columns' comments are rendered
+ * from their declaration: the description, cut to Glue's 255 characters on a word boundary.
+ */
+export function publishedGlueColumnComments(
+  dictionary: DataDictionary,
+): Readonly<Record<string, readonly GlueColumnComment[]>> {
+  return Object.fromEntries(
+    dictionary.tables.map((table) => [
+      table.name,
+      table.columns.map((column) => ({ name: column.name, comment: glueComment(column.description) })),
+    ]),
+  );
+}
+
+function glueComment(text: string): string {
+  if (text.length <= 255) return text;
+  const cut = text.slice(0, 254);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 200))}…`;
 }

@@ -6,6 +6,8 @@ export interface BuildDashboardOptions {
   readonly data: DashboardData;
   /** Page title. @default 'Support KPIs' */
   readonly title?: string;
+  /** Relative link to the publication's data dictionary page, shown above the dashboard when given. */
+  readonly dictionaryHref?: string;
 }
 
 const CLIENT_ENTRY = fileURLToPath(new URL('./client/dashboard-client.ts', import.meta.url));
@@ -55,6 +57,9 @@ export async function buildDashboard(options: BuildDashboardOptions): Promise<st
     `<style>${dashboardStyles}</style>`,
     '</head>',
     '<body>',
+    options.dictionaryHref
+      ? `<nav style="padding:6px 16px;font:13px system-ui,sans-serif"><a id="data-dictionary-link" href="${escapeHtml(options.dictionaryHref)}">Data dictionary</a> (every published table and column)</nav>`
+      : '',
     '<main id="app"></main>',
     `<script type="application/json" id="dashboard-data">${embedJson(options.data)}</script>`,
     `<script>${script.replaceAll('</script', '<\\/script')}</script>`,

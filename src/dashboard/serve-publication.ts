@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import {
   CURRENT_POINTER_KEY,
   DASHBOARD_FILE,
+  DICTIONARY_FILE,
   PUBLICATIONS_PREFIX,
   PUBLISHED_ROOT,
 } from '#src/publish/publication-manifest.ts';
@@ -74,7 +75,7 @@ async function handle(store: ObjectStore, request: IncomingMessage, response: Se
   }
   const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
   let key: string | undefined;
-  if (path === '/' || path === '/index.html' || path.startsWith('/current/')) {
+  if (path === '/' || path === '/index.html' || path === '/dictionary.html' || path.startsWith('/current/')) {
     const pointer = await readCurrentPointer(store);
     if (!pointer) {
       send(response, 404, 'text/plain; charset=utf-8', `${new NoPublicationError().message}\n`);
@@ -82,7 +83,9 @@ async function handle(store: ObjectStore, request: IncomingMessage, response: Se
     }
     key = path.startsWith('/current/')
       ? `${pointer.prefix}${path.slice('/current/'.length)}`
-      : `${pointer.prefix}${DASHBOARD_FILE}`;
+      : path === '/dictionary.html'
+        ? `${pointer.prefix}${DICTIONARY_FILE}`
+        : `${pointer.prefix}${DASHBOARD_FILE}`;
   } else if (path === '/CURRENT.json') {
     key = CURRENT_POINTER_KEY;
   } else if (path.startsWith('/publications/')) {

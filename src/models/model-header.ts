@@ -23,6 +23,11 @@ export interface ModelHeader {
   readonly versionColumn?: string;
   readonly description: string;
   readonly tests: readonly DataTestDeclaration[];
+  /**
+   * Column docs, `-- column: <name>: <description>` (one line per column), in header order: what
+   * the data dictionary, the Glue column comments and the publication manifest say of a column.
+   */
+  readonly columns?: ReadonlyMap<string, string>;
   /** Number of header lines (the SQL body starts after them). */
   readonly lines: number;
 }
@@ -39,7 +44,7 @@ export class ModelHeaderError extends Error {
       `${file}:${line}: ${problem}\n` +
         'A model starts with `-- materialized: view | table | incremental`, `-- description: …`, and for incremental ' +
         'models `-- unique_key: col[, col]`; optionally `-- partition_by: col`, `-- incremental_strategy: merge | ' +
-        'replace_partitions`, `-- version_column: col` and `-- test: …` lines.',
+        'replace_partitions`, `-- version_column: col`, `-- test: …` and `-- column: name: description` lines.',
     );
   }
 }
@@ -52,6 +57,7 @@ const KEYS = new Set([
   'version_column',
   'description',
   'test',
+  'column',
 ]);
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -64,6 +70,7 @@ export function parseModelHeader(text: string, file: string): ModelHeader {
   const lines = text.split('\n');
   const seen = new Map<string, { value: string; line: number }>();
   const tests: DataTestDeclaration[] = [];
+  const columns = new Map<string, string>();
   let count = 0;
   for (const [index, raw] of lines.entries()) {
     const line = raw.trim();
@@ -86,6 +93,14 @@ export function parseModelHeader(text: string, file: string): ModelHeader {
     }
     if (key === 'test') {
       tests.push(parseDataTest(value, file, index + 1));
+      continue;
+    }
+    if (key === 'column') {
+      const [name, description] = parseColumnDoc(value, file, index + 1);
+      if (columns.has(name)) {
+        throw new ModelHeaderError(file, index + 1, `column "${name}" is documented twice`);
+      }
+      columns.set(name, description);
       continue;
     }
     if (seen.has(key)) throw new ModelHeaderError(file, index + 1, `header field "${key}" is given twice`);
@@ -201,6 +216,23 @@ export function parseModelHeader(text: string, file: string): ModelHeader {
     versionColumn: versionLine?.value,
     description: description.value,
     tests,
+    columns,
     lines: count,
   };
+}
+
+/** `name: description` of a `-- column:` line; the name must be a column name and the description non-empty. */
+function parseColumnDoc(value: string, file: string, line: number): [string, string] {
+  const match = /^([^:\s]+)\s*:\s*(.*)$/.exec(value);
+  const name = (match?.[1] ?? '').toLowerCase();
+  const description = (match?.[2] ?? '').trim();
+  if (!match || !IDENTIFIER.test(name)) {
+    throw new ModelHeaderError(
+      file,
+      line,
+      `column doc "${value}" does not start with a column name and a colon`,
+    );
+  }
+  if (description === '') throw new ModelHeaderError(file, line, `column "${name}" has an empty description`);
+  return [name, description];
 }

@@ -74,6 +74,9 @@ const tableColumns: Record<keyof RunMetadataDatabase, Record<string, ColumnType>
   },
 };
 
+/** The run metadata tables the runner creates in the engine (the access policy's operational tables). */
+export const runMetadataTables = Object.keys(tableColumns) as readonly (keyof RunMetadataDatabase)[];
+
 /** Run bookkeeping in the engine itself (DuckDB tables / Iceberg tables), read and written with Kysely. */
 export class RunMetadata {
   readonly db: Kysely<RunMetadataDatabase>;

@@ -12,6 +12,8 @@ export const CURRENT_POINTER_KEY = `${PUBLISHED_ROOT}/CURRENT.json`;
 export const PUBLICATIONS_PREFIX = `${PUBLISHED_ROOT}/publications/`;
 export const MANIFEST_FILE = 'manifest.json';
 export const DASHBOARD_FILE = 'dashboard/index.html';
+/** The data dictionary page, beside the dashboard (which links to it as `dictionary.html`). */
+export const DICTIONARY_FILE = 'dashboard/dictionary.html';
 
 /** A run id is one key segment, in the one format of `src/pipeline/run-id.ts`. */
 export { runIdSchema };
@@ -47,6 +49,8 @@ export const publishedTableSchema = z.strictObject({
    * later publication compares to reuse a partition's files). Absent in older manifests.
    */
   partitionRows: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** What each published column means (the data dictionary's text, from the model headers). Absent in older manifests. */
+  columnDescriptions: z.record(z.string(), z.string()).optional(),
 });
 export type PublishedTable = z.infer<typeof publishedTableSchema>;
 
@@ -79,6 +83,8 @@ export const publicationManifestSchema = z.strictObject({
   /** Tables of the published list the warehouse did not have (a mart not built yet). */
   missingTables: z.array(z.string()),
   dashboard: publishedFileSchema.nullable(),
+  /** The data dictionary page (`DICTIONARY_FILE`); absent in older manifests. */
+  dictionary: publishedFileSchema.nullable().optional(),
   completeness: completenessRecordSchema.nullable().default(null),
   /** The publication current before this one switched (absent in older manifests). */
   previousRunId: runIdSchema.nullable().optional(),
@@ -110,12 +116,16 @@ export function publishedFileKey(runId: string, file: Pick<PublishedFile, 'path'
   return `${publicationPrefix(file.publication ?? runId)}${file.path}`;
 }
 
-/** Every object key a manifest references: its files, wherever they are, its dashboard and itself. */
+/** The files a manifest lists outside its tables: the dashboard and the data dictionary page. */
+export function pageFiles(manifest: PublicationManifest): PublishedFile[] {
+  return [manifest.dashboard, manifest.dictionary].filter(
+    (f): f is PublishedFile => f !== null && f !== undefined,
+  );
+}
+
+/** Every object key a manifest references: its files, wherever they are, its pages and itself. */
 export function manifestKeys(manifest: PublicationManifest): string[] {
-  return [
-    ...manifest.tables.flatMap((t) => [...t.parquet, ...t.csv]),
-    ...(manifest.dashboard ? [manifest.dashboard] : []),
-  ]
+  return [...manifest.tables.flatMap((t) => [...t.parquet, ...t.csv]), ...pageFiles(manifest)]
     .map((file) => publishedFileKey(manifest.runId, file))
     .concat(`${publicationPrefix(manifest.runId)}${MANIFEST_FILE}`);
 }

@@ -7,9 +7,12 @@ import { quoteIdentifier, quoteString } from '#src/engines/engine-statements.ts'
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import type { StreamManifest } from '#src/extract/extract-manifest.ts';
 import type { MissingStream } from '#src/extract/stream-health.ts';
+import { DEFAULT_MODELS_DIR, loadModels } from '#src/models/load-models.ts';
 import { readModelChanges } from '#src/models/model-changes.ts';
 import type { DataTestReport } from '#src/models/run-data-tests.ts';
 import { createTableExporter } from '#src/publish/create-table-exporter.ts';
+import { buildDataDictionary } from '#src/publish/dictionary/data-dictionary.ts';
+import { renderDictionaryPage } from '#src/publish/dictionary/render-dictionary-page.ts';
 import { digestBytes } from '#src/publish/file-digest.ts';
 import { planTablePublish } from '#src/publish/plan-incremental-publish.ts';
 import { type PrunedPublications, prunePublications } from '#src/publish/prune-publications.ts';
@@ -18,6 +21,7 @@ import {
   CURRENT_POINTER_KEY,
   type CurrentPointer,
   DASHBOARD_FILE,
+  DICTIONARY_FILE,
   MANIFEST_FILE,
   type PublicationManifest,
   type PublishedFile,
@@ -61,6 +65,11 @@ export interface PublishOptions {
   readonly tables?: readonly PublishedTableSpec[];
   /** Build the dashboard into the publication. @default true */
   readonly dashboard?: boolean;
+  /**
+   * The SQL models folder whose headers document the published columns (the data dictionary page
+   * and the manifest's column descriptions). @default `WAREHOUSE_SQL_ROOT`, else the repository's `sql/`
+   */
+  readonly modelsDir?: string;
   /** Local folder for DuckDB's staging files. @default the OS temp folder */
   readonly stagingDir?: string;
   readonly now?: () => Date;
@@ -300,6 +309,24 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
     await exporter.dispose();
   }
 
+  // The data dictionary of what is published: the manifest's column descriptions and a page.
+  const dictionary = buildDataDictionary(
+    loadModels(options.modelsDir ?? process.env.WAREHOUSE_SQL_ROOT ?? DEFAULT_MODELS_DIR),
+    await describeColumns(engine, tables),
+  );
+  const tablesWithDocs = tables.map((table): PublishedTable => {
+    const entry = dictionary.tables.find((t) => t.name === table.name);
+    const columnDescriptions = Object.fromEntries(
+      (entry?.columns ?? []).filter((c) => c.description !== '').map((c) => [c.name, c.description]),
+    );
+    return { ...table, columnDescriptions };
+  });
+  const dictionaryPage = renderDictionaryPage(dictionary, { runId, kpiVersion: options.kpiVersion });
+  await store.put(`${prefix}${DICTIONARY_FILE}`, dictionaryPage, { contentType: 'text/html; charset=utf-8' });
+  const dictionaryFile = { path: DICTIONARY_FILE, ...digestBytes(dictionaryPage) };
+  writtenObjects += 1;
+  writtenBytes += dictionaryFile.bytes;
+
   const createdAt = now().toISOString();
   let dashboard: PublicationManifest['dashboard'] = null;
   if (options.dashboard ?? true) {
@@ -316,7 +343,7 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
         ]),
       ),
     });
-    const html = await buildDashboard({ data });
+    const html = await buildDashboard({ data, dictionaryHref: 'dictionary.html' });
     await store.put(`${prefix}${DASHBOARD_FILE}`, html, { contentType: 'text/html; charset=utf-8' });
     dashboard = { path: DASHBOARD_FILE, ...digestBytes(html) };
     writtenObjects += 1;
@@ -331,9 +358,10 @@ export async function publish(options: PublishOptions): Promise<PublicationResul
     createdAt,
     engine: engine.dialect,
     dataTests: gate,
-    tables,
+    tables: tablesWithDocs,
     missingTables,
     dashboard,
+    dictionary: dictionaryFile,
     completeness,
     previousRunId: previous?.runId ?? null,
     changesThrough: changes?.through ?? null,
@@ -433,6 +461,42 @@ async function countRows(
 }
 
 export const COMPLETENESS_TABLE = 'publication_completeness';
+
+/**
+ * The published tables with their columns' engine types, read from `information_schema.columns`
+ * (both engines have it). The types only decorate the dictionary page: where the catalog cannot be
+ * read they are left out rather than failing a publication whose files are already written.
+ */
+async function describeColumns(
+  engine: QueryEngine,
+  tables: readonly PublishedTable[],
+): Promise<{ name: string; kind: string; columns: { name: string; type?: string }[] }[]> {
+  const types = new Map<string, string>();
+  if (tables.length > 0) {
+    try {
+      const result = await engine.execute(
+        'SELECT table_name, column_name, data_type FROM information_schema.columns ' +
+          `WHERE table_name IN (${tables.map((t) => quoteString(t.name)).join(', ')})`,
+      );
+      for (const row of result.rows) {
+        types.set(
+          `${String(row.table_name).toLowerCase()}.${String(row.column_name).toLowerCase()}`,
+          String(row.data_type),
+        );
+      }
+    } catch {
+      // Types are decoration (see above).
+    }
+  }
+  return tables.map((t) => ({
+    name: t.name,
+    kind: t.kind,
+    columns: t.columns.map((name) => {
+      const type = types.get(`${t.name.toLowerCase()}.${name.toLowerCase()}`);
+      return type ? { name, type } : { name };
+    }),
+  }));
+}
 
 /**
  * One row per extracted stream (`status` complete or missing, missing since when, why) as a view

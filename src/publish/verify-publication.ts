@@ -1,4 +1,5 @@
 import { digestBytes } from '#src/publish/file-digest.ts';
+import { pageFiles } from '#src/publish/publication-manifest.ts';
 import type { CurrentPublication } from '#src/publish/read-publication.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 
@@ -15,10 +16,7 @@ export async function verifyPublication(
   publication: CurrentPublication,
 ): Promise<PublicationCheck> {
   const { manifest } = publication;
-  const files = [
-    ...manifest.tables.flatMap((t) => [...t.parquet, ...t.csv]),
-    ...(manifest.dashboard ? [manifest.dashboard] : []),
-  ];
+  const files = [...manifest.tables.flatMap((t) => [...t.parquet, ...t.csv]), ...pageFiles(manifest)];
   const problems: string[] = [];
   let bytes = 0;
   for (const file of files) {

@@ -71,6 +71,17 @@ describe('warehouse serve', () => {
     expect(((await older.json()) as { runId: string }).runId).toBe('run-s1');
   });
 
+  test('serves the current data dictionary where the dashboard links to it', async () => {
+    // Act
+    const dashboard = await (await fetch(server.url)).text();
+    const href = /id="data-dictionary-link" href="([^"]+)"/.exec(dashboard)?.[1];
+    const page = await fetch(new URL(href ?? 'missing', server.url));
+    // Assess
+    expect(href).toBe('dictionary.html');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/Data dictionary · run-s2/);
+  });
+
   test('serves nothing outside the published folder and refuses writes', async () => {
     // Act
     const climbing = await fetch(`${server.url}publications/..%2F..%2Flanding%2Fx`);

@@ -44,7 +44,7 @@ const permitted: Record<'analyst' | 'engineer', readonly (readonly string[])[]> 
     ['select', 'customer_key', 'from', 'fct_tickets', 'limit', '3'],
   ],
   engineer: [
-    ['select', 'status', 'from', 'pipeline_runs'],
+    ['select', 'status', 'from', 'warehouse_runs'],
     ['select', 'count(*)', 'from', 'landing_zendesk__tickets'],
     ['select', 'kpi', ',', 'target', 'from', 'cfg_kpi_targets'],
   ],

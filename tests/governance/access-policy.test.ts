@@ -73,8 +73,8 @@ describe('table classification', () => {
     ['contact_reasons', 'kpi_mart'],
     ['dim_agents', 'fact'],
     ['cfg_sla_policies', 'seed'],
-    ['pipeline_runs', 'operational'],
     ['warehouse_runs', 'operational'],
+    ['run_model_changes', 'operational'],
     ['landing_watermarks', 'operational'],
     ['something_new', 'unclassified'],
   ])('%s is %s', (table, cls) => {

@@ -101,7 +101,7 @@ describe('the analyst', () => {
   });
 
   it('is refused staging models and operational tables, which are not exposed to analysts', async () => {
-    expect((await refusal('analyst', 'select * from pipeline_runs')).table).toBe('pipeline_runs');
+    expect((await refusal('analyst', 'select * from warehouse_runs')).table).toBe('warehouse_runs');
   });
 
   it('is refused personal data through a view, naming the column and the view', async () => {
@@ -170,7 +170,7 @@ describe('every role', () => {
 
 describe('the engineer', () => {
   it('reads operational metadata, models and marts but not message text or personal data', async () => {
-    const runs = await ask('engineer', 'select status from pipeline_runs');
+    const runs = await ask('engineer', 'select status from warehouse_runs');
     const kpis = await ask('engineer', 'select count(*) as n from kpi_values');
 
     expect(runs.rows).toEqual([{ status: 'succeeded' }]);

@@ -170,7 +170,7 @@ describe('retention', () => {
       { n: 30 },
     ]);
     expect(report.keptTables).toEqual(
-      expect.arrayContaining(['kpi_values', 'cfg_kpi_targets', 'pipeline_runs']),
+      expect.arrayContaining(['kpi_values', 'cfg_kpi_targets', 'warehouse_runs']),
     );
   });
 

@@ -27,6 +27,25 @@ describe('parseModelHeader', () => {
     });
   });
 
+  it('reads column docs in header order, the description keeping its own colons', () => {
+    // Prepare
+    const text = [
+      '-- materialized: table',
+      '-- description: One row per ticket',
+      '-- column: ticket_id: Ticket id in the desk (bigint)',
+      '-- column: Created_At: When the ticket was created: UTC timestamp',
+      'select 1 as ticket_id, now() as created_at',
+    ].join('\n');
+    // Act
+    const header = parseModelHeader(text, 'marts/fct.sql');
+    // Assess
+    expect([...(header.columns ?? [])]).toEqual([
+      ['ticket_id', 'Ticket id in the desk (bigint)'],
+      ['created_at', 'When the ticket was created: UTC timestamp'],
+    ]);
+    expect(header.lines).toBe(4);
+  });
+
   it.each([
     ['a missing materialisation', '-- description: x\nselect 1', 1, /missing `-- materialized:`/],
     [
@@ -61,6 +80,19 @@ describe('parseModelHeader', () => {
     ],
     ['a missing description', '-- materialized: table\nselect 1', 1, /description/],
     ['a field given twice', '-- materialized: table\n-- materialized: view', 2, /given twice/],
+    [
+      'a column documented twice',
+      '-- materialized: table\n-- description: x\n-- column: id: one\n-- column: ID: two',
+      4,
+      /column "id" is documented twice/,
+    ],
+    ['a column doc without a description', '-- materialized: table\n-- column: id:', 2, /empty description/],
+    [
+      'a column doc without a name',
+      '-- materialized: table\n-- column: the id',
+      2,
+      /column name and a colon/,
+    ],
   ])('refuses %s, naming the file and line', (_case, text, line, message) => {
     let error: unknown;
     try {

@@ -6,6 +6,26 @@
 -- test: unique(kpi, breakdown, breakdown_value, period_grain, period_start)
 -- test: accepted_values(status: met, missed, no_data)
 -- test: freshness(period_start, 8d, fct_ticket_events.created_at)
+-- column: kpi: KPI name from the catalogue
+-- column: breakdown: Breakdown dimension: overall, channel, priority, vip_tier, language, category or group_tier (where a target is set)
+-- column: breakdown_value: Cell of the breakdown (a channel, a priority, …); 'all' on the overall row
+-- column: period_grain: Period length: day, week (ISO, starting Monday) or month
+-- column: period_start: First day of the period (date in the reporting time zone)
+-- column: target: Target of the KPI for this cell (unit of the KPI)
+-- column: actual: Value of the KPI in the period; null when no data
+-- column: previous_actual: Value in the previous period of the same grain; null when none
+-- column: change: actual minus previous_actual (unit of the KPI: fractions for rates)
+-- column: base: Moving base: mean of the actuals of the three previous periods; null when none
+-- column: direction: Which way is better: higher or lower
+-- column: unit: Unit of the values: seconds, rate (fraction 0–1), ratio, score or count
+-- column: owner: Who answers for the KPI
+-- column: frequency: How often the KPI is reviewed: daily, weekly, monthly, quarterly or half-yearly
+-- column: source: Where the data comes from (ticket desk, surveys, CRM, NLP stage …)
+-- column: status: met, missed, or no_data (no actual in the period)
+-- column: attainment: 100 × (actual − base) / (target − base) clamped to [0, 150]; 100 or 0 when the base already meets the target; null when no data
+-- column: weight: Weight of the KPI in the service quality index (0 = not part of it)
+-- column: kpi_version: KPI definitions version (kpi-<12 hex>): hash of the catalogue, SLA policies, desk setup and model SQL that produced the row
+-- column: period_month: Partition key: month of period_start, YYYY-MM (reporting zone)
 with run as (
   select kpi_version from cfg_run
 ),

@@ -8,6 +8,16 @@
 -- test: accepted_values(period_grain: day, week, month)
 -- test: accepted_values(breakdown: overall, channel, priority, vip_tier, language, category, group_tier)
 -- test: freshness(period_start, 2d, fct_ticket_events.created_at)
+-- column: period_grain: Period length: day, week (ISO, starting Monday) or month
+-- column: period_start: First day of the period (date in the reporting time zone)
+-- column: breakdown: Breakdown dimension: overall, channel, priority, vip_tier, language, category or group_tier
+-- column: breakdown_value: Cell of the breakdown (a channel, a priority, …); 'all' on the overall row
+-- column: kpi: KPI name from the catalogue (KPIS.md), e.g. first_reply_time_avg_s
+-- column: value: The KPI value: seconds for *_s, a fraction 0–1 for *_rate, a score for nps; null when the denominator is 0
+-- column: numerator: Numerator of the value (a sum or count); null for medians and percentiles
+-- column: denominator: Denominator of the value (tickets, ratings, waits …); null for medians and percentiles
+-- column: kpi_version: KPI definitions version (kpi-<12 hex>): hash of the catalogue, SLA policies, desk setup and model SQL that produced the row
+-- column: period_month: Partition key: month of period_start, YYYY-MM (reporting zone)
 with run as (
   select now_s, kpi_version from cfg_run
 ),

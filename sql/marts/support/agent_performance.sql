@@ -6,6 +6,18 @@
 -- test: unique(agent_id, period_grain, period_start)
 -- test: freshness(period_start, 8d, fct_ticket_events.created_at)
 -- test: relationships(agent_id -> dim_agents.agent_id)
+-- column: agent_id: Human agent (see dim_agents)
+-- column: period_grain: Period length: week (ISO, starting Monday) or month
+-- column: period_start: First day of the period (date in the reporting time zone)
+-- column: tickets_solved: Non-deleted tickets assigned to the agent and last solved in the period
+-- column: first_reply_time_p50_s: Median first_reply_time_s of the tickets the agent first replied to, created in the period; null when none
+-- column: aht_s: Mean agent_work_time_s of the tickets solved; null when none
+-- column: csat_rate: Ratings ≥ 4 / all ratings of the agent's tickets, by rating date (fraction 0–1); null when none
+-- column: one_touch_rate: One-touch tickets / solved tickets with an agent reply (fraction 0–1); null when none
+-- column: reopen_rate: Solved tickets reopened at least once / solved tickets (fraction 0–1); null when none
+-- column: escalations_made: Escalating changes the agent made in the period
+-- column: kpi_version: KPI definitions version (kpi-<12 hex>): hash of the catalogue, SLA policies, desk setup and model SQL that produced the row
+-- column: period_month: Partition key: month of period_start, YYYY-MM (reporting zone)
 with months as (
   select period_month from int_affected_months
 ),

@@ -6,6 +6,14 @@
 -- test: unique(day_date, breakdown, breakdown_value)
 -- test: not_null(day_date, backlog_open)
 -- test: freshness(day_date, 2d, fct_ticket_events.created_at)
+-- column: day_date: Reporting day (date in the reporting time zone); counted at its end, or now for the current day
+-- column: breakdown: Breakdown dimension: overall, channel, priority, vip_tier, language, category or group_tier
+-- column: breakdown_value: Cell of the breakdown (a channel, a priority, …); 'all' on the overall row
+-- column: backlog_open: Unsolved, non-deleted tickets at the end of the day
+-- column: backlog_age_p50_s: Median age in seconds (end of day − created_at) of those tickets; null when none
+-- column: backlog_age_p90_s: 90th percentile of that age in seconds; null when none
+-- column: kpi_version: KPI definitions version (kpi-<12 hex>): hash of the catalogue, SLA policies, desk setup and model SQL that produced the row
+-- column: period_month: Partition key: month of day_date, YYYY-MM
 with run as (
   select now_s, kpi_version from cfg_run
 ),

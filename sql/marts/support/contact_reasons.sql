@@ -5,6 +5,21 @@
 -- description: Contact reasons (categories) per week and month: volume, share, first reply and resolution medians, escalation, repeat-contact and CSAT
 -- test: unique(period_grain, period_start, category)
 -- test: freshness(period_start, 8d, fct_ticket_events.created_at)
+-- column: period_grain: Period length: week (ISO, starting Monday) or month
+-- column: period_start: First day of the period (date in the reporting time zone)
+-- column: category: Contact reason (ticket category)
+-- column: is_security: The category is a security incident (configured)
+-- column: is_wallet: The category is a wallet issue (deposit / withdrawal, configured)
+-- column: ticket_count: Non-deleted tickets created in the period with this category
+-- column: ticket_share: ticket_count / all tickets created in the period (fraction 0–1)
+-- column: first_reply_time_p50_s: Median first_reply_time_s of those tickets; null when none replied
+-- column: full_resolution_time_p50_s: Median full_resolution_time_s of those tickets that are solved; null when none
+-- column: escalation_rate: Escalated / tickets of the category (fraction 0–1)
+-- column: repeat_contact_rate_7d: Tickets that are 7-day repeat contacts / tickets of the category (fraction 0–1)
+-- column: csat_rate: Ratings ≥ 4 / ratings of those tickets (fraction 0–1); null when unrated
+-- column: avg_sentiment: Mean sentiment_score of those tickets in [-1, 1]; null when no text
+-- column: kpi_version: KPI definitions version (kpi-<12 hex>): hash of the catalogue, SLA policies, desk setup and model SQL that produced the row
+-- column: period_month: Partition key: month of period_start, YYYY-MM (reporting zone)
 -- Every measure counts on the creation date, so only the creation months (and the month each
 -- creation's week starts in) of tickets whose creation-dated measures can move are recomputed.
 with created_dates as (

@@ -3,6 +3,13 @@
 -- test: unique(response_id)
 -- test: accepted_values(nps_class: promoter, passive, detractor)
 -- test: relationships(customer_key -> dim_customers.customer_key)
+-- column: response_id: Id of the NPS survey response (unique)
+-- column: customer_key: Pseudonymous key of the responding customer (HMAC of the e-mail)
+-- column: contact_id: CRM contact id of the respondent
+-- column: score: Answer on 0–10
+-- column: nps_class: promoter (9–10), passive (7–8) or detractor (0–6)
+-- column: submitted_at: When the response was submitted (UTC)
+-- column: submitted_date: Date of submitted_at in the reporting time zone
 select
   s.response_id,
   s.customer_key,

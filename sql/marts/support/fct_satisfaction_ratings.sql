@@ -7,6 +7,26 @@
 -- test: accepted_values(csat_score: 1, 2, 3, 4, 5)
 -- test: relationships(assignee_id -> dim_agents.agent_id)
 -- test: relationships(group_id -> dim_groups.group_id)
+-- column: rating_id: Id of the satisfaction rating (unique)
+-- column: ticket_id: Rated ticket (see fct_tickets)
+-- column: assignee_id: Agent the rating is attributed to (see dim_agents)
+-- column: group_id: Group the rating is attributed to (see dim_groups)
+-- column: raw_score: Score as the source gave it: good, bad, offered, unoffered or 1–5
+-- column: csat_score: Score on 1–5 (good = 5, bad = 1); null when offered but not rated
+-- column: is_offered: A rating was requested (raw_score is not unoffered)
+-- column: is_rated: The customer answered (csat_score is not null)
+-- column: offered_at: When the rating was requested (UTC)
+-- column: offered_date: Date of offered_at in the reporting time zone
+-- column: rated_at: When the customer rated (UTC); null if not rated
+-- column: rated_date: Date of rated_at in the reporting time zone (the date csat_rate counts by); null if not rated
+-- column: channel: Rated ticket's channel
+-- column: priority: Rated ticket's priority
+-- column: vip_tier: Rated ticket's customer VIP tier at creation
+-- column: language: Rated ticket's language
+-- column: category: Rated ticket's contact category
+-- column: group_tier: Rated ticket's current group tier
+-- column: is_ticket_deleted: The rated ticket is deleted (the rating is then excluded from KPIs)
+-- column: created_month: Partition key: the rated ticket's creation month, YYYY-MM
 with ratings as (
   select
     r.rating_id,

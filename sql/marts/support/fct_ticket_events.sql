@@ -4,6 +4,19 @@
 -- description: Ticket field changes (status, group, assignee, priority) with who made them and the reporting date
 -- test: unique(event_id)
 -- test: not_null(event_id, ticket_id, created_at, created_month)
+-- column: event_id: Id of the field-change event (unique)
+-- column: audit_id: Id of the desk audit (one update) the event belongs to
+-- column: ticket_id: Ticket the event changed (see fct_tickets)
+-- column: created_at: When the change was made (UTC timestamp)
+-- column: created_date: Date of the change in the reporting time zone
+-- column: updater_id: Desk user id of who made the change; null for the system
+-- column: updater_kind: Kind of updater: agent, bot, end_user, or system when unknown
+-- column: via_channel: Channel the update came through (as the desk reports it)
+-- column: event_type: Kind of event: Create (value set at creation) or Change
+-- column: field_name: Field changed: status, group_id, assignee_id, priority, requester_id, tags, a custom field id, …
+-- column: value: New value as text; withheld (null) in the publication on rows whose field is free text (subject, description, …)
+-- column: previous_value: Previous value as text; null on Create and withheld on free-text fields like value
+-- column: created_month: Partition key: month of created_date, YYYY-MM
 with events as (
   select
     e.event_id,

@@ -14,6 +14,72 @@
 -- test: relationships(customer_key -> dim_customers.customer_key)
 -- test: relationships(assignee_id -> dim_agents.agent_id)
 -- test: relationships(group_id -> dim_groups.group_id)
+-- column: ticket_id: Ticket id in the source desk; unique together with source
+-- column: source: Source system name (zendesk); (source, ticket_id) is unique
+-- column: customer_key: Pseudonymous customer key: HMAC-SHA256 of the trimmed, lower-cased requester e-mail (the e-mail itself is in restricted tables only); null when the requester has no e-mail
+-- column: requester_id: Desk user id of the requester (pseudonymous id; name and e-mail live in restricted tables)
+-- column: assignee_id: Desk user id of the current assignee (an agent or bot, see dim_agents); null if unassigned
+-- column: group_id: Current group of the ticket (see dim_groups); null if none
+-- column: group_tier: Tier of the current group: L1, L2, L3, VIP or BOT (L1 when the group has no configured tier or no group)
+-- column: created_at: When the ticket was created (UTC timestamp)
+-- column: created_date: Creation date in the reporting time zone
+-- column: created_hour: Hour of day of creation in the reporting time zone, 0–23
+-- column: channel: Normalised channel: chat, email, web, phone, telegram, discord, social, api or other
+-- column: priority: Priority at the latest state: low, normal, high or urgent; null if unset
+-- column: category: Contact reason (category) of the ticket; null if unset
+-- column: language: Language of the ticket (desk's locale code); null if unset
+-- column: vip_tier: Customer's VIP tier at ticket creation, from the CRM history (dim_customers); 'none' when the customer is not VIP or not in the CRM
+-- column: status: Latest status: new, open, pending, hold, solved, closed or deleted
+-- column: is_solved: The latest status is solved or closed
+-- column: is_agent_created: A human agent opened the ticket with a public comment (the first reply is then the second public agent comment)
+-- column: first_response_at: First public reply by a human agent or a bot (UTC); null if none yet
+-- column: first_reply_at: First public reply by a human agent (UTC); for an agent-opened ticket the second public agent comment; null if none yet
+-- column: first_reply_agent_id: Desk user id of the human agent who wrote the first reply; null if none yet
+-- column: first_reply_time_s: Seconds from created_at to first_reply_at (calendar time); null if no reply yet
+-- column: first_response_time_s: Seconds from created_at to first_response_at (calendar time, bot replies count); null if no response yet
+-- column: first_reply_time_business_s: Seconds from created_at to first_reply_at counted only inside the business hours of the ticket's SLA policy schedule (equals first_reply_time_s for 24/7 policies); null if no reply yet
+-- column: first_solved_at: First change of status to solved (or directly to closed), UTC; null if never solved
+-- column: last_solved_at: Latest change of status to solved (or directly to closed), UTC; null if never solved
+-- column: last_solved_date: Date of last_solved_at in the reporting time zone; null if never solved
+-- column: first_resolution_time_s: Seconds from created_at to first_solved_at (calendar time); null while unsolved
+-- column: full_resolution_time_s: Seconds from created_at to last_solved_at (calendar time); null while unsolved
+-- column: reopen_count: Number of status changes from solved to an unsolved status
+-- column: agent_reply_count: Number of public comments by human agents
+-- column: customer_message_count: Number of public comments by end users, the ticket's opening description included
+-- column: requester_wait_time_s: Seconds spent in new, open and hold up to last_solved_at (or now, or the deletion time, while unsolved)
+-- column: agent_work_time_s: Seconds spent in new and open (the handle time behind AHT), up to last_solved_at or now
+-- column: on_hold_time_s: Seconds spent in hold
+-- column: pending_time_s: Seconds spent in pending (waiting on the customer)
+-- column: reply_wait_count: Number of completed customer waits: each run of unanswered customer messages ended by a public agent reply
+-- column: total_reply_wait_s: Total seconds of the completed customer waits (the first wait included)
+-- column: group_transfer_count: Number of group changes after creation
+-- column: assignee_change_count: Number of assignee changes after the first assignment
+-- column: is_escalated: The ticket's group tier ever rose (L1→L2, L2→L3, L1→L3, or into a security L3 group)
+-- column: escalated_at: First change that raised the group tier (UTC); null if never escalated
+-- column: escalated_by_id: Desk user id of who made that first escalating change; null if never escalated or made by the system
+-- column: max_tier: Highest group tier the ticket reached: L1, L2, L3, VIP or BOT
+-- column: escalation_time_s: Seconds from created_at to escalated_at; null if never escalated
+-- column: is_bot_handled: A bot replied publicly
+-- column: is_bot_contained: Bot-handled, solved, and no public human agent reply ever
+-- column: is_one_touch: Solved with exactly one public agent reply and never reopened
+-- column: is_repeat_contact_24h: The same customer created another non-deleted ticket in the 24 hours before this ticket's created_at
+-- column: is_repeat_contact_7d: The same customer created another non-deleted ticket in the 7 days before this ticket's created_at
+-- column: is_first_contact_resolution: One-touch and no new ticket from the same customer within 7 days after last_solved_at
+-- column: sla_policy: Name of the first SLA policy rule matching the ticket (channel, priority, VIP tier, category, group tier at creation)
+-- column: sla_first_reply_target_s: First-reply target of that policy in seconds (business seconds when its schedule is not 24/7); null if the policy has none
+-- column: sla_resolution_target_s: Resolution target of that policy in seconds (business seconds when its schedule is not 24/7); null if the policy has none
+-- column: sla_first_reply_status: met, breached (replied after the target, or no reply and the target passed) or pending (no reply yet, target not passed); null without a target
+-- column: sla_resolution_status: met, breached (solved after the target, or unsolved and the target passed) or pending (unsolved, target not passed); null without a target
+-- column: csat_score: Latest satisfaction rating on 1–5 (good = 5, bad = 1); null if unrated
+-- column: is_csat_offered: A satisfaction rating was requested for the ticket
+-- column: sentiment_score: Mean sentiment of the customer messages in [-1, 1] (NLP stage); null if no text was scored
+-- column: sentiment_label: negative (score ≤ -0.25), neutral or positive (score ≥ 0.25); null if no score
+-- column: sentiment_shift: Sentiment of the last customer message minus that of the first; null with fewer than one scored message
+-- column: is_deleted: The source reports the ticket deleted (kept for compliance, excluded from every KPI)
+-- column: deleted_at: When the ticket was deleted (UTC); its clocks stop there; null if not deleted
+-- column: created_group_tier: Tier of the group the ticket was created in, before any transfer (used by SLA policy matching)
+-- column: kpi_version: KPI definitions version (kpi-<12 hex>): hash of the catalogue, SLA policies, desk setup and model SQL that produced the row
+-- column: created_month: Partition key: creation month in the reporting time zone, YYYY-MM
 with run as (
   select now_s, kpi_version from cfg_run
 ),

@@ -5,6 +5,12 @@
 -- description: Tickets created per reporting day and hour of day (reporting zone), overall and by channel; the creation months of the tickets this run created, deleted or restored are recomputed whole
 -- test: unique(created_date, created_hour, channel)
 -- test: freshness(created_date, 2d, fct_ticket_events.created_at)
+-- column: created_date: Creation date in the reporting time zone
+-- column: created_hour: Hour of day of creation in the reporting time zone, 0–23
+-- column: channel: Channel, or 'all' for every channel together
+-- column: ticket_count: Non-deleted tickets created in that hour
+-- column: kpi_version: KPI definitions version (kpi-<12 hex>): hash of the catalogue, SLA policies, desk setup and model SQL that produced the row
+-- column: created_month: Partition key: month of created_date, YYYY-MM
 -- Volume moves only when a ticket is created, deleted or restored (its creation and channel never
 -- change): the creation months of such tickets are recomputed (every month on a full refresh).
 with months as (

@@ -1,4 +1,6 @@
 import { type LandingStream, landingStreams, landingTableName } from '#src/landing/landing-schemas.ts';
+import { MODEL_CHANGES_TABLE } from '#src/models/model-changes.ts';
+import { runMetadataTables } from '#src/models/run-metadata.ts';
 import type { Role } from './role.ts';
 
 /**
@@ -104,17 +106,13 @@ export const factTables: readonly string[] = [
   'sla_alerts',
 ];
 
-/** Operational metadata tables the engineer reads (run state, manifests, data tests, audit). */
-export const operationalTables: readonly string[] = [
-  // The model runner's run metadata (src/models/run-metadata.ts).
-  'warehouse_runs',
-  'landing_watermarks',
-  'pipeline_runs',
-  'run_manifests',
-  'model_runs',
-  'data_test_results',
-  'audit_log',
-];
+/**
+ * Operational metadata tables the engineer reads: the ones the runner really creates in the engine,
+ * named where it creates them — its run metadata (`warehouse_runs`, `landing_watermarks`,
+ * `run_relation_fingerprints`) and the transform's change log (`run_model_changes`). Manifests,
+ * data-test reports and the audit log are files in the lake and the state folder, not tables.
+ */
+export const operationalTables: readonly string[] = [...runMetadataTables, MODEL_CHANGES_TABLE];
 const operationalPattern = /^(_|ops_|run_|wh_)/;
 
 /** Landing streams holding personal data or message text; a curated table named after one is restricted. */
