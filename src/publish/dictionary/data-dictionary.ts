@@ -1,4 +1,4 @@
-import { defaultKpiCatalogue } from '#src/kpi/kpi-config.ts';
+import { describeKpi, kpiNames } from '#src/kpi/catalogue/kpi-catalogue.ts';
 import type { DataTestDeclaration } from '#src/models/data-test-declaration.ts';
 import type { Model } from '#src/models/load-models.ts';
 import { buildModelGraph } from '#src/models/model-graph.ts';
@@ -99,20 +99,8 @@ export const runtimeTableDocs: Readonly<Record<string, RuntimeTableDoc>> = {
  * place the dictionary reads the KPI catalogue, so it can be re-pointed when the catalogue moves.
  */
 export function kpiColumnDescriptions(): ReadonlyMap<string, string> {
-  const units: Record<string, string> = {
-    seconds: 'seconds',
-    rate: 'fraction 0–1',
-    ratio: 'ratio',
-    score: 'score',
-    count: 'count',
-  };
   return new Map(
-    Object.entries(defaultKpiCatalogue).map(([kpi, definition]) => [
-      kpi,
-      `KPI ${kpi} (${units[definition.unit] ?? definition.unit}; ${
-        definition.direction === 'none' ? 'no better direction' : `${definition.direction} is better`
-      }): ${definition.formula}; null when the period has no data`,
-    ]),
+    kpiNames.map((kpi) => [kpi, `KPI ${kpi}. ${describeKpi(kpi) ?? ''}; null when the period has no data`]),
   );
 }
 
