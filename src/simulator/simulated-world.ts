@@ -1,18 +1,9 @@
+import { type DayPlan, locateTicket, planDay, ticketIdOf, type WorldParams } from './day-plan.ts';
+import type { Audit, FieldValue } from './life-builder.ts';
 import { LruCache } from './lru-cache.ts';
 import type { SimulatorConfig } from './simulator-config.ts';
-import {
-  type Audit,
-  type DayPlan,
-  type FieldValue,
-  generateTicketLife,
-  type LifeContext,
-  lifeMaxDays,
-  locateTicket,
-  planDay,
-  type TicketLife,
-  ticketIdOf,
-  type WorldParams,
-} from './ticket-life.ts';
+import { generateTicketLife, lifeMaxDays, type TicketLife } from './ticket-life.ts';
+import type { LifeContext } from './ticket-opening.ts';
 import { WorldClock } from './world-clock.ts';
 import { WorldPeople } from './world-people.ts';
 
