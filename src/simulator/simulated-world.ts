@@ -169,13 +169,6 @@ export class SimulatedWorld implements LifeContext {
     return best;
   }
 
-  /** Days whose tickets can have an update at or after `fromTs`, up to the day of `untilTs`. */
-  private *daysFrom(fromTs: number, untilTs: number): Generator<number> {
-    const first = Math.max(0, this.dayOf(fromTs) - lifeMaxDays);
-    const last = this.dayOf(untilTs);
-    for (let d = first; d <= last; d++) yield d;
-  }
-
   /** generated_timestamp of every ticket of a day as of `now` and the day's tickets in that order. */
   private genOrder(idx: DayIndex, now: number): { gen: Uint32Array; order: Uint32Array } {
     if (idx.genCache?.genNow === now) return idx.genCache;
@@ -189,8 +182,9 @@ export class SimulatedWorld implements LifeContext {
   }
 
   /**
-   * Days to scan from `fromTs`, oldest first: tickets of day d are never updated before the day
-   * starts, so once `limit` candidates are held, later days beyond the bound are skipped.
+   * Days whose tickets can have an update at or after `fromTs`, up to the day of `untilTs`, oldest
+   * first: tickets of day d are never updated before the day starts, so once `limit` candidates
+   * are held, later days beyond the bound are skipped.
    */
   private *scanDays(fromTs: number, untilTs: number): Generator<number> {
     const first = Math.max(0, this.dayOf(fromTs) - lifeMaxDays);
@@ -281,7 +275,7 @@ export class SimulatedWorld implements LifeContext {
   ratingsAfter(after: { ts: number; id: number }, until: number, now: number, limit: number): TicketRef[] {
     const out: TicketRef[] = [];
     const cmp = (a: TicketRef, b: TicketRef): number => a.key - b.key || a.id - b.id;
-    for (const d of this.daysFrom(after.ts, Math.min(until, now))) {
+    for (const d of this.scanDays(after.ts, Math.min(until, now))) {
       if (out.length >= limit) {
         out.sort(cmp);
         out.length = limit;
