@@ -30,6 +30,21 @@ export interface DayIndex {
 
 const never = 0xffffffff;
 
+/**
+ * The first of positions 0 … length−1 not `before` the cursor, by bisection (positions sorted so
+ * that every position `before` it comes first); `length` when all are.
+ */
+function firstPositionAfter(length: number, before: (position: number) => boolean): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export interface TicketState {
   readonly status: string;
   readonly priority: string | null;
@@ -205,15 +220,11 @@ export class SimulatedWorld implements LifeContext {
       const idx = this.dayIndex(d);
       const { gen, order } = this.genOrder(idx, now);
       // First position after the cursor, by bisection over the sorted slice.
-      let lo = 0;
-      let hi = order.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
+      const lo = firstPositionAfter(order.length, (mid) => {
         const i = order[mid] as number;
         const g = gen[i] as number;
-        if (g < after.ts || (g === after.ts && ticketIdOf(d, i) <= after.id)) lo = mid + 1;
-        else hi = mid;
-      }
+        return g < after.ts || (g === after.ts && ticketIdOf(d, i) <= after.id);
+      });
       let taken = 0;
       for (let k = lo; k < order.length && taken < limit; k++) {
         const i = order[k] as number;
@@ -243,13 +254,10 @@ export class SimulatedWorld implements LifeContext {
       if (this.params.startTs + d * DAY > bound) break;
       const idx = this.dayIndex(d);
       const order = idx.eventOrder;
-      let lo = 0;
-      let hi = order.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((idx.auditTimes[order[mid] as number] as number) < from) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = firstPositionAfter(
+        order.length,
+        (mid) => (idx.auditTimes[order[mid] as number] as number) < from,
+      );
       let taken = 0;
       for (let k = lo; k < order.length; k++) {
         const pos = order[k] as number;
