@@ -18,6 +18,23 @@ export interface ContactState {
   readonly history: Record<string, HistoryEntry[]>;
 }
 
+/** `propertiesWithHistory` of a contact as HubSpot serves it: each property's changes, newest first. */
+export function propertiesWithHistory(
+  c: ContactState,
+  properties: readonly string[],
+): Record<string, { value: string; timestamp: string; sourceType: string }[]> {
+  return Object.fromEntries(
+    properties.map((p) => [
+      p,
+      (c.history[p] ?? []).map((h) => ({
+        value: h.value,
+        timestamp: new Date(h.timestamp).toISOString(),
+        sourceType: h.sourceType,
+      })),
+    ]),
+  );
+}
+
 export interface FeedbackSubmission {
   readonly id: number;
   readonly contactId: number;

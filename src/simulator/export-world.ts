@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CrmWorld } from './crm-world.ts';
+import { type CrmWorld, propertiesWithHistory } from './crm-world.ts';
 import type { GroundTruth } from './ground-truth.ts';
 import type { SimulatedWorld } from './simulated-world.ts';
 import { generateTicketLife } from './ticket-life.ts';
@@ -119,16 +119,7 @@ export async function exportWorld(
     await f('contacts').write({
       id: String(c.id),
       properties: c.properties,
-      propertiesWithHistory: Object.fromEntries(
-        ['vip_tier', 'kyc_level', 'last_trade_at'].map((p) => [
-          p,
-          (c.history[p] ?? []).map((h) => ({
-            value: h.value,
-            timestamp: new Date(h.timestamp).toISOString(),
-            sourceType: h.sourceType,
-          })),
-        ]),
-      ),
+      propertiesWithHistory: propertiesWithHistory(c, ['vip_tier', 'kyc_level', 'last_trade_at']),
       createdAt: new Date(c.createdMs).toISOString(),
       updatedAt: new Date(c.updatedMs).toISOString(),
       archived: false,

@@ -1,9 +1,9 @@
 import type { CrmWorld } from './crm-world.ts';
+import { ticketIdOf } from './day-plan.ts';
 import { isMalformed, type MalformedEntity } from './malformed-records.ts';
 import type { Sentiment } from './phrase-banks.ts';
 import { SimulatedWorld } from './simulated-world.ts';
 import type { TicketLife } from './ticket-life.ts';
-import { ticketIdOf } from './ticket-life.ts';
 import { groupById, groups, type Tier } from './world-catalog.ts';
 import { contactIdBase, customerIdBase } from './world-people.ts';
 import { childEventIds, isoSeconds } from './zendesk-records.ts';

@@ -1,5 +1,10 @@
 import type { ApiDialect, ApiRequest, ApiResponse, RateLimitRule } from './api-server.ts';
-import type { ContactState, CrmWorld, FeedbackSubmission } from './crm-world.ts';
+import {
+  type ContactState,
+  type CrmWorld,
+  type FeedbackSubmission,
+  propertiesWithHistory,
+} from './crm-world.ts';
 import { maybeDuplicate, maybeMalformed } from './malformed-records.ts';
 import type { SimulatedWorld } from './simulated-world.ts';
 import type { SimulatorConfig } from './simulator-config.ts';
@@ -195,16 +200,7 @@ export class HubspotApi implements ApiDialect {
       archived: false,
     };
     if (withHistory.length > 0) {
-      record.propertiesWithHistory = Object.fromEntries(
-        withHistory.map((p) => [
-          p,
-          (c.history[p] ?? []).map((h) => ({
-            value: h.value,
-            timestamp: new Date(h.timestamp).toISOString(),
-            sourceType: h.sourceType,
-          })),
-        ]),
-      );
+      record.propertiesWithHistory = propertiesWithHistory(c, withHistory);
     }
     return maybeMalformed(this.config, 'contacts', c.id, record);
   }

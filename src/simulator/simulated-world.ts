@@ -1,18 +1,9 @@
+import { type DayPlan, locateTicket, planDay, ticketIdOf, type WorldParams } from './day-plan.ts';
+import type { Audit, FieldValue } from './life-builder.ts';
 import { LruCache } from './lru-cache.ts';
 import type { SimulatorConfig } from './simulator-config.ts';
-import {
-  type Audit,
-  type DayPlan,
-  type FieldValue,
-  generateTicketLife,
-  type LifeContext,
-  lifeMaxDays,
-  locateTicket,
-  planDay,
-  type TicketLife,
-  ticketIdOf,
-  type WorldParams,
-} from './ticket-life.ts';
+import { generateTicketLife, lifeMaxDays, type TicketLife } from './ticket-life.ts';
+import type { LifeContext } from './ticket-opening.ts';
 import { WorldClock } from './world-clock.ts';
 import { WorldPeople } from './world-people.ts';
 
@@ -38,6 +29,21 @@ export interface DayIndex {
 }
 
 const never = 0xffffffff;
+
+/**
+ * The first of positions 0 … length−1 not `before` the cursor, by bisection (positions sorted so
+ * that every position `before` it comes first); `length` when all are.
+ */
+function firstPositionAfter(length: number, before: (position: number) => boolean): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 export interface TicketState {
   readonly status: string;
@@ -178,13 +184,6 @@ export class SimulatedWorld implements LifeContext {
     return best;
   }
 
-  /** Days whose tickets can have an update at or after `fromTs`, up to the day of `untilTs`. */
-  private *daysFrom(fromTs: number, untilTs: number): Generator<number> {
-    const first = Math.max(0, this.dayOf(fromTs) - lifeMaxDays);
-    const last = this.dayOf(untilTs);
-    for (let d = first; d <= last; d++) yield d;
-  }
-
   /** generated_timestamp of every ticket of a day as of `now` and the day's tickets in that order. */
   private genOrder(idx: DayIndex, now: number): { gen: Uint32Array; order: Uint32Array } {
     if (idx.genCache?.genNow === now) return idx.genCache;
@@ -198,8 +197,9 @@ export class SimulatedWorld implements LifeContext {
   }
 
   /**
-   * Days to scan from `fromTs`, oldest first: tickets of day d are never updated before the day
-   * starts, so once `limit` candidates are held, later days beyond the bound are skipped.
+   * Days whose tickets can have an update at or after `fromTs`, up to the day of `untilTs`, oldest
+   * first: tickets of day d are never updated before the day starts, so once `limit` candidates
+   * are held, later days beyond the bound are skipped.
    */
   private *scanDays(fromTs: number, untilTs: number): Generator<number> {
     const first = Math.max(0, this.dayOf(fromTs) - lifeMaxDays);
@@ -220,15 +220,11 @@ export class SimulatedWorld implements LifeContext {
       const idx = this.dayIndex(d);
       const { gen, order } = this.genOrder(idx, now);
       // First position after the cursor, by bisection over the sorted slice.
-      let lo = 0;
-      let hi = order.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
+      const lo = firstPositionAfter(order.length, (mid) => {
         const i = order[mid] as number;
         const g = gen[i] as number;
-        if (g < after.ts || (g === after.ts && ticketIdOf(d, i) <= after.id)) lo = mid + 1;
-        else hi = mid;
-      }
+        return g < after.ts || (g === after.ts && ticketIdOf(d, i) <= after.id);
+      });
       let taken = 0;
       for (let k = lo; k < order.length && taken < limit; k++) {
         const i = order[k] as number;
@@ -258,13 +254,10 @@ export class SimulatedWorld implements LifeContext {
       if (this.params.startTs + d * DAY > bound) break;
       const idx = this.dayIndex(d);
       const order = idx.eventOrder;
-      let lo = 0;
-      let hi = order.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((idx.auditTimes[order[mid] as number] as number) < from) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = firstPositionAfter(
+        order.length,
+        (mid) => (idx.auditTimes[order[mid] as number] as number) < from,
+      );
       let taken = 0;
       for (let k = lo; k < order.length; k++) {
         const pos = order[k] as number;
@@ -290,7 +283,7 @@ export class SimulatedWorld implements LifeContext {
   ratingsAfter(after: { ts: number; id: number }, until: number, now: number, limit: number): TicketRef[] {
     const out: TicketRef[] = [];
     const cmp = (a: TicketRef, b: TicketRef): number => a.key - b.key || a.id - b.id;
-    for (const d of this.daysFrom(after.ts, Math.min(until, now))) {
+    for (const d of this.scanDays(after.ts, Math.min(until, now))) {
       if (out.length >= limit) {
         out.sort(cmp);
         out.length = limit;

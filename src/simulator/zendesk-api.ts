@@ -153,12 +153,22 @@ export class ZendeskApi implements ApiDialect {
     return p ?? max;
   }
 
-  private ticketsCursor(q: URLSearchParams): ApiResponse {
+  /** A cursor export's clock, starting point and page size, or the error that answers it. */
+  private cursorRequest(
+    q: URLSearchParams,
+  ): { now: number; start: { ts: number; id: number }; perPage: number } | ApiResponse {
     const now = this.world.clock.nowSeconds();
     const start = this.exportStart(q, now);
     if ('status' in start) return start;
     const perPage = this.perPage(q);
     if (typeof perPage !== 'number') return perPage;
+    return { now, start, perPage };
+  }
+
+  private ticketsCursor(q: URLSearchParams): ApiResponse {
+    const request = this.cursorRequest(q);
+    if ('status' in request) return request;
+    const { now, start, perPage } = request;
     const excludeDeleted = q.get('exclude_deleted') === 'true';
     const refs = this.world.ticketsAfter(start, now - 60, now, perPage + 1);
     const more = refs.length > perPage;
@@ -234,11 +244,9 @@ export class ZendeskApi implements ApiDialect {
   }
 
   private usersCursor(q: URLSearchParams): ApiResponse {
-    const now = this.world.clock.nowSeconds();
-    const start = this.exportStart(q, now);
-    if ('status' in start) return start;
-    const perPage = this.perPage(q);
-    if (typeof perPage !== 'number') return perPage;
+    const request = this.cursorRequest(q);
+    if ('status' in request) return request;
+    const { now, start, perPage } = request;
     const until = now - 60;
     const people = this.world.people;
     const out: Record<string, unknown>[] = [];

@@ -1,5 +1,6 @@
+import type { Audit, ChildEvent } from './life-builder.ts';
 import type { TicketState } from './simulated-world.ts';
-import type { Audit, ChildEvent, TicketLife } from './ticket-life.ts';
+import type { TicketLife } from './ticket-life.ts';
 import { type GroupSpec, groupsCreatedAt } from './world-catalog.ts';
 import type { Customer, StaffMember } from './world-people.ts';
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { untilInterrupted } from '#src/cli/until-interrupted.ts';
 import { NOT_EMULATED } from '#src/engines/athena/local/athena-rules.ts';
 import { startLocalAthena } from '#src/engines/athena/local/start-local-athena.ts';
 
@@ -54,15 +55,8 @@ export function register(program: Command): void {
       );
       console.log(`not emulated: ${NOT_EMULATED.map((n) => n.rule).join('; ')}`);
       console.log('press Ctrl+C to stop');
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          console.log(`stopping after ${athena.statementCount()} statements`);
-          void athena.close().then(resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilInterrupted();
+      console.log(`stopping after ${athena.statementCount()} statements`);
+      await athena.close();
     });
 }

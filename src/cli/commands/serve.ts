@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '#src/cli/cli-errors.ts';
+import { untilInterrupted } from '#src/cli/until-interrupted.ts';
 import { loadConfig } from '#src/config/warehouse-config.ts';
 import { servePublication } from '#src/dashboard/serve-publication.ts';
 import { readCurrentPointer } from '#src/publish/read-publication.ts';
@@ -27,14 +28,7 @@ export function register(program: Command): void {
           : 'no publication yet: run `warehouse run` or `warehouse publish`; the page appears once one exists',
       );
       console.log('press Ctrl+C to stop');
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void server.close().then(resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilInterrupted();
+      await server.close();
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '#src/cli/cli-errors.ts';
+import { untilInterrupted } from '#src/cli/until-interrupted.ts';
 import { loadConfig } from '#src/config/warehouse-config.ts';
 import { exportWorld } from '#src/simulator/export-world.ts';
 import type { SimulatorOptions } from '#src/simulator/simulator-config.ts';
@@ -130,15 +131,7 @@ export function register(program: Command): void {
       const faults = Object.entries(sim.config.faults).filter(([k, v]) => k !== 'slowMs' && v > 0);
       if (faults.length > 0) console.log(`faults: ${faults.map(([k, v]) => `${k}=${v}`).join(', ')}`);
       console.log('\nPress Ctrl-C to stop.');
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilInterrupted();
       await sim.close();
       const counts = sim.requestCounts();
       console.log(

@@ -129,6 +129,12 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
   );
   const keep = new Set([...kpiMarts, ...windows.keep]);
   const items: RetentionItem[] = [];
+  /** Lists (and prints) an item of files that retention acted on; untouched groups stay silent. */
+  const reportFiles = (item: RetentionItem): void => {
+    if (item.deleted + item.rewritten + item.keptForHold === 0) return;
+    items.push(item);
+    progress(formatItem(item, dryRun));
+  };
   const skipped: { table: string; reason: string }[] = [];
   const keptTables: string[] = [];
 
@@ -164,7 +170,7 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
     for (const [group, keys] of groups) {
       const result = await expireRawFiles({ store, keys, cutoff, held, dryRun });
       damaged.push(...result.damaged);
-      const item: RetentionItem = {
+      reportFiles({
         layer,
         target: group,
         windowMonths: windows.rawMonths,
@@ -174,11 +180,7 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
         rewritten: result.filesRewritten,
         keptForHold: result.filesKeptForHold,
         recordsRemoved: result.recordsRemoved,
-      };
-      if (item.deleted + item.rewritten + item.keptForHold > 0) {
-        items.push(item);
-        progress(formatItem(item, dryRun));
-      }
+      });
     }
   }
 
@@ -198,7 +200,7 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
   });
   damaged.push(...landing.damaged);
   for (const stream of landing.streams) {
-    const item: RetentionItem = {
+    reportFiles({
       layer: 'landing',
       target: stream.prefix.replace(/\/$/, ''),
       windowMonths: stream.windowMonths,
@@ -208,11 +210,7 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
       rewritten: stream.filesRewritten,
       keptForHold: stream.rowsKeptForHold,
       recordsRemoved: stream.rowsRemoved,
-    };
-    if (item.deleted + item.rewritten + item.keptForHold > 0) {
-      items.push(item);
-      progress(formatItem(item, dryRun));
-    }
+    });
   }
   for (const file of damaged)
     progress(

@@ -8,6 +8,7 @@ import {
   NoSuchKey,
   NotFound,
   PutObjectCommand,
+  type PutObjectCommandInput,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
@@ -55,15 +56,18 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: this.fullKey(key),
-        Body: typeof body === 'string' ? Buffer.from(body) : body,
-        ContentType: options?.contentType,
-        ContentEncoding: options?.contentEncoding,
-      }),
-    );
+    await this.client.send(new PutObjectCommand(this.putInput(key, body, options)));
+  }
+
+  /** The PutObject input of a whole body, with its content type and encoding. */
+  private putInput(key: string, body: Uint8Array | string, options?: PutOptions): PutObjectCommandInput {
+    return {
+      Bucket: this.bucket,
+      Key: this.fullKey(key),
+      Body: typeof body === 'string' ? Buffer.from(body) : body,
+      ContentType: options?.contentType,
+      ContentEncoding: options?.contentEncoding,
+    };
   }
 
   async putStream(
@@ -137,11 +141,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       const result = await this.client.send(
         new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: this.fullKey(key),
-          Body: typeof body === 'string' ? Buffer.from(body) : body,
-          ContentType: options?.contentType,
-          ContentEncoding: options?.contentEncoding,
+          ...this.putInput(key, body, options),
           ...('ifNoneMatch' in condition ? { IfNoneMatch: '*' } : { IfMatch: condition.ifMatch }),
         }),
       );
