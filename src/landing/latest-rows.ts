@@ -23,6 +23,11 @@ export function latestRowsName(stream: LandingStream): string {
   return `${landingTableName(stream)}__new_latest`;
 }
 
+/** Whether a model is a generated latest-row relation. */
+export function isLatestRowsName(name: string): boolean {
+  return /^landing_[a-z0-9_]+__new_latest$/.test(name);
+}
+
 /** Where the model file lives, relative to `sql/`. */
 export function latestRowsFile(stream: LandingStream): string {
   return `staging/${stream.source}/generated/${latestRowsName(stream)}.sql`;

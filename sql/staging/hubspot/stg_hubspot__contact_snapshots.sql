@@ -1,4 +1,5 @@
--- materialized: view
+-- materialized: table
+-- A table built once per run: several models and data tests read it, and a view would parse the landing JSON and rank versions again for each.
 -- description: Versions of each contact rebuilt from property history: the state valid from valid_from until the next version: rows that arrived in this run, latest version per contact_id + valid_from, timestamps typed
 -- test: unique(contact_id, valid_from)
 -- test: not_null(contact_id, valid_from)

@@ -1,4 +1,5 @@
--- materialized: view
+-- materialized: table
+-- A table built once per run: several models and data tests read it, and a view would parse the landing JSON and rank versions again for each.
 -- description: Feedback submissions (NPS surveys) with their 0–10 score: rows that arrived in this run, latest version per response_id, timestamps typed
 -- test: unique(response_id)
 -- test: not_null(response_id)

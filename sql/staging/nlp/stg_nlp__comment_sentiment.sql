@@ -1,4 +1,5 @@
--- materialized: view
+-- materialized: table
+-- A table built once per run: several models and data tests read it, and a view would parse the landing JSON and rank versions again for each.
 -- description: Sentiment of each customer message, computed from comment_texts by the sentiment stage: rows that arrived in this run, latest version per comment_id, timestamps typed
 -- test: unique(comment_id)
 -- test: not_null(comment_id)

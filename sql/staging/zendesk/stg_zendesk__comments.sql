@@ -1,4 +1,5 @@
--- materialized: view
+-- materialized: table
+-- A table built once per run: several models and data tests read it, and a view would parse the landing JSON and rank versions again for each.
 -- description: Comment child events of ticket audits, without their text: rows that arrived in this run, latest version per comment_id, timestamps typed
 -- test: unique(comment_id)
 -- test: not_null(comment_id)

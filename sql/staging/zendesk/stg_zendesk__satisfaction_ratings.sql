@@ -1,4 +1,5 @@
--- materialized: view
+-- materialized: table
+-- A table built once per run: several models and data tests read it, and a view would parse the landing JSON and rank versions again for each.
 -- description: Satisfaction ratings (offered, unoffered, good, bad, or a 1–5 score): rows that arrived in this run, latest version per rating_id, timestamps typed
 -- test: unique(rating_id)
 -- test: not_null(rating_id)

@@ -1,4 +1,5 @@
--- materialized: view
+-- materialized: table
+-- A table built once per run: several models and data tests read it, and a view would parse the landing JSON and rank versions again for each.
 -- description: Create and Change child events of ticket audits (field changes): rows that arrived in this run, latest version per event_id, timestamps typed
 -- test: unique(event_id)
 -- test: not_null(event_id)

@@ -1,4 +1,5 @@
--- materialized: view
+-- materialized: table
+-- A table built once per run: several models and data tests read it, and a view would parse the landing JSON and rank versions again for each.
 -- description: Tickets from the incremental cursor export, one row per extracted version: rows that arrived in this run, latest version per ticket_id, timestamps typed
 -- test: unique(ticket_id)
 -- test: not_null(ticket_id)
