@@ -23,7 +23,7 @@ export interface WarehouseCatalogProps {
   readonly bytesScannedCutoffPerQuery?: number;
   /**
    * First day of the `dt` partition projection range (YYYY-MM-DD).
-   * @default '2024-01-01'
+   * @default '2024-01-01' (`DEFAULT_PROJECTION_START`)
    */
   readonly projectionStartDate?: string;
 }

@@ -2,14 +2,9 @@ import { Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
+import { landingGlueTable } from '#src/engines/landing-sources.ts';
 import { workgroupName } from '#src/governance/access/access-policy.ts';
-import {
-  type LandingStream,
-  landingPrefix,
-  landingStreams,
-  landingTableName,
-} from '#src/landing/landing-schemas.ts';
-import { glueColumns } from './glue-columns.ts';
+import { type LandingStream, landingPrefix, landingStreams } from '#src/landing/landing-schemas.ts';
 import { type WarehouseCatalogProps, type WorkgroupRole, workgroupRoles } from './warehouse-catalog-props.ts';
 
 /** Saved queries over the published marts, offered to analysts in their workgroup. */
@@ -56,7 +51,6 @@ export class WarehouseCatalog extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     this.databaseName = props.databaseName;
-    const projectionStart = props.projectionStartDate ?? '2024-01-01';
 
     this.database = new glue.CfnDatabase(this, 'Database', {
       catalogId: stack.account,
@@ -76,35 +70,8 @@ export class WarehouseCatalog extends Construct {
       const table = new glue.CfnTable(this, `Landing-${stream.source}-${stream.stream}`, {
         catalogId: stack.account,
         databaseName: props.databaseName,
-        tableInput: {
-          name: landingTableName(stream),
-          description: stream.description,
-          tableType: 'EXTERNAL_TABLE',
-          parameters: {
-            classification: 'json',
-            compressionType: 'gzip',
-            'projection.enabled': 'true',
-            'projection.dt.type': 'date',
-            'projection.dt.format': 'yyyy-MM-dd',
-            'projection.dt.range': `${projectionStart},NOW`,
-            'projection.dt.interval': '1',
-            'projection.dt.interval.unit': 'DAYS',
-            'storage.location.template': `${location}dt=\${dt}/`,
-          },
-          partitionKeys: [{ name: 'dt', type: 'string', comment: 'Extract date (UTC), YYYY-MM-DD' }],
-          storageDescriptor: {
-            location,
-            columns: glueColumns(stream),
-            inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-            outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-            compressed: true,
-            serdeInfo: {
-              serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
-              // A malformed line fails the query instead of silently becoming nulls.
-              parameters: { 'ignore.malformed.json': 'FALSE', 'case.insensitive': 'FALSE' },
-            },
-          },
-        },
+        // The one rendering of a landing table, which the Athena engine's DDL is printed from too.
+        tableInput: landingGlueTable(stream, location, { projectionStart: props.projectionStartDate }),
       });
       table.addDependency(this.database);
       tables.set(stream, table);

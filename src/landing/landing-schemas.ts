@@ -317,6 +317,14 @@ export function landingTableName(stream: LandingStream): string {
   return `landing_${stream.source}__${stream.stream}`;
 }
 
+/**
+ * `landing_<source>__<stream>__new`: the rows of the files that arrived since the last complete
+ * transform (every file on a full refresh). Each engine defines it per run.
+ */
+export function newSourceName(stream: LandingStream): string {
+  return `${landingTableName(stream)}__new`;
+}
+
 /** Object-store prefix of a landing stream. */
 export function landingPrefix(stream: LandingStream): string {
   return `landing/${stream.source}/${stream.stream}/`;

@@ -6,6 +6,7 @@ import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { isFrozenPartition, readRetentionState } from '#src/governance/retention/retention-state.ts';
 import type { ColumnType } from '#src/landing/columns.ts';
 import { type LandingStream, landingPrefix, landingStreams } from '#src/landing/landing-schemas.ts';
+import { isLatestRowsName } from '#src/landing/latest-rows.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 import { DEFAULT_MODELS_DIR, loadModels, type Model } from './load-models.ts';
 import { type ModelChange, recordModelChanges } from './model-changes.ts';
@@ -345,7 +346,14 @@ export async function runTransform(options: TransformOptions): Promise<Transform
 
   const models = loadModels(options.modelsDir ?? DEFAULT_MODELS_DIR);
   const graph = buildModelGraph(models);
-  const chosen = partial ? selectModels(graph, selectors) : [...graph.order];
+  // The latest-row models are part of the landing sources every run defines (like `__new`), whatever
+  // the selection: a selected staging model must find them.
+  const chosen = partial
+    ? selectModels(graph, [
+        ...selectors,
+        ...models.filter((m) => isLatestRowsName(m.name)).map((m) => m.name),
+      ])
+    : [...graph.order];
 
   // A budgeted run keeps its progress in the lake; a run without one starts afresh every time.
   const previous = budget ? await readCheckpoint(store, runId) : undefined;

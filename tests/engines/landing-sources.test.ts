@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { athenaStatements } from '#src/engines/athena/athena-statements.ts';
-import { glueColumns, landingProjectionProperties, partitionOfFile } from '#src/engines/landing-sources.ts';
+import {
+  athenaLandingTableDdl,
+  glueColumns,
+  landingGlueTable,
+  landingProjectionProperties,
+  partitionOfFile,
+} from '#src/engines/landing-sources.ts';
 import { landingStreams } from '#src/landing/landing-schemas.ts';
 
 const statements = athenaStatements({ curatedLocation: 's3://curated/wh' });
@@ -8,7 +14,7 @@ const file = (day: string, n: number) => `s3://lake/landing/zendesk/tickets/dt=$
 
 describe('the landing declaration rendered for Glue', () => {
   it('gives every declared column a Glue type, timestamps and JSON as strings', () => {
-    const columns = glueColumns(landingStreams.tickets);
+    const columns = Object.fromEntries(glueColumns(landingStreams.tickets).map((c) => [c.name, c.type]));
     expect(Object.keys(columns)).toEqual(Object.keys(landingStreams.tickets.columns));
     expect(columns).toMatchObject({
       ticket_id: 'bigint',
@@ -18,7 +24,15 @@ describe('the landing declaration rendered for Glue', () => {
       tags: 'string',
       _extracted_at: 'string',
     });
-    expect(glueColumns(landingStreams.comment_sentiment).sentiment_score).toBe('double');
+    expect(
+      glueColumns(landingStreams.comment_sentiment).find((c) => c.name === 'sentiment_score')?.type,
+    ).toBe('double');
+  });
+
+  it('marks personal and text columns in their Glue comment', () => {
+    const comments = Object.fromEntries(glueColumns(landingStreams.user_pii).map((c) => [c.name, c.comment]));
+    expect(comments.email).toBe('E-mail [personal]');
+    expect(comments.user_id).toBe('User id');
   });
 
   it('projects the dt partition by day from the stream location', () => {
@@ -28,6 +42,40 @@ describe('the landing declaration rendered for Glue', () => {
       'storage.location.template': `s3://lake/landing/zendesk/tickets/dt=\${dt}/`,
     });
   });
+
+  it('reads JSON keys exactly as spelled and fails on malformed lines', () => {
+    const serde = landingGlueTable(landingStreams.tickets, 's3://lake/landing/zendesk/tickets/')
+      .storageDescriptor.serdeInfo;
+    expect(serde.serializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
+    expect(serde.parameters).toEqual({ 'ignore.malformed.json': 'FALSE', 'case.insensitive': 'FALSE' });
+  });
+
+  it.each(Object.keys(landingStreams))(
+    'prints the Athena DDL of %s from its Glue table, nothing left out',
+    (name) => {
+      // Prepare
+      const stream = landingStreams[name as keyof typeof landingStreams];
+      const table = landingGlueTable(stream, 's3://lake/landing/x/', { projectionStart: '2025-06-01' });
+      // Act
+      const ddl = athenaLandingTableDdl(stream, 's3://lake/landing/x/', { projectionStart: '2025-06-01' });
+      // Assess
+      const sd = table.storageDescriptor;
+      for (const c of [...sd.columns, ...table.partitionKeys])
+        expect(ddl).toContain(`\`${c.name}\` ${c.type} COMMENT '${c.comment}'`);
+      for (const [k, v] of Object.entries({ ...sd.serdeInfo.parameters, ...table.parameters }))
+        expect(ddl).toContain(`'${k}' = '${v}'`);
+      for (const text of [
+        table.name,
+        table.description,
+        sd.serdeInfo.serializationLibrary,
+        sd.inputFormat,
+        sd.outputFormat,
+        sd.location,
+      ])
+        expect(ddl).toContain(text);
+      expect(table.parameters['projection.dt.range']).toBe('2025-06-01,NOW');
+    },
+  );
 
   it('reads the extract day from a landing file address', () => {
     expect(partitionOfFile(file('2026-03-04', 1))).toBe('2026-03-04');

@@ -8,6 +8,8 @@ import {
 } from '#src/connectors/zendesk/zendesk-records.ts';
 import { DuckDbEngine } from '#src/engines/duckdb/duckdb-engine.ts';
 import { freeTextFieldNames } from '#src/governance/access/access-policy.ts';
+import { landingStreams } from '#src/landing/landing-schemas.ts';
+import { latestRowsModel } from '#src/landing/latest-rows.ts';
 import { duckDbCopyStatements } from '#src/publish/duckdb/duckdb-copy-statements.ts';
 import { withheldTextExpressions } from '#src/publish/published-tables.ts';
 
@@ -66,6 +68,9 @@ describe('a subject change', () => {
       (13, 1, 7, '2026-01-01T00:00:00Z', 5, 'web', 'Change', 'status', 'open', 'new', 'r1', '2026-01-02T00:00:00Z')
     ) as t(event_id, audit_id, ticket_id, created_at, updater_id, via_channel, event_type, field_name, value,
            previous_value, _run_id, _extracted_at)`);
+    await engine.execute(
+      `create view landing_zendesk__ticket_events__new_latest as ${latestRowsModel(landingStreams.ticket_events)}`,
+    );
 
     // Act
     const staged = await engine.execute(

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { landingStreams, landingTableName } from '#src/landing/landing-schemas.ts';
+import { type GlueColumn, landingGlueTable } from '#src/engines/landing-sources.ts';
+import { type LandingStream, landingStreams, landingTableName } from '#src/landing/landing-schemas.ts';
 import { type SynthesizedStack, synthStack } from './synth-stack.ts';
 
 let synth: SynthesizedStack;
@@ -90,6 +91,22 @@ describe('the warehouse stack secures its storage', () => {
   });
 });
 
+/** The fields of a synthesized AWS::Glue::Table's TableInput this file reads. */
+interface GlueTableInput {
+  readonly Name: string;
+  readonly Description: string;
+  readonly TableType: string;
+  readonly PartitionKeys: unknown;
+  readonly Parameters: Record<string, unknown>;
+  readonly StorageDescriptor: {
+    readonly Columns: unknown;
+    readonly SerdeInfo: unknown;
+    readonly InputFormat: string;
+    readonly OutputFormat: string;
+    readonly Compressed: boolean;
+  };
+}
+
 describe('the catalog renders the landing declaration', () => {
   it('declares one JSON table per landing stream, partition-projected on dt', () => {
     const tables = resources('AWS::Glue::Table');
@@ -106,6 +123,45 @@ describe('the catalog renders the landing declaration', () => {
         }),
       }),
     });
+  });
+
+  it('declares each landing table exactly as the one Glue renderer the Athena DDL is printed from', () => {
+    // Prepare
+    const byName = new Map(
+      resources('AWS::Glue::Table').map((t) => {
+        const input = t.Properties.TableInput as GlueTableInput;
+        return [input.Name, input];
+      }),
+    );
+    for (const stream of Object.values(landingStreams) as LandingStream[]) {
+      // Act
+      const expected = landingGlueTable(stream, 's3://bucket/landing/x/');
+      const input = byName.get(landingTableName(stream)) as GlueTableInput;
+      const sd = input.StorageDescriptor;
+      const glue = (c: GlueColumn) => ({ Name: c.name, Type: c.type, Comment: c.comment });
+      // Assess
+      expect(input.Description).toBe(expected.description);
+      expect(input.TableType).toBe('EXTERNAL_TABLE');
+      expect(input.PartitionKeys).toEqual(expected.partitionKeys.map(glue));
+      expect(sd.Columns).toEqual(expected.storageDescriptor.columns.map(glue));
+      expect(sd.SerdeInfo).toEqual({
+        SerializationLibrary: expected.storageDescriptor.serdeInfo.serializationLibrary,
+        Parameters: { 'ignore.malformed.json': 'FALSE', 'case.insensitive': 'FALSE' },
+      });
+      expect([sd.InputFormat, sd.OutputFormat, sd.Compressed]).toEqual([
+        expected.storageDescriptor.inputFormat,
+        expected.storageDescriptor.outputFormat,
+        true,
+      ]);
+      // The location and the projection start are the deployment's (its bucket, its sources' start date).
+      const {
+        'storage.location.template': _,
+        'projection.dt.range': __,
+        ...parameters
+      } = expected.parameters;
+      expect(input.Parameters).toMatchObject(parameters);
+      expect(input.Parameters['projection.dt.range']).toMatch(/^\d{4}-\d{2}-\d{2},NOW$/);
+    }
   });
 
   it('enforces each workgroup with encrypted results and a bytes-scanned cutoff', () => {

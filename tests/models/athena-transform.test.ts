@@ -195,7 +195,8 @@ describe('on Athena, a transform', () => {
     const ddl = find(/^CREATE EXTERNAL TABLE IF NOT EXISTS `landing_zendesk__tickets`/)[0] ?? '';
     expect(ddl).toContain('`ticket_id` bigint');
     expect(ddl).toContain('`created_at` string');
-    expect(ddl).toContain('PARTITIONED BY (`dt` string)');
+    expect(ddl).toContain("PARTITIONED BY (`dt` string COMMENT 'Extract date (UTC), YYYY-MM-DD')");
+    expect(ddl).toContain("'case.insensitive' = 'FALSE'");
     expect(ddl).toContain("ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'");
     expect(ddl).toContain("LOCATION 's3://lake-bucket/lake/landing/zendesk/tickets/'");
     expect(ddl).toContain("'projection.dt.type' = 'date'");
@@ -224,11 +225,18 @@ describe('on Athena, a transform', () => {
     expect(ctas).toContain('FROM (VALUES (CAST(10 AS BIGINT), \'L1\')) AS t("group_id", "tier")');
   });
 
-  it('creates staging models as views over their query', () => {
+  it('creates the latest-row models and single-reader staging models as views over their query', () => {
     expect(
-      find(/^CREATE OR REPLACE VIEW "stg_zendesk__tickets" AS SELECT \* FROM \(\n-- materialized: view/),
+      find(
+        /^CREATE OR REPLACE VIEW "landing_zendesk__tickets__new_latest" AS SELECT \* FROM \(\n-- Generated/,
+      ),
     ).toHaveLength(1);
-    expect(find(/^CREATE OR REPLACE VIEW "stg_/)).toHaveLength(15);
+    expect(find(/^CREATE OR REPLACE VIEW "landing_\w+__new_latest" AS SELECT \* FROM/)).toHaveLength(15);
+    expect(
+      find(/^CREATE OR REPLACE VIEW "stg_zendesk__groups" AS SELECT \* FROM \(\n-- materialized: view/),
+    ).toHaveLength(1);
+    // Staging that several models read is a table, built once per run.
+    expect(find(/^CREATE TABLE "stg_zendesk__tickets__v__run_42"/)).toHaveLength(1);
   });
 
   it('rebuilds a table model as a new version in a fresh location, then points its view at it', () => {

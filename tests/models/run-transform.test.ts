@@ -35,7 +35,8 @@ describe('runTransform on DuckDB', () => {
     const result = await transform('run-1', { onProgress: (e) => events.push(e) });
     // Assess
     const done = result.models.map((m) => [m.model, m.action, m.rows]);
-    expect(done).toContainEqual(['stg_zendesk__tickets', 'view', null]);
+    expect(done).toContainEqual(['landing_zendesk__tickets__new_latest', 'view', null]);
+    expect(done).toContainEqual(['stg_zendesk__tickets', 'rebuild', 2]);
     expect(done).toContainEqual(['int_tickets_current', 'rebuild', 2]);
     expect(done).toContainEqual(['int_ticket_daily_counts', 'rebuild', 1]);
     expect(done.findIndex((d) => d[0] === 'int_tickets_current')).toBeLessThan(
@@ -47,7 +48,8 @@ describe('runTransform on DuckDB', () => {
       newFiles: 1,
     });
     expect(await world.engine.relationExists('int_tickets_current')).toBe('table');
-    expect(await world.engine.relationExists('stg_zendesk__tickets')).toBe('view');
+    expect(await world.engine.relationExists('stg_zendesk__tickets')).toBe('table');
+    expect(await world.engine.relationExists('stg_zendesk__groups')).toBe('view');
   });
 
   it('gives every empty stream a typed, empty landing view', async () => {
@@ -142,11 +144,13 @@ describe('runTransform on DuckDB', () => {
     const partial = await transform('run-1', { select: 'stg_zendesk__tickets+' });
     const next = await transform('run-2');
     // Assess
-    expect(partial.models.map((m) => m.model)).toEqual([
+    // The latest-row models come with every selection: they belong to the run's landing sources.
+    expect(partial.models.map((m) => m.model).filter((m) => !m.endsWith('__new_latest'))).toEqual([
       'stg_zendesk__tickets',
       'int_tickets_current',
       'int_ticket_daily_counts',
     ]);
+    expect(partial.models.filter((m) => m.model.endsWith('__new_latest'))).toHaveLength(15);
     expect(partial.watermarkAdvanced).toBe(false);
     expect(next.landing.find((l) => l.table === 'landing_zendesk__tickets')?.newFiles).toBe(1);
   });

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishedGlueColumnComments } from '#infra/catalog/glue-columns.ts';
 import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
@@ -24,6 +23,7 @@ import {
   staleColumnDocs,
   undocumentedColumns,
 } from '#src/publish/dictionary/data-dictionary.ts';
+import { publishedGlueColumnComments } from '#src/publish/dictionary/glue-column-comments.ts';
 import { type CurrentPublication, readCurrentPublication } from '#src/publish/read-publication.ts';
 import { verifyPublication } from '#src/publish/verify-publication.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';

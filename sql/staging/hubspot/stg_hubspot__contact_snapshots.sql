@@ -1,20 +1,11 @@
--- materialized: view
+-- materialized: table
+-- A table built once per run: several models and data tests read it, and a view would parse the landing JSON and rank versions again for each.
 -- description: Versions of each contact rebuilt from property history: the state valid from valid_from until the next version: rows that arrived in this run, latest version per contact_id + valid_from, timestamps typed
 -- test: unique(contact_id, valid_from)
 -- test: not_null(contact_id, valid_from)
 
 with source as (
-    select * from landing_hubspot__contact_snapshots__new
-),
-
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by contact_id, valid_from
-            order by from_iso8601_timestamp(_extracted_at) desc, _run_id desc
-        ) as version_rank
-    from source
+    select * from landing_hubspot__contact_snapshots__new_latest
 ),
 
 final as (
@@ -27,8 +18,7 @@ final as (
         cast(at_timezone(from_iso8601_timestamp(last_trade_at), 'UTC') as timestamp(6)) as last_trade_at,
         _run_id as extraction_run_id,
         cast(at_timezone(from_iso8601_timestamp(_extracted_at), 'UTC') as timestamp(6)) as extracted_at
-    from ranked
-    where version_rank = 1
+    from source
 )
 
 select * from final

@@ -1,20 +1,11 @@
--- materialized: view
+-- materialized: table
+-- A table built once per run: several models and data tests read it, and a view would parse the landing JSON and rank versions again for each.
 -- description: Feedback submissions (NPS surveys) with their 0–10 score: rows that arrived in this run, latest version per response_id, timestamps typed
 -- test: unique(response_id)
 -- test: not_null(response_id)
 
 with source as (
-    select * from landing_hubspot__survey_responses__new
-),
-
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by response_id
-            order by from_iso8601_timestamp(updated_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
-        ) as version_rank
-    from source
+    select * from landing_hubspot__survey_responses__new_latest
 ),
 
 final as (
@@ -28,8 +19,7 @@ final as (
         cast(at_timezone(from_iso8601_timestamp(updated_at), 'UTC') as timestamp(6)) as updated_at,
         _run_id as extraction_run_id,
         cast(at_timezone(from_iso8601_timestamp(_extracted_at), 'UTC') as timestamp(6)) as extracted_at
-    from ranked
-    where version_rank = 1
+    from source
 )
 
 select * from final

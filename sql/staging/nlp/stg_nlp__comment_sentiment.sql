@@ -1,20 +1,11 @@
--- materialized: view
+-- materialized: table
+-- A table built once per run: several models and data tests read it, and a view would parse the landing JSON and rank versions again for each.
 -- description: Sentiment of each customer message, computed from comment_texts by the sentiment stage: rows that arrived in this run, latest version per comment_id, timestamps typed
 -- test: unique(comment_id)
 -- test: not_null(comment_id)
 
 with source as (
-    select * from landing_nlp__comment_sentiment__new
-),
-
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by comment_id
-            order by from_iso8601_timestamp(analysed_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
-        ) as version_rank
-    from source
+    select * from landing_nlp__comment_sentiment__new_latest
 ),
 
 final as (
@@ -27,8 +18,7 @@ final as (
         cast(at_timezone(from_iso8601_timestamp(analysed_at), 'UTC') as timestamp(6)) as analysed_at,
         _run_id as extraction_run_id,
         cast(at_timezone(from_iso8601_timestamp(_extracted_at), 'UTC') as timestamp(6)) as extracted_at
-    from ranked
-    where version_rank = 1
+    from source
 )
 
 select * from final

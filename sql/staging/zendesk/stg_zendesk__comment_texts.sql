@@ -4,17 +4,7 @@
 -- test: not_null(comment_id)
 
 with source as (
-    select * from landing_zendesk__comment_texts__new
-),
-
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by comment_id
-            order by from_iso8601_timestamp(created_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
-        ) as version_rank
-    from source
+    select * from landing_zendesk__comment_texts__new_latest
 ),
 
 final as (
@@ -26,8 +16,7 @@ final as (
         body,
         _run_id as extraction_run_id,
         cast(at_timezone(from_iso8601_timestamp(_extracted_at), 'UTC') as timestamp(6)) as extracted_at
-    from ranked
-    where version_rank = 1
+    from source
 )
 
 select * from final

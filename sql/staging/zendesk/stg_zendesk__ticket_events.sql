@@ -1,20 +1,11 @@
--- materialized: view
+-- materialized: table
+-- A table built once per run: several models and data tests read it, and a view would parse the landing JSON and rank versions again for each.
 -- description: Create and Change child events of ticket audits (field changes): rows that arrived in this run, latest version per event_id, timestamps typed
 -- test: unique(event_id)
 -- test: not_null(event_id)
 
 with source as (
-    select * from landing_zendesk__ticket_events__new
-),
-
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by event_id
-            order by from_iso8601_timestamp(created_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
-        ) as version_rank
-    from source
+    select * from landing_zendesk__ticket_events__new_latest
 ),
 
 final as (
@@ -35,8 +26,7 @@ final as (
           then null else previous_value end as previous_value,
         _run_id as extraction_run_id,
         cast(at_timezone(from_iso8601_timestamp(_extracted_at), 'UTC') as timestamp(6)) as extracted_at
-    from ranked
-    where version_rank = 1
+    from source
 )
 
 select * from final

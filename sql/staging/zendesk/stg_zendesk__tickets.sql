@@ -1,4 +1,5 @@
--- materialized: view
+-- materialized: table
+-- A table built once per run: several models and data tests read it, and a view would parse the landing JSON and rank versions again for each.
 -- description: Tickets from the incremental cursor export, one row per extracted version: rows that arrived in this run, latest version per ticket_id, timestamps typed
 -- test: unique(ticket_id)
 -- test: not_null(ticket_id)
@@ -6,17 +7,7 @@
 -- test: accepted_values(priority: low, normal, high, urgent)
 
 with source as (
-    select * from landing_zendesk__tickets__new
-),
-
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by ticket_id
-            order by generated_timestamp desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
-        ) as version_rank
-    from source
+    select * from landing_zendesk__tickets__new_latest
 ),
 
 final as (
@@ -42,8 +33,7 @@ final as (
         generated_timestamp,
         _run_id as extraction_run_id,
         cast(at_timezone(from_iso8601_timestamp(_extracted_at), 'UTC') as timestamp(6)) as extracted_at
-    from ranked
-    where version_rank = 1
+    from source
 )
 
 select * from final

@@ -199,7 +199,8 @@ const landingByTable = new Map(
 /** Classify a table (and the sensitive columns among `columns`, for curated tables). */
 export function classifyTable(name: string, columns: readonly string[] = []): TableClassification {
   const table = name.toLowerCase();
-  const stream = landingByTable.get(table.replace(/__new$/, ''));
+  // A landing table, its `__new` rows and their generated latest-row relation hold the same columns.
+  const stream = landingByTable.get(table.replace(/__new(_latest)?$/, ''));
   if (stream) {
     const sensitive = new Map<string, ColumnClass>();
     for (const [column, spec] of Object.entries(stream.columns)) {

@@ -199,7 +199,8 @@ async function writeExport(
   await mkdir(outDir, { recursive: true });
   const tables: ExportedTable[] = [];
   for (const relation of [...catalog.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-    if (relation.name.endsWith('__new')) continue;
+    // This run's new landing rows (and their latest versions): a subset of the landing table exported whole.
+    if (/__new(_latest)?$/.test(relation.name)) continue;
     const cls = classifyTable(relation.name, relation.columns).class;
     if (cls === 'kpi_mart' || cls === 'seed' || cls === 'operational') continue;
     const has = (c: string) => relation.columns.includes(c);

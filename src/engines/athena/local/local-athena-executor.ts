@@ -785,6 +785,15 @@ function columnList(tokens: readonly Token[], open: number): Record<string, stri
       const t = tokens[i] as Token;
       if (t.depth === start.depth) break;
       if (t.depth === start.depth + 1 && t.value === ',') break;
+      // `name type COMMENT 'text'`: the comment is no part of the type.
+      if (t.depth === start.depth + 1 && t.kind === 'word' && t.value === 'COMMENT') {
+        while (i < tokens.length && (tokens[i] as Token).depth > start.depth) {
+          const rest = tokens[i] as Token;
+          if (rest.depth === start.depth + 1 && rest.value === ',') break;
+          i++;
+        }
+        break;
+      }
       typeParts.push(t.text);
       i++;
     }

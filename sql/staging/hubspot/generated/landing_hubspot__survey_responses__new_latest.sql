@@ -1,0 +1,35 @@
+-- Generated from src/landing/landing-schemas.ts by src/landing/latest-rows.ts (npm run generate:landing).
+-- Do not edit: change the stream declaration and generate again.
+-- materialized: view
+-- description: Feedback submissions (NPS surveys) with their 0–10 score: the rows that arrived in this run (every row on a full refresh), latest version per response_id (greatest updated_at, then latest _extracted_at, then _run_id), columns as landed
+
+with ranked as (
+    select
+        response_id,
+        contact_id,
+        customer_key,
+        survey_type,
+        score,
+        submitted_at,
+        updated_at,
+        _run_id,
+        _extracted_at,
+        row_number() over (
+            partition by response_id
+            order by from_iso8601_timestamp(updated_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from landing_hubspot__survey_responses__new
+)
+
+select
+    response_id,
+    contact_id,
+    customer_key,
+    survey_type,
+    score,
+    submitted_at,
+    updated_at,
+    _run_id,
+    _extracted_at
+from ranked
+where version_rank = 1

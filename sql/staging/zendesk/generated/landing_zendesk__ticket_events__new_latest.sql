@@ -1,0 +1,41 @@
+-- Generated from src/landing/landing-schemas.ts by src/landing/latest-rows.ts (npm run generate:landing).
+-- Do not edit: change the stream declaration and generate again.
+-- materialized: view
+-- description: Create and Change child events of ticket audits (field changes): the rows that arrived in this run (every row on a full refresh), latest version per event_id (greatest created_at, then latest _extracted_at, then _run_id), columns as landed
+
+with ranked as (
+    select
+        event_id,
+        audit_id,
+        ticket_id,
+        created_at,
+        updater_id,
+        via_channel,
+        event_type,
+        field_name,
+        value,
+        previous_value,
+        _run_id,
+        _extracted_at,
+        row_number() over (
+            partition by event_id
+            order by from_iso8601_timestamp(created_at) desc, from_iso8601_timestamp(_extracted_at) desc, _run_id desc
+        ) as version_rank
+    from landing_zendesk__ticket_events__new
+)
+
+select
+    event_id,
+    audit_id,
+    ticket_id,
+    created_at,
+    updater_id,
+    via_channel,
+    event_type,
+    field_name,
+    value,
+    previous_value,
+    _run_id,
+    _extracted_at
+from ranked
+where version_rank = 1
