@@ -39,7 +39,7 @@ import { buildSeeds } from '#src/kpi/build-seeds.ts';
 import { loadModels, type Model } from '#src/models/load-models.ts';
 import { buildModelGraph } from '#src/models/model-graph.ts';
 import { runTransform, type TransformResult } from '#src/models/run-transform.ts';
-import { startSimulator } from '#src/simulator/start-simulator.ts';
+import { startSimulator } from '#simulator/start-simulator.ts';
 import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
 
 const { values: args } = parseArgs({

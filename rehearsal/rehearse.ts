@@ -13,7 +13,7 @@ import { parseConfig } from '#src/config/warehouse-config.ts';
 import { AthenaEngine } from '#src/engines/athena/athena-engine.ts';
 import { type LocalAthena, startLocalAthena } from '#src/engines/athena/local/start-local-athena.ts';
 import { runPipeline } from '#src/pipeline/run-pipeline.ts';
-import { type RunningSimulator, startSimulator } from '#src/simulator/start-simulator.ts';
+import { type RunningSimulator, startSimulator } from '#simulator/start-simulator.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 import { S3ObjectStore } from '#src/stores/s3/s3-object-store.ts';
 import { type AslMachine, type ExecutionResult, runStateMachine } from './asl-interpreter.ts';

@@ -13,7 +13,7 @@ import {
   slaConfigSchema,
 } from '#src/kpi/kpi-config.ts';
 import { publishConfigSchema } from '#src/publish/publish-config.ts';
-import { simulatorConfigSchema } from '#src/simulator/simulator-config.ts';
+import { simulatorConfigSchema } from '#simulator/simulator-config.ts';
 
 const lakeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('local'), root: z.string().min(1).default('var/lake') }),

@@ -8,7 +8,7 @@ import { CheckpointStore } from '#src/extract/checkpoint-store.ts';
 import { manifestKey } from '#src/extract/extract-manifest.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
 import { customerKey } from '#src/privacy/customer-key.ts';
-import type { RunningSimulator } from '#src/simulator/start-simulator.ts';
+import type { RunningSimulator } from '#simulator/start-simulator.ts';
 import { type FixtureServer, startFixtureServer } from '#tests/connectors/fixture-server.ts';
 import {
   entities,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearSecretCache } from '#functions/common/load-secrets.ts';
 import { handler } from '#functions/extract.ts';
 import { manifestKey } from '#src/extract/extract-manifest.ts';
-import { type RunningSimulator, startSimulator } from '#src/simulator/start-simulator.ts';
+import { type RunningSimulator, startSimulator } from '#simulator/start-simulator.ts';
 import {
   auditEntries,
   buckets,

@@ -9,7 +9,7 @@ import { handler } from '#functions/extract.ts';
 import { CheckpointStore } from '#src/extract/checkpoint-store.ts';
 import type { ExtractManifest } from '#src/extract/extract-manifest.ts';
 import { manifestKey } from '#src/extract/extract-manifest.ts';
-import { type RunningSimulator, startSimulator } from '#src/simulator/start-simulator.ts';
+import { type RunningSimulator, startSimulator } from '#simulator/start-simulator.ts';
 import {
   buckets,
   hmacKey,

@@ -6,7 +6,7 @@ import { ComprehendAnalyser } from '#src/kpi/sentiment/comprehend/comprehend-ana
 import { LocalLexiconAnalyser } from '#src/kpi/sentiment/local/local-lexicon-analyser.ts';
 import { runSentimentStage } from '#src/kpi/sentiment/run-sentiment-stage.ts';
 import { sentimentLabel } from '#src/kpi/sentiment/sentiment-analyser.ts';
-import { customerPhrases } from '#src/simulator/phrase-banks.ts';
+import { customerPhrases } from '#simulator/phrase-banks.ts';
 import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
 import { commentRow, groupRows, ticketRow, userRow } from '#tests/kpi/helpers/landing-rows.ts';
 

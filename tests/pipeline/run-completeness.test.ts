@@ -12,7 +12,7 @@ import { IncompleteRunError, runAlertFile } from '#src/pipeline/run-failure.ts';
 import { type PipelineResult, runPipeline } from '#src/pipeline/run-pipeline.ts';
 import { CURRENT_POINTER_KEY } from '#src/publish/publication-manifest.ts';
 import { readCurrentPublication } from '#src/publish/read-publication.ts';
-import { createWorld, type RunningSimulator, startSimulator } from '#src/simulator/start-simulator.ts';
+import { createWorld, type RunningSimulator, startSimulator } from '#simulator/start-simulator.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 import { startSourceProxy } from '#tests/pipeline/source-proxy.ts';
 import { readCsvRows } from '#tests/publish/read-published.ts';

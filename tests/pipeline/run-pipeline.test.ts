@@ -9,7 +9,7 @@ import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
 import { localStages } from '#src/pipeline/pipeline-stages.ts';
 import { type PipelineResult, runPipeline } from '#src/pipeline/run-pipeline.ts';
 import { readCurrentPointer } from '#src/publish/read-publication.ts';
-import { createWorld } from '#src/simulator/start-simulator.ts';
+import { createWorld } from '#simulator/start-simulator.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 
 /*
