@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as z from 'zod';
+import { simulatorConfigSchema } from '#simulator/simulator-config.ts';
 import { memoryLimitSchema, webUrlSchema } from '#src/config/field-schemas.ts';
 import { hubspotConfigSchema } from '#src/connectors/hubspot/hubspot-config.ts';
 import { zendeskConfigSchema } from '#src/connectors/zendesk/zendesk-config.ts';
@@ -13,7 +14,6 @@ import {
   slaConfigSchema,
 } from '#src/kpi/kpi-config.ts';
 import { publishConfigSchema } from '#src/publish/publish-config.ts';
-import { simulatorConfigSchema } from '#simulator/simulator-config.ts';
 
 const lakeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('local'), root: z.string().min(1).default('var/lake') }),

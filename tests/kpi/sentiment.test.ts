@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { BatchDetectSentimentCommand, ComprehendClient } from '@aws-sdk/client-comprehend';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerPhrases } from '#simulator/phrase-banks.ts';
 import { ComprehendAnalyser } from '#src/kpi/sentiment/comprehend/comprehend-analyser.ts';
 import { LocalLexiconAnalyser } from '#src/kpi/sentiment/local/local-lexicon-analyser.ts';
 import { runSentimentStage } from '#src/kpi/sentiment/run-sentiment-stage.ts';
 import { sentimentLabel } from '#src/kpi/sentiment/sentiment-analyser.ts';
-import { customerPhrases } from '#simulator/phrase-banks.ts';
 import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
 import { commentRow, groupRows, ticketRow, userRow } from '#tests/kpi/helpers/landing-rows.ts';
 

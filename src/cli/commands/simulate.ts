@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { UsageError } from '#src/cli/cli-errors.ts';
-import { loadConfig } from '#src/config/warehouse-config.ts';
 import { exportWorld } from '#simulator/export-world.ts';
 import type { SimulatorOptions } from '#simulator/simulator-config.ts';
 import { createWorld, startSimulator } from '#simulator/start-simulator.ts';
+import { UsageError } from '#src/cli/cli-errors.ts';
+import { loadConfig } from '#src/config/warehouse-config.ts';
 
 interface SimulateFlags {
   seed?: string;
