@@ -494,7 +494,6 @@ async function main(): Promise<void> {
     console.log(`  extracted the history in ${extractFull.toFixed(1)} s`);
     t = performance.now();
     const fullResult = await runTransform({
-      config,
       engine,
       store,
       runId: 'bench-full',
@@ -526,7 +525,6 @@ async function main(): Promise<void> {
       const extractSeconds = (performance.now() - started) / 1000;
       started = performance.now();
       const result = await runTransform({
-        config,
         engine,
         store,
         runId: `bench-day-${n}`,

@@ -61,7 +61,6 @@ async function transform(event: RunEvent, context: Context): Promise<TransformRe
           },
           () =>
             runTransform({
-              config: settings.config,
               engine,
               store: lake,
               runId: event.runId,

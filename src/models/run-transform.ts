@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { quoteIdentifier as q } from '#src/engines/engine-statements.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { isFrozenPartition, readRetentionState } from '#src/governance/retention/retention-state.ts';
@@ -32,7 +31,6 @@ export type TransformProgress =
   | ({ readonly stage: 'model-done'; readonly index: number; readonly total: number } & ModelRunResult);
 
 export interface TransformOptions {
-  readonly config?: WarehouseConfig;
   readonly engine: QueryEngine;
   readonly store: ObjectStore;
   readonly runId: string;

@@ -204,7 +204,6 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
               'transform',
               () =>
                 runTransform({
-                  config,
                   engine: runEngine,
                   store,
                   runId,

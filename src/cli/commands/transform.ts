@@ -74,7 +74,6 @@ export function register(program: Command): void {
           console.log(`  sentiment: ${scored.messages} customer messages scored by ${scored.analyser}`);
         }
         const result = await runTransform({
-          config,
           engine,
           store,
           runId,

@@ -9,7 +9,7 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import type { Dialect } from 'kysely';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { EngineConfig } from '#src/engines/engine-config.ts';
 import type { EngineStatements } from '#src/engines/engine-statements.ts';
 import { quoteString } from '#src/engines/engine-statements.ts';
 import type {
@@ -25,7 +25,7 @@ import { AthenaTableTagger, type AthenaTableTagging } from './athena-table-tagge
 import { AthenaTableVersions, writeTargetOf } from './athena-table-versions.ts';
 import { substituteParameters, tokenize } from './sql-tokens.ts';
 
-export type AthenaEngineConfig = Extract<WarehouseConfig['engine'], { kind: 'athena' }>;
+export type AthenaEngineConfig = Extract<EngineConfig, { kind: 'athena' }>;
 
 /** Athena ran the query and reported FAILED. */
 export class AthenaQueryFailedError extends Error {

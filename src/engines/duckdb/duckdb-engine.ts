@@ -3,13 +3,13 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { Dialect } from 'kysely';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { EngineConfig } from '#src/engines/engine-config.ts';
 import type { ExecuteOptions, QueryEngine, QueryParameter, QueryResult } from '#src/engines/query-engine.ts';
 import { DuckDbDialect } from './duckdb-dialect.ts';
 import { duckDbStatements } from './duckdb-statements.ts';
 import { readRows } from './duckdb-values.ts';
 
-export type DuckDbEngineConfig = Extract<WarehouseConfig['engine'], { kind: 'duckdb' }>;
+export type DuckDbEngineConfig = Extract<EngineConfig, { kind: 'duckdb' }>;
 
 /** A statement DuckDB refused; carries the statement so the caller can say which model failed. */
 export class DuckDbQueryError extends Error {

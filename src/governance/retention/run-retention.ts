@@ -1,4 +1,4 @@
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { EngineConfig } from '#src/engines/engine-config.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { classifyTable, kpiMarts } from '#src/governance/access/access-policy.ts';
 import {
@@ -7,6 +7,7 @@ import {
   type RelationCatalog,
 } from '#src/governance/access/relation-catalog.ts';
 import type { AuditLog } from '#src/governance/audit/audit-log.ts';
+import type { GovernanceConfig } from '#src/governance/governance-config.ts';
 import type { LandingStream } from '#src/landing/landing-schemas.ts';
 import { manifestKeys } from '#src/publish/publication-manifest.ts';
 import { readCurrentPointer, readCurrentPublication } from '#src/publish/read-publication.ts';
@@ -21,7 +22,8 @@ import { writeRetentionState } from './retention-state.ts';
 import { monthsBefore, partitionEnd } from './retention-window.ts';
 
 export interface RunRetentionOptions {
-  readonly config: WarehouseConfig;
+  /** The sections retention reads. */
+  readonly config: { readonly governance: GovernanceConfig; readonly engine: EngineConfig };
   readonly store: ObjectStore;
   readonly engine: QueryEngine;
   readonly audit?: AuditLog;
