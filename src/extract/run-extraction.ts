@@ -16,12 +16,12 @@ import type { ExtractProgressEvent } from '#src/extract/extract-progress.ts';
 import { landingRowCheck } from '#src/extract/landing-row-check.ts';
 import { type QuarantineRow, rawKey, writePageObjects } from '#src/extract/page-writer.ts';
 import { type LandingStreamName, landingStreams } from '#src/landing/landing-schemas.ts';
-import { runIdSchema } from '#src/pipeline/run-id.ts';
 import { customerKey } from '#src/privacy/customer-key.ts';
 import type { PrivacyConfig } from '#src/privacy/privacy-config.ts';
 import { redactSecrets } from '#src/privacy/redact-secrets.ts';
 import { resolveHmacKey } from '#src/privacy/resolve-hmac-key.ts';
 import { ConfigError } from '#src/shared/config-error.ts';
+import { runIdSchema } from '#src/shared/run-id.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 
 export interface RunExtractionOptions {
@@ -32,7 +32,7 @@ export interface RunExtractionOptions {
     readonly stateDir: string;
   };
   readonly store: ObjectStore;
-  /** Names this run's files and manifest (`runIdSchema` of `src/pipeline/run-id.ts`), e.g. `2026-11-23T06-00-00Z`. */
+  /** Names this run's files and manifest (`runIdSchema` of `src/shared/run-id.ts`), e.g. `2026-11-23T06-00-00Z`. */
   readonly runId: string;
   /** Only these sources (default: every configured one). */
   readonly sources?: readonly string[];

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { missingStreamSchema } from '#src/extract/stream-health.ts';
-import { runIdSchema } from '#src/pipeline/run-id.ts';
+import { runIdSchema } from '#src/shared/run-id.ts';
 
 /**
  * The manifest written last into every publication, and the pointer that names the current one.
@@ -13,7 +13,7 @@ export const PUBLICATIONS_PREFIX = `${PUBLISHED_ROOT}/publications/`;
 export const MANIFEST_FILE = 'manifest.json';
 export const DASHBOARD_FILE = 'dashboard/index.html';
 
-/** A run id is one key segment, in the one format of `src/pipeline/run-id.ts`. */
+/** A run id is one key segment, in the one format of `src/shared/run-id.ts`. */
 export { runIdSchema };
 
 export const publishedFileSchema = z.strictObject({

@@ -3,10 +3,10 @@ import { BatchDetectSentimentCommand, ComprehendClient } from '@aws-sdk/client-c
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerPhrases } from '#simulator/phrase-banks.ts';
-import { ComprehendAnalyser } from '#src/kpi/sentiment/comprehend/comprehend-analyser.ts';
-import { LocalLexiconAnalyser } from '#src/kpi/sentiment/local/local-lexicon-analyser.ts';
-import { runSentimentStage } from '#src/kpi/sentiment/run-sentiment-stage.ts';
-import { sentimentLabel } from '#src/kpi/sentiment/sentiment-analyser.ts';
+import { ComprehendAnalyser } from '#src/enrichment/sentiment/comprehend/comprehend-analyser.ts';
+import { LocalLexiconAnalyser } from '#src/enrichment/sentiment/local/local-lexicon-analyser.ts';
+import { runSentimentStage } from '#src/enrichment/sentiment/run-sentiment-stage.ts';
+import { sentimentLabel } from '#src/enrichment/sentiment/sentiment-analyser.ts';
 import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
 import { commentRow, groupRows, ticketRow, userRow } from '#tests/kpi/helpers/landing-rows.ts';
 

@@ -1,8 +1,8 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { ComprehendClient } from '@aws-sdk/client-comprehend';
-import { landingKey } from '#src/extract/page-writer.ts';
 import type { DeskConfig, SentimentConfig } from '#src/kpi/kpi-config.ts';
+import { landingKey } from '#src/landing/landing-keys.ts';
 import { landingPrefix, landingRowSchema, landingStreams } from '#src/landing/landing-schemas.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 import { ComprehendAnalyser } from './comprehend/comprehend-analyser.ts';
