@@ -46,7 +46,9 @@ describe('LocalLexiconAnalyser', () => {
     const report = [...table].map(
       ([k, v]) => `${k} ${((100 * v.right) / v.total).toFixed(1)} % of ${v.total}`,
     );
-    console.log(`sentiment accuracy on tests/enrichment/fixtures/sentiment-sample.json: ${report.join(', ')}`);
+    console.log(
+      `sentiment accuracy on tests/enrichment/fixtures/sentiment-sample.json: ${report.join(', ')}`,
+    );
     expect(table.get('all')!.total).toBeGreaterThanOrEqual(100);
     expect(table.get('all')!.right / table.get('all')!.total).toBeGreaterThanOrEqual(0.8);
     for (const language of ['en', 'es', 'ru', 'zh', 'ja', 'ko']) {
