@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/extract-simulator-process.ts '<simulator options as JSON>'
  */
-import { startSimulator } from '#src/simulator/start-simulator.ts';
+import { startSimulator } from '#simulator/start-simulator.ts';
 
 const sim = await startSimulator(JSON.parse(process.argv[2] ?? '{}'));
 process.stdout.write(

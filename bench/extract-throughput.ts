@@ -23,12 +23,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import type { SimulatorOptions } from '#simulator/simulator-config.ts';
+import { startSimulator } from '#simulator/start-simulator.ts';
 import { parseConfig } from '#src/config/warehouse-config.ts';
 import type { SourceEndpoint } from '#src/connectors/connector.ts';
 import type { RawExchange } from '#src/connectors/shared/raw-exchange.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
-import type { SimulatorOptions } from '#src/simulator/simulator-config.ts';
-import { startSimulator } from '#src/simulator/start-simulator.ts';
 import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
 
 const { values } = parseArgs({

@@ -31,6 +31,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startSimulator } from '#simulator/start-simulator.ts';
 import { parseConfig } from '#src/config/warehouse-config.ts';
 import { DuckDbEngine } from '#src/engines/duckdb/duckdb-engine.ts';
 import { quoteIdentifier, quoteString } from '#src/engines/engine-statements.ts';
@@ -39,7 +40,6 @@ import { buildSeeds } from '#src/kpi/build-seeds.ts';
 import { loadModels, type Model } from '#src/models/load-models.ts';
 import { buildModelGraph } from '#src/models/model-graph.ts';
 import { runTransform, type TransformResult } from '#src/models/run-transform.ts';
-import { startSimulator } from '#src/simulator/start-simulator.ts';
 import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
 
 const { values: args } = parseArgs({
@@ -494,7 +494,6 @@ async function main(): Promise<void> {
     console.log(`  extracted the history in ${extractFull.toFixed(1)} s`);
     t = performance.now();
     const fullResult = await runTransform({
-      config,
       engine,
       store,
       runId: 'bench-full',
@@ -526,7 +525,6 @@ async function main(): Promise<void> {
       const extractSeconds = (performance.now() - started) / 1000;
       started = performance.now();
       const result = await runTransform({
-        config,
         engine,
         store,
         runId: `bench-day-${n}`,

@@ -6,7 +6,7 @@
  *   npx tsx bench/simulator-throughput.ts [--tickets-per-day 5000] [--days 730] [--pages 10] [--windows 60,400,700]
  */
 import { parseArgs } from 'node:util';
-import { startSimulator } from '#src/simulator/start-simulator.ts';
+import { startSimulator } from '#simulator/start-simulator.ts';
 
 const { values } = parseArgs({
   options: {

@@ -50,8 +50,6 @@ async function retention(event: RetentionEvent): Promise<RetentionResult> {
         audit,
         runId: event.runId,
         publishedStores: [published],
-        // The catalog to judge is the warehouse database, not Athena's `default`.
-        ...(settings.config.engine.kind === 'athena' ? { schema: settings.config.engine.database } : {}),
         ...(hmacKey ? { hmacKey } : {}),
         onProgress: (line) => logger.info(line),
       }),
@@ -75,8 +73,7 @@ async function maintenance(
     async () =>
       maintainTables(engine, await icebergTables(engine), {
         onProgress: (line) => logger.info(line),
-        snapshotMaxAgeSeconds:
-          settings.config.engine.kind === 'athena' ? settings.config.engine.snapshotMaxAgeSeconds : undefined,
+        snapshotMaxAgeSeconds: engine.capabilities.snapshotMaxAgeSeconds,
       }),
     (r) => ({ tables: r.tables.length, statements: r.statements }),
   );

@@ -3,8 +3,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { runSentimentStage } from '#src/enrichment/sentiment/run-sentiment-stage.ts';
 import { buildSeeds } from '#src/kpi/build-seeds.ts';
-import { runSentimentStage } from '#src/kpi/sentiment/run-sentiment-stage.ts';
 import { runTransform, transformCheckpointKey } from '#src/models/run-transform.ts';
 import { type StageName, stagesOf } from '#src/pipeline/pipeline-stages.ts';
 import { mapErrors, parseEvent } from './common/handler-middleware.ts';
@@ -61,7 +61,6 @@ async function transform(event: RunEvent, context: Context): Promise<TransformRe
           },
           () =>
             runTransform({
-              config: settings.config,
               engine,
               store: lake,
               runId: event.runId,

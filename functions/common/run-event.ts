@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 
-import { runIdSchema } from '#src/pipeline/run-id.ts';
+import { runIdSchema } from '#src/shared/run-id.ts';
 import { InvalidEnvironmentError } from './handler-errors.ts';
 
 export { runIdSchema };

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { timeZoneSchema } from '#src/config/field-schemas.ts';
 import { mergeConfigInputs } from '#src/config/merge-config-inputs.ts';
 import {
   type WarehouseConfig,
   type WarehouseConfigInput,
   warehouseConfigSchema,
 } from '#src/config/warehouse-config.ts';
+import { timeZoneSchema } from '#src/shared/field-schemas.ts';
 
 const iamPrincipalArn = z
   .string()

@@ -1,5 +1,6 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { ConfigError, type WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import { ConfigError } from '#src/shared/config-error.ts';
 
 /**
  * Try the settings the engine will be given on a throw-away in-memory DuckDB, before anything is

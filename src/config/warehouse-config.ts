@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as z from 'zod';
-import { memoryLimitSchema, webUrlSchema } from '#src/config/field-schemas.ts';
-import { hubspotConfigSchema } from '#src/connectors/hubspot/hubspot-config.ts';
-import { zendeskConfigSchema } from '#src/connectors/zendesk/zendesk-config.ts';
+import { simulatorConfigSchema } from '#simulator/simulator-config.ts';
+import { defaultSourcesConfig, sourcesConfigSchema } from '#src/connectors/sources-config.ts';
+import { engineConfigSchema } from '#src/engines/engine-config.ts';
 import { governanceConfigSchema } from '#src/governance/governance-config.ts';
 import {
   alertsConfigSchema,
@@ -12,56 +12,21 @@ import {
   sentimentConfigSchema,
   slaConfigSchema,
 } from '#src/kpi/kpi-config.ts';
+import { privacyConfigSchema } from '#src/privacy/privacy-config.ts';
 import { publishConfigSchema } from '#src/publish/publish-config.ts';
-import { simulatorConfigSchema } from '#src/simulator/simulator-config.ts';
+import { ConfigError } from '#src/shared/config-error.ts';
+import { lakeConfigSchema } from '#src/stores/store-config.ts';
 
-const lakeSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('local'), root: z.string().min(1).default('var/lake') }),
-  z.strictObject({
-    kind: z.literal('s3'),
-    bucket: z.string().min(3),
-    prefix: z.string().default(''),
-    region: z.string().optional(),
-    /** S3-compatible endpoint (tests, MinIO); absent = AWS. */
-    endpoint: webUrlSchema.optional(),
-    forcePathStyle: z.boolean().default(false),
-  }),
-]);
-
-const engineSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('duckdb'),
-    /** Database file; ':memory:' for a throw-away run. */
-    database: z.string().min(1).default('var/warehouse.duckdb'),
-    memoryLimit: memoryLimitSchema.default('4GB'),
-    threads: z.number().int().positive().max(1024).default(2),
-  }),
-  z.strictObject({
-    kind: z.literal('athena'),
-    workgroup: z.string().min(1),
-    database: z.string().min(1),
-    catalog: z.string().default('AwsDataCatalog'),
-    region: z.string().optional(),
-    /** Athena API endpoint override, e.g. the local Athena (`warehouse athena-local`); default: AWS. */
-    endpoint: z.url().optional(),
-    /** First delay between polls of a running query (× 1.5 each poll up to maxPollMs; default 100 ms → 1 s); tests on the local Athena lower it. */
-    initialPollMs: z.number().int().positive().optional(),
-    maxPollMs: z.number().int().positive().optional(),
-    /** Where curated Iceberg tables live: s3://bucket/prefix/ */
-    curatedLocation: z.string().startsWith('s3://'),
-    /**
-     * `vacuum_max_snapshot_age_seconds` of every Iceberg table the warehouse creates: how long old
-     * snapshots (time travel) keep their data files. Rows retention deletes are gone from every data
-     * file once maintenance (OPTIMIZE + VACUUM) runs after this age; see docs/DECISIONS.md.
-     */
-    snapshotMaxAgeSeconds: z.number().int().min(3600).max(432_000).default(86_400),
-  }),
-]);
-
+/**
+ * The composed configuration: every module owns its section (schema and type in its own folder);
+ * this composition layer puts them together and checks what spans sections. Nothing below the
+ * composition layer (src/pipeline, src/cli, functions/, infra/) imports it: a module takes the
+ * sections it reads (see docs/ARCHITECTURE-LAYERS.md).
+ */
 export const warehouseConfigSchema = z
   .strictObject({
-    lake: lakeSchema.default({ kind: 'local', root: 'var/lake' }),
-    engine: engineSchema.default({
+    lake: lakeConfigSchema.default({ kind: 'local', root: 'var/lake' }),
+    engine: engineConfigSchema.default({
       kind: 'duckdb',
       database: 'var/warehouse.duckdb',
       memoryLimit: '4GB',
@@ -76,24 +41,8 @@ export const warehouseConfigSchema = z
         'must name a folder (an empty one would write state, secrets included, into the current folder)',
       )
       .default('var/state'),
-    privacy: z
-      .strictObject({
-        /** Environment variable holding the HMAC key for customer keys (a Secrets Manager value in AWS). */
-        hmacKeyEnv: z.string().min(1).default('WAREHOUSE_HMAC_KEY'),
-      })
-      .default({ hmacKeyEnv: 'WAREHOUSE_HMAC_KEY' }),
-    /**
-     * One section per source. The two bundled connectors' sections are typed here; a section for any
-     * other source (a new `src/connectors/<source>/` folder) is checked by that connector's own schema
-     * when it opens, which is still before anything is read or written.
-     */
-    sources: z
-      .object({
-        zendesk: zendeskConfigSchema.optional(),
-        hubspot: hubspotConfigSchema.optional(),
-      })
-      .catchall(z.record(z.string(), z.unknown()).optional())
-      .default({ zendesk: zendeskConfigSchema.parse({}), hubspot: hubspotConfigSchema.parse({}) }),
+    privacy: privacyConfigSchema.default({ hmacKeyEnv: 'WAREHOUSE_HMAC_KEY' }),
+    sources: sourcesConfigSchema.default(defaultSourcesConfig()),
     simulator: simulatorConfigSchema.default(simulatorConfigSchema.parse({})),
     desk: deskConfigSchema.default(deskConfigSchema.parse({})),
     sla: slaConfigSchema.default(slaConfigSchema.parse({})),
@@ -135,20 +84,6 @@ export const warehouseConfigSchema = z
 
 export type WarehouseConfig = z.infer<typeof warehouseConfigSchema>;
 export type WarehouseConfigInput = z.input<typeof warehouseConfigSchema>;
-
-/** Invalid configuration: raised before anything is read from a source or written to the lake. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    readonly origin: string,
-    readonly issues: readonly { path: string; message: string }[],
-  ) {
-    super(
-      `Invalid configuration in ${origin}:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}\n` +
-        'Fix these fields and run again; nothing was read or written.',
-    );
-  }
-}
 
 /** Parse a configuration object once; every other module takes the typed result. */
 export function parseConfig(input: unknown, origin = 'configuration'): WarehouseConfig {

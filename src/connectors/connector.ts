@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type { RequestStats, RetryEvent } from '#src/connectors/shared/api-client.ts';
 import type { RawExchange } from '#src/connectors/shared/raw-exchange.ts';
+import type { SourcesConfig } from '#src/connectors/sources-config.ts';
 import type { LandingStreamName } from '#src/landing/landing-schemas.ts';
 
 /**
@@ -67,7 +67,8 @@ export interface SourceEndpoint {
 }
 
 export interface OpenConnectorOptions {
-  readonly config: WarehouseConfig;
+  /** The sections a connector reads: its own, under `sources.<source>`. */
+  readonly config: { readonly sources: SourcesConfig };
   /** Overrides `baseUrl` and the environment credentials of the config section. */
   readonly endpoint?: SourceEndpoint;
   readonly env: NodeJS.ProcessEnv;

@@ -1,4 +1,4 @@
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { EngineConfig } from '#src/engines/engine-config.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 import { AthenaEngine } from './athena/athena-engine.ts';
 import { DuckDbEngine } from './duckdb/duckdb-engine.ts';
@@ -8,7 +8,10 @@ import type { QueryEngine } from './query-engine.ts';
  * The engine the configuration names. DuckDB reads the lake through the store's addresses
  * (`store.uri(key)`); a local folder is what it reads natively (S3 would need the httpfs extension).
  */
-export async function createQueryEngine(config: WarehouseConfig, _store?: ObjectStore): Promise<QueryEngine> {
+export async function createQueryEngine(
+  config: { readonly engine: EngineConfig },
+  _store?: ObjectStore,
+): Promise<QueryEngine> {
   const engine = config.engine;
   switch (engine.kind) {
     case 'duckdb':

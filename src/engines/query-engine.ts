@@ -36,8 +36,35 @@ export interface ExecuteOptions {
   readonly parameters?: readonly QueryParameter[];
 }
 
+/**
+ * What differs between the engines that callers need to know, so that none asks which engine runs
+ * (`dialect` names it for logs and audit details only).
+ */
+export interface EngineCapabilities {
+  /** The schema (DuckDB: `main`) or Athena database that holds the warehouse's tables. */
+  readonly defaultSchema: string;
+  /** Whether the engine can write files on this machine (DuckDB COPY): what compliance exports use. */
+  readonly writesLocalFiles: boolean;
+  /**
+   * How long table snapshots keep their data files, as set on every table the engine creates
+   * (Athena Iceberg `vacuum_max_snapshot_age_seconds`); undefined where tables keep no snapshots.
+   */
+  readonly snapshotMaxAgeSeconds?: number;
+}
+
+/** What one maintenance pass did (see QueryEngine.maintainTables). */
+export interface TableMaintenanceResult {
+  /** Tables maintained one by one (Athena OPTIMIZE + VACUUM); empty where the database is maintained whole. */
+  readonly tables: readonly string[];
+  readonly statements: number;
+  /** One line for the progress log, e.g. `DuckDB CHECKPOINT`. */
+  readonly summary?: string;
+}
+
 export interface QueryEngine {
+  /** Which engine this is, for logs and audit details; decide on `capabilities`, never on this. */
   readonly dialect: 'duckdb' | 'athena';
+  readonly capabilities: EngineCapabilities;
   /** The statements this engine needs for sources, seeds and materialisations (see engine-statements.ts). */
   readonly statements: EngineStatements;
   /** Run one statement and read all its rows. */
@@ -52,5 +79,14 @@ export interface QueryEngine {
    * Lambda bundle must not pull in DuckDB's native module).
    */
   kyselyDialect(): Dialect;
+  /**
+   * Make deletes physical: Athena rewrites each Iceberg table without its deleted rows and expires
+   * old snapshots (OPTIMIZE, VACUUM; with `snapshotMaxAgeSeconds`, the table's snapshot properties
+   * are set first); DuckDB checkpoints its file. Table names must be plain identifiers.
+   */
+  maintainTables(
+    tables: readonly string[],
+    options?: { readonly snapshotMaxAgeSeconds?: number },
+  ): Promise<TableMaintenanceResult>;
   close(): Promise<void>;
 }

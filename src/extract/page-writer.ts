@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { LandingRow } from '#src/connectors/connector.ts';
 import { type RawExchange, rawExchangeLine } from '#src/connectors/shared/raw-exchange.ts';
+import { landingKey } from '#src/landing/landing-keys.ts';
 import type { LandingStreamName } from '#src/landing/landing-schemas.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 
@@ -27,10 +28,6 @@ export interface PageObjects {
 
 export function rawKey(source: string, stream: string, extractDate: string, pageName: string): string {
   return `raw/${source}/${stream}/dt=${extractDate}/${pageName}.jsonl.gz`;
-}
-
-export function landingKey(source: string, stream: string, extractDate: string, pageName: string): string {
-  return `landing/${source}/${stream}/dt=${extractDate}/${pageName}.jsonl.gz`;
 }
 
 export function quarantineKey(source: string, stream: string, extractDate: string, pageName: string): string {

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { ConfigError, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type {
   ConnectorSession,
   ExtractedPage,
@@ -10,22 +9,30 @@ import type {
 } from '#src/connectors/connector.ts';
 import { configuredSources, loadConnector } from '#src/connectors/connector-registry.ts';
 import { emptyRequestStats } from '#src/connectors/shared/api-client.ts';
+import type { SourcesConfig } from '#src/connectors/sources-config.ts';
 import { CheckpointStore } from '#src/extract/checkpoint-store.ts';
 import { type ExtractManifest, manifestKey, type StreamManifest } from '#src/extract/extract-manifest.ts';
 import type { ExtractProgressEvent } from '#src/extract/extract-progress.ts';
 import { landingRowCheck } from '#src/extract/landing-row-check.ts';
 import { type QuarantineRow, rawKey, writePageObjects } from '#src/extract/page-writer.ts';
 import { type LandingStreamName, landingStreams } from '#src/landing/landing-schemas.ts';
-import { runIdSchema } from '#src/pipeline/run-id.ts';
 import { customerKey } from '#src/privacy/customer-key.ts';
+import type { PrivacyConfig } from '#src/privacy/privacy-config.ts';
 import { redactSecrets } from '#src/privacy/redact-secrets.ts';
 import { resolveHmacKey } from '#src/privacy/resolve-hmac-key.ts';
+import { ConfigError } from '#src/shared/config-error.ts';
+import { runIdSchema } from '#src/shared/run-id.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 
 export interface RunExtractionOptions {
-  readonly config: WarehouseConfig;
+  /** The sections extraction reads (the warehouse configuration has them all). */
+  readonly config: {
+    readonly sources: SourcesConfig;
+    readonly privacy: PrivacyConfig;
+    readonly stateDir: string;
+  };
   readonly store: ObjectStore;
-  /** Names this run's files and manifest (`runIdSchema` of `src/pipeline/run-id.ts`), e.g. `2026-11-23T06-00-00Z`. */
+  /** Names this run's files and manifest (`runIdSchema` of `src/shared/run-id.ts`), e.g. `2026-11-23T06-00-00Z`. */
   readonly runId: string;
   /** Only these sources (default: every configured one). */
   readonly sources?: readonly string[];

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { webUrlSchema } from '#src/config/field-schemas.ts';
-import { isKnownTable } from '#src/config/known-tables.ts';
+import { isKnownTable } from '#src/governance/known-tables.ts';
+import { webUrlSchema } from '#src/shared/field-schemas.ts';
 
 const months = (min: number, max: number) => z.number().int().min(min).max(max);
 

@@ -1,9 +1,9 @@
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { SourcesConfig } from '#src/connectors/sources-config.ts';
 import type { ColumnType } from '#src/landing/columns.ts';
 import { openIntervals } from './calendar/open-intervals.ts';
 import { dayOfIsoDate, isoDateOfDay, localToEpoch, offsetPeriods } from './calendar/zoned-time.ts';
 import { kpiVersion } from './catalogue/kpi-version.ts';
-import type { Tier } from './kpi-config.ts';
+import type { DeskConfig, KpisConfig, SlaConfig, Tier } from './kpi-config.ts';
 
 /** A seed table: loaded by the model runner as `cfg_<name>`. */
 export interface SeedTable {
@@ -45,7 +45,7 @@ export const CALENDAR_DAYS_AFTER_NOW = 366;
  * Extending the spine changes no number already computed: days past "now" are never measured.
  */
 export function calendarRange(
-  config: Pick<WarehouseConfig, 'sla' | 'sources'>,
+  config: Pick<SeedsConfig, 'sla' | 'sources'>,
   now: Date,
 ): {
   from: string;
@@ -81,7 +81,15 @@ function delimited(values: readonly string[] | undefined): string | null {
  *   time-zone functions, correct across daylight-saving changes); `cfg_reporting_days`: day spine;
  * - `cfg_kpi_catalogue`, `cfg_kpi_targets`: the KPI catalogue and its targets.
  */
-export function buildSeeds(config: WarehouseConfig, options: BuildSeedsOptions = {}): SeedTable[] {
+/** The sections the seed tables are built from. */
+export interface SeedsConfig {
+  readonly desk: DeskConfig;
+  readonly sla: SlaConfig;
+  readonly kpis: KpisConfig;
+  readonly sources: SourcesConfig;
+}
+
+export function buildSeeds(config: SeedsConfig, options: BuildSeedsOptions = {}): SeedTable[] {
   const now = options.now ?? new Date();
   const version = options.sqlRoot ? kpiVersion(config, options.sqlRoot) : kpiVersion(config);
   const { desk, sla } = config;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { timeZoneSchema } from '#src/config/field-schemas.ts';
+import { timeZoneSchema } from '#src/shared/field-schemas.ts';
 
 export const tierSchema = z.enum(['L1', 'L2', 'L3', 'VIP', 'BOT']);
 export type Tier = z.infer<typeof tierSchema>;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { timeZoneSchema } from '#src/config/field-schemas.ts';
+import { timeZoneSchema } from '#src/shared/field-schemas.ts';
 import { tierSchema } from './desk-config.ts';
 
 /* The SLA section of the configuration: business-hours schedules and the ordered policy rules. */

@@ -13,7 +13,9 @@ import type { ColumnType } from '#src/landing/columns.ts';
  * publisher knows the model is tracked and unchanged rather than unknown. The `run_` prefix makes
  * it operational metadata in the access policy.
  */
-export const MODEL_CHANGES_TABLE = 'run_model_changes';
+export { MODEL_CHANGES_TABLE } from '#src/shared/runner-tables.ts';
+
+import { MODEL_CHANGES_TABLE } from '#src/shared/runner-tables.ts';
 
 export interface ModelChangesTable {
   run_id: string;

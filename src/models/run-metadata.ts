@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { createKysely } from '#src/engines/create-kysely.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import type { ColumnType } from '#src/landing/columns.ts';
+import { RUN_METADATA_TABLES, type RunMetadataTableName } from '#src/shared/runner-tables.ts';
 
 /** One transform (or data-test) run. Timestamps are ISO-8601 UTC strings: portable and sortable. */
 export interface WarehouseRunsTable {
@@ -47,7 +48,7 @@ export interface RunMetadataDatabase {
   run_relation_fingerprints: RelationFingerprintsTable;
 }
 
-const tableColumns: Record<keyof RunMetadataDatabase, Record<string, ColumnType>> = {
+const tableColumns: Record<keyof RunMetadataDatabase & RunMetadataTableName, Record<string, ColumnType>> = {
   warehouse_runs: {
     run_id: 'varchar',
     kind: 'varchar',
@@ -75,7 +76,7 @@ const tableColumns: Record<keyof RunMetadataDatabase, Record<string, ColumnType>
 };
 
 /** The run metadata tables the runner creates in the engine (the access policy's operational tables). */
-export const runMetadataTables = Object.keys(tableColumns) as readonly (keyof RunMetadataDatabase)[];
+export const runMetadataTables: readonly RunMetadataTableName[] = RUN_METADATA_TABLES;
 
 /** Run bookkeeping in the engine itself (DuckDB tables / Iceberg tables), read and written with Kysely. */
 export class RunMetadata {

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { quoteIdentifier as q } from '#src/engines/engine-statements.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
-import { isFrozenPartition, readRetentionState } from '#src/governance/retention/retention-state.ts';
 import type { ColumnType } from '#src/landing/columns.ts';
 import { type LandingStream, landingPrefix, landingStreams } from '#src/landing/landing-schemas.ts';
 import { isLatestRowsName } from '#src/landing/latest-rows.ts';
+import { isFrozenPartition, readRetentionState } from '#src/models/retention-state.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 import { DEFAULT_MODELS_DIR, loadModels, type Model } from './load-models.ts';
 import { type ModelChange, recordModelChanges } from './model-changes.ts';
@@ -33,7 +32,6 @@ export type TransformProgress =
   | ({ readonly stage: 'model-done'; readonly index: number; readonly total: number } & ModelRunResult);
 
 export interface TransformOptions {
-  readonly config?: WarehouseConfig;
   readonly engine: QueryEngine;
   readonly store: ObjectStore;
   readonly runId: string;

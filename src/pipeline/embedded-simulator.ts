@@ -38,7 +38,7 @@ export async function startEmbeddedSimulator(
 ): Promise<EmbeddedSimulator | undefined> {
   const needs = sourcesWithoutBaseUrl(config, only);
   if (needs.length === 0) return undefined;
-  const { startSimulator } = await import('#src/simulator/start-simulator.ts');
+  const { startSimulator } = await import('#simulator/start-simulator.ts');
   const sim = await startSimulator(config.simulator);
   const endpoints: Record<string, SourceEndpoint> = {};
   if (needs.includes('zendesk'))

@@ -2,6 +2,10 @@ import { checkEngineSettings } from '#src/config/check-engine-settings.ts';
 import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
+import {
+  runSentimentStage,
+  type SentimentStageResult,
+} from '#src/enrichment/sentiment/run-sentiment-stage.ts';
 import type { ExtractManifest } from '#src/extract/extract-manifest.ts';
 import { formatProgressEvent } from '#src/extract/extract-progress.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
@@ -12,14 +16,13 @@ import { evaluateSlaAlerts, type SlaAlertEvaluation } from '#src/kpi/alerts/eval
 import { buildSeeds } from '#src/kpi/build-seeds.ts';
 import { kpiVersion } from '#src/kpi/catalogue/kpi-version.ts';
 import { readScorecard, type ScorecardSummary } from '#src/kpi/scorecard/read-scorecard.ts';
-import { runSentimentStage, type SentimentStageResult } from '#src/kpi/sentiment/run-sentiment-stage.ts';
 import { type DataTestReport, runDataTests } from '#src/models/run-data-tests.ts';
 import { runTransform, type TransformResult } from '#src/models/run-transform.ts';
 import { startEmbeddedSimulator } from '#src/pipeline/embedded-simulator.ts';
 import { localStages, type StageName } from '#src/pipeline/pipeline-stages.ts';
 import { IncompleteRunError, notifyRunFailure } from '#src/pipeline/run-failure.ts';
-import { newRunId } from '#src/pipeline/run-id.ts';
 import { type PublicationResult, publish } from '#src/publish/publish.ts';
+import { newRunId } from '#src/shared/run-id.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 
@@ -204,7 +207,6 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
               'transform',
               () =>
                 runTransform({
-                  config,
                   engine: runEngine,
                   store,
                   runId,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { missingStreamSchema } from '#src/extract/stream-health.ts';
-import { runIdSchema } from '#src/pipeline/run-id.ts';
+import { runIdSchema } from '#src/shared/run-id.ts';
 
 /**
  * The manifest written last into every publication, and the pointer that names the current one.
@@ -15,7 +15,7 @@ export const DASHBOARD_FILE = 'dashboard/index.html';
 /** The data dictionary page, beside the dashboard (which links to it as `dictionary.html`). */
 export const DICTIONARY_FILE = 'dashboard/dictionary.html';
 
-/** A run id is one key segment, in the one format of `src/pipeline/run-id.ts`. */
+/** A run id is one key segment, in the one format of `src/shared/run-id.ts`. */
 export { runIdSchema };
 
 export const publishedFileSchema = z.strictObject({

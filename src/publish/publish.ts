@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { buildDashboard } from '#src/dashboard/build-dashboard.ts';
 import { unitOfCatalogue } from '#src/dashboard/format-value.ts';
 import { loadDashboardData } from '#src/dashboard/load-dashboard-data.ts';
@@ -7,6 +6,7 @@ import { quoteIdentifier, quoteString } from '#src/engines/engine-statements.ts'
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import type { StreamManifest } from '#src/extract/extract-manifest.ts';
 import type { MissingStream } from '#src/extract/stream-health.ts';
+import type { KpisConfig } from '#src/kpi/kpi-config.ts';
 import { DEFAULT_MODELS_DIR, loadModels } from '#src/models/load-models.ts';
 import { readModelChanges } from '#src/models/model-changes.ts';
 import type { DataTestReport } from '#src/models/run-data-tests.ts';
@@ -29,6 +29,7 @@ import {
   publicationPrefix,
   runIdSchema,
 } from '#src/publish/publication-manifest.ts';
+import type { PublishConfig } from '#src/publish/publish-config.ts';
 import {
   monthPartitionColumn,
   type PublishedTableSpec,
@@ -54,7 +55,8 @@ export type DataTestGate =
   | { readonly skipped: string };
 
 export interface PublishOptions {
-  readonly config: WarehouseConfig;
+  /** The sections publishing reads. */
+  readonly config: { readonly publish: PublishConfig; readonly kpis: KpisConfig };
   readonly engine: QueryEngine;
   readonly store: ObjectStore;
   readonly runId: string;

@@ -1,13 +1,13 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, exitCodeFor, formatCliError, UsageError } from '#src/cli/cli-errors.ts';
-import { ConfigError } from '#src/config/warehouse-config.ts';
 import { RetriesExhaustedError } from '#src/connectors/shared/api-client.ts';
 import { AccessDeniedError } from '#src/governance/access/check-statement.ts';
 import { ExportRequestError } from '#src/governance/export/export-compliance.ts';
 import { IncompleteRunError } from '#src/pipeline/run-failure.ts';
 import { RunLockedError } from '#src/pipeline/run-lock.ts';
 import { PublicationRefusedError } from '#src/publish/publish.ts';
+import { ConfigError } from '#src/shared/config-error.ts';
 
 /*
  * Exit codes are matched by the errors' names (so the CLI need not load what throws them): each

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkEngineSettings } from '#src/config/check-engine-settings.ts';
-import { ConfigError, loadConfig, parseConfig } from '#src/config/warehouse-config.ts';
+import { loadConfig, parseConfig } from '#src/config/warehouse-config.ts';
+import { ConfigError } from '#src/shared/config-error.ts';
 
 describe('warehouse configuration', () => {
   it('gives the embedded local setup when nothing is configured', () => {

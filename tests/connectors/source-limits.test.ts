@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyBatchReadMax } from '#simulator/hubspot-api.ts';
+import type { RunningSimulator } from '#simulator/start-simulator.ts';
 import { HISTORY_BATCH_READ_MAX } from '#src/connectors/hubspot/contacts-stream.ts';
 import type { ExtractManifest } from '#src/extract/extract-manifest.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
-import { historyBatchReadMax } from '#src/simulator/hubspot-api.ts';
-import type { RunningSimulator } from '#src/simulator/start-simulator.ts';
 import {
   extractionConfig,
   freshLake,

@@ -2,13 +2,13 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '#src/config/warehouse-config.ts';
+import type { RunningSimulator } from '#simulator/start-simulator.ts';
 import { RetriesExhaustedError } from '#src/connectors/shared/api-client.ts';
 import { CheckpointStore } from '#src/extract/checkpoint-store.ts';
 import { manifestKey } from '#src/extract/extract-manifest.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
 import { customerKey } from '#src/privacy/customer-key.ts';
-import type { RunningSimulator } from '#src/simulator/start-simulator.ts';
+import { ConfigError } from '#src/shared/config-error.ts';
 import { type FixtureServer, startFixtureServer } from '#tests/connectors/fixture-server.ts';
 import {
   entities,

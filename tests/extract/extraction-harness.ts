@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import type { SimulatorFaults, SimulatorOptions } from '#simulator/simulator-config.ts';
+import { type RunningSimulator, startSimulator } from '#simulator/start-simulator.ts';
 import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type { SourceEndpoint } from '#src/connectors/connector.ts';
-import type { SimulatorFaults, SimulatorOptions } from '#src/simulator/simulator-config.ts';
-import { type RunningSimulator, startSimulator } from '#src/simulator/start-simulator.ts';
 import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 

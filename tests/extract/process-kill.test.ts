@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '#src/simulator/start-simulator.ts';
+import type { RunningSimulator } from '#simulator/start-simulator.ts';
 import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
 import {
   entities,

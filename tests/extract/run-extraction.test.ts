@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SimulatorFaults } from '#simulator/simulator-config.ts';
+import type { RunningSimulator } from '#simulator/start-simulator.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
-import type { SimulatorFaults } from '#src/simulator/simulator-config.ts';
-import type { RunningSimulator } from '#src/simulator/start-simulator.ts';
 import {
   entities,
   extractedIds,

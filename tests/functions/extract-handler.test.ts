@@ -4,8 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearSecretCache } from '#functions/common/load-secrets.ts';
 import { handler } from '#functions/extract.ts';
+import { type RunningSimulator, startSimulator } from '#simulator/start-simulator.ts';
 import { manifestKey } from '#src/extract/extract-manifest.ts';
-import { type RunningSimulator, startSimulator } from '#src/simulator/start-simulator.ts';
 import {
   auditEntries,
   buckets,

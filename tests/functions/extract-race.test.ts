@@ -6,10 +6,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearSecretCache } from '#functions/common/load-secrets.ts';
 import { handler } from '#functions/extract.ts';
+import { type RunningSimulator, startSimulator } from '#simulator/start-simulator.ts';
 import { CheckpointStore } from '#src/extract/checkpoint-store.ts';
 import type { ExtractManifest } from '#src/extract/extract-manifest.ts';
 import { manifestKey } from '#src/extract/extract-manifest.ts';
-import { type RunningSimulator, startSimulator } from '#src/simulator/start-simulator.ts';
 import {
   buckets,
   hmacKey,

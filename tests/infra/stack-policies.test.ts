@@ -5,10 +5,10 @@ import { installCallRecorder, recordedRequests, runAs, toIamCalls } from '#rehea
 import { type AwsCall, deniedCalls } from '#rehearsal/policy-check.ts';
 import { serviceCalls } from '#rehearsal/service-calls.ts';
 import { functionNamed, synthesizeModel } from '#rehearsal/stack-model.ts';
+import { SENTIMENT_CHECKPOINT_KEY } from '#src/enrichment/sentiment/run-sentiment-stage.ts';
 import { AuditLog } from '#src/governance/audit/audit-log.ts';
 import { S3AuditSink } from '#src/governance/audit/s3/s3-audit-sink.ts';
-import { RETENTION_STATE_KEY } from '#src/governance/retention/retention-state.ts';
-import { SENTIMENT_CHECKPOINT_KEY } from '#src/kpi/sentiment/run-sentiment-stage.ts';
+import { RETENTION_STATE_KEY } from '#src/models/retention-state.ts';
 import { testDeployment } from '#tests/infra/synth-stack.ts';
 import { type RunningS3Server, startS3Server } from '#tests/stores/start-s3-server.ts';
 

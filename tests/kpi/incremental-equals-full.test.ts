@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSimulator } from '#simulator/start-simulator.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
-import type { RunningSimulator } from '#src/simulator/start-simulator.ts';
 import { HMAC_KEY, simulatorEndpoints, startSmallSimulator } from '#tests/extract/extraction-harness.ts';
 import { createKpiWorld, type KpiWorld, tableSnapshot } from '#tests/kpi/helpers/kpi-world.ts';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CustomerMessageTruth, TicketFacts } from '#simulator/ground-truth.ts';
+import type { RunningSimulator } from '#simulator/start-simulator.ts';
 import type { Row } from '#src/engines/query-engine.ts';
+import { runSentimentStage } from '#src/enrichment/sentiment/run-sentiment-stage.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
-import { runSentimentStage } from '#src/kpi/sentiment/run-sentiment-stage.ts';
-import type { CustomerMessageTruth, TicketFacts } from '#src/simulator/ground-truth.ts';
-import type { RunningSimulator } from '#src/simulator/start-simulator.ts';
 import { HMAC_KEY, simulatorEndpoints, startSmallSimulator } from '#tests/extract/extraction-harness.ts';
 import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
 

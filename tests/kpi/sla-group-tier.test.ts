@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '#src/config/warehouse-config.ts';
+import { parseConfig } from '#src/config/warehouse-config.ts';
 import type { Row } from '#src/engines/query-engine.ts';
+import { ConfigError } from '#src/shared/config-error.ts';
 import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
 import { group, groupEvents, groupRows, ticketRow, userRow } from '#tests/kpi/helpers/landing-rows.ts';
 

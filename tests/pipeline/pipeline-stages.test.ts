@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runEventSchema } from '#functions/common/run-event.ts';
 import { localStages, pipelineStages, pipelineSteps, stagesOf } from '#src/pipeline/pipeline-stages.ts';
-import { runIdSchema } from '#src/pipeline/run-id.ts';
 import { publicationPrefix } from '#src/publish/publication-manifest.ts';
+import { runIdSchema } from '#src/shared/run-id.ts';
 import { synthStack } from '#tests/infra/synth-stack.ts';
 
 interface AslState {

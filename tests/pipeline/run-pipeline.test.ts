@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createWorld } from '#simulator/start-simulator.ts';
 import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import type { AuditEntry } from '#src/governance/audit/audit-entry.ts';
@@ -9,7 +10,6 @@ import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
 import { localStages } from '#src/pipeline/pipeline-stages.ts';
 import { type PipelineResult, runPipeline } from '#src/pipeline/run-pipeline.ts';
 import { readCurrentPointer } from '#src/publish/read-publication.ts';
-import { createWorld } from '#src/simulator/start-simulator.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 
 /*

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { parseConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
-import { servePublication } from '#src/dashboard/serve-publication.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { runRetention } from '#src/governance/retention/run-retention.ts';
 import { type ModelChange, recordModelChanges } from '#src/models/model-changes.ts';
@@ -13,6 +12,7 @@ import { PUBLICATIONS_PREFIX, type PublishedTable } from '#src/publish/publicati
 import { type PublicationResult, publish } from '#src/publish/publish.ts';
 import { formatBytes } from '#src/publish/publish-progress.ts';
 import { type CurrentPublication, readCurrentPublication } from '#src/publish/read-publication.ts';
+import { servePublication } from '#src/publish/serve-publication.ts';
 import { verifyPublication } from '#src/publish/verify-publication.ts';
 import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crashFactor, type WorldParams } from '#simulator/day-plan.ts';
+import type { RunningSimulator } from '#simulator/start-simulator.ts';
 import type { Row } from '#src/engines/query-engine.ts';
+import { runSentimentStage } from '#src/enrichment/sentiment/run-sentiment-stage.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
 import { evaluateSlaAlerts, type SlaAlertEvaluation } from '#src/kpi/alerts/evaluate-sla-alerts.ts';
 import { ConsoleNotifier } from '#src/kpi/alerts/notifiers/console-notifier.ts';
-import { runSentimentStage } from '#src/kpi/sentiment/run-sentiment-stage.ts';
-import { crashFactor, type WorldParams } from '#src/simulator/day-plan.ts';
-import type { RunningSimulator } from '#src/simulator/start-simulator.ts';
 import { HMAC_KEY, simulatorEndpoints, startSmallSimulator } from '#tests/extract/extraction-harness.ts';
 import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
 

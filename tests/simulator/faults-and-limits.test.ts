@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startSimulator } from '#src/simulator/start-simulator.ts';
+import { startSimulator } from '#simulator/start-simulator.ts';
 import { hubspotPost, smallWorld, walkTickets, zendeskGet } from './simulator-test-client.ts';
 
 const tickets = '/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=50';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSimulator, startSimulator } from '#src/simulator/start-simulator.ts';
+import { type RunningSimulator, startSimulator } from '#simulator/start-simulator.ts';
 import { fixture, hubspotGet, hubspotPost, shapeDifferences, smallWorld } from './simulator-test-client.ts';
 
 const search = '/crm/v3/objects/contacts/search';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningSimulator } from '#src/simulator/start-simulator.ts';
+import type { RunningSimulator } from '#simulator/start-simulator.ts';
 
 /** Small worlds keep the suite fast; crash days off unless a test wants one. */
 export const smallWorld = { seed: 11, days: 6, ticketsPerDay: 40, crashDayRate: 0 } as const;

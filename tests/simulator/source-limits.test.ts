@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSimulator, startSimulator } from '#src/simulator/start-simulator.ts';
+import { type RunningSimulator, startSimulator } from '#simulator/start-simulator.ts';
 import {
   fixture,
   hubspotPost,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isBusinessTime } from '#src/simulator/business-hours.ts';
-import { customerPhrases } from '#src/simulator/phrase-banks.ts';
-import { type RunningSimulator, startSimulator } from '#src/simulator/start-simulator.ts';
-import { groupByName, securityCategories } from '#src/simulator/world-catalog.ts';
+import { isBusinessTime } from '#simulator/business-hours.ts';
+import { customerPhrases } from '#simulator/phrase-banks.ts';
+import { type RunningSimulator, startSimulator } from '#simulator/start-simulator.ts';
+import { groupByName, securityCategories } from '#simulator/world-catalog.ts';
 import { hubspotPost, smallWorld, zendeskGet } from './simulator-test-client.ts';
 
 async function responses(sim: RunningSimulator): Promise<string[]> {

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportWorld } from '#src/simulator/export-world.ts';
-import { createWorld } from '#src/simulator/start-simulator.ts';
+import { exportWorld } from '#simulator/export-world.ts';
+import { createWorld } from '#simulator/start-simulator.ts';
 
 /**
  * The digest of this world's export as the simulator wrote it at 766763d (before its ticket life

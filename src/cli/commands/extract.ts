@@ -5,8 +5,8 @@ import { formatExtractSummary, formatProgressEvent } from '#src/extract/extract-
 import { runExtraction } from '#src/extract/run-extraction.ts';
 import { recordStreamHealth } from '#src/extract/stream-health.ts';
 import { startEmbeddedSimulator } from '#src/pipeline/embedded-simulator.ts';
-import { newRunId } from '#src/pipeline/run-id.ts';
 import { acquireRunLock } from '#src/pipeline/run-lock.ts';
+import { newRunId } from '#src/shared/run-id.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 
 export function register(program: Command): void {

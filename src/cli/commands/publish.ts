@@ -3,10 +3,10 @@ import { loadConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
 import { kpiVersion } from '#src/kpi/catalogue/kpi-version.ts';
 import { runDataTests } from '#src/models/run-data-tests.ts';
-import { newRunId } from '#src/pipeline/run-id.ts';
 import { acquireRunLock } from '#src/pipeline/run-lock.ts';
 import { type DataTestGate, publish } from '#src/publish/publish.ts';
 import { formatPublicationSummary, printPublishProgress } from '#src/publish/publish-progress.ts';
+import { newRunId } from '#src/shared/run-id.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 
 interface PublishFlags {

@@ -48,7 +48,6 @@ export function register(program: Command): void {
               now,
               dryRun: options.dryRun,
               hmacKey: key,
-              schema: config.engine.kind === 'athena' ? config.engine.database : undefined,
               onProgress: (line) => console.log(line),
             }),
           (r) => ({ rows_deleted: r.totals.rowsDeleted, objects_deleted: r.totals.objectsDeleted }),

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { UsageError } from '#src/cli/cli-errors.ts';
 import { untilInterrupted } from '#src/cli/until-interrupted.ts';
 import { loadConfig } from '#src/config/warehouse-config.ts';
-import { servePublication } from '#src/dashboard/serve-publication.ts';
 import { readCurrentPointer } from '#src/publish/read-publication.ts';
+import { servePublication } from '#src/publish/serve-publication.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 
 /** `warehouse serve [--port]`: the published folder, read-only, on 127.0.0.1. */

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
+import { exportWorld } from '#simulator/export-world.ts';
+import type { SimulatorOptions } from '#simulator/simulator-config.ts';
+import { createWorld, startSimulator } from '#simulator/start-simulator.ts';
 import { UsageError } from '#src/cli/cli-errors.ts';
 import { untilInterrupted } from '#src/cli/until-interrupted.ts';
 import { loadConfig } from '#src/config/warehouse-config.ts';
-import { exportWorld } from '#src/simulator/export-world.ts';
-import type { SimulatorOptions } from '#src/simulator/simulator-config.ts';
-import { createWorld, startSimulator } from '#src/simulator/start-simulator.ts';
 
 interface SimulateFlags {
   seed?: string;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { createQueryEngine } from '#src/engines/create-query-engine.ts';
-import { runSentimentStage } from '#src/kpi/sentiment/run-sentiment-stage.ts';
+import { runSentimentStage } from '#src/enrichment/sentiment/run-sentiment-stage.ts';
 import { runTransform, type Seed, type TransformProgress } from '#src/models/run-transform.ts';
 import { stagesOf } from '#src/pipeline/pipeline-stages.ts';
 import { acquireRunLock } from '#src/pipeline/run-lock.ts';
@@ -74,7 +74,6 @@ export function register(program: Command): void {
           console.log(`  sentiment: ${scored.messages} customer messages scored by ${scored.analyser}`);
         }
         const result = await runTransform({
-          config,
           engine,
           store,
           runId,

@@ -1,5 +1,5 @@
-import { ConfigError } from '#src/config/warehouse-config.ts';
 import type { SourceEndpoint } from '#src/connectors/connector.ts';
+import { ConfigError } from '#src/shared/config-error.ts';
 
 /**
  * The base URL and credentials of a source: the caller's endpoint (the simulator) when given,

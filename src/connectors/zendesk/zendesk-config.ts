@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { webUrlSchema } from '#src/config/field-schemas.ts';
 import { defaultRetryPolicy, retryPolicySchema } from '#src/connectors/shared/retry-policy.ts';
+import { webUrlSchema } from '#src/shared/field-schemas.ts';
 
 export const zendeskStreamNames = [
   'tickets',

@@ -1,13 +1,12 @@
 import type { DatabaseIntrospector, Dialect, DialectAdapter, Driver, Kysely, QueryCompiler } from 'kysely';
 import { InformationSchemaIntrospector } from '#src/engines/information-schema-introspector.ts';
 import { AthenaAdapter } from './athena-adapter.ts';
-import { AthenaDriver } from './athena-driver.ts';
-import type { AthenaEngine } from './athena-engine.ts';
+import { AthenaDriver, type AthenaStatementRunner } from './athena-driver.ts';
 import { AthenaQueryCompiler } from './athena-query-compiler.ts';
 
 /** Kysely over Athena: `new Kysely<DB>({ dialect: new AthenaDialect(engine) })`. */
 export class AthenaDialect implements Dialect {
-  constructor(private readonly engine: AthenaEngine) {}
+  constructor(private readonly engine: AthenaStatementRunner) {}
 
   createDriver(): Driver {
     return new AthenaDriver(this.engine);

@@ -5,8 +5,10 @@ import type {
   QueryResult as KyselyQueryResult,
   TransactionSettings,
 } from 'kysely';
-import type { QueryParameter } from '#src/engines/query-engine.ts';
-import type { AthenaEngine } from './athena-engine.ts';
+import type { QueryEngine, QueryParameter } from '#src/engines/query-engine.ts';
+
+/** What the driver runs its statements on (the Athena engine); only its `execute` is needed. */
+export type AthenaStatementRunner = Pick<QueryEngine, 'execute'>;
 
 /** Athena has no transactions: Kysely's `transaction()` fails loudly rather than pretending. */
 export class AthenaTransactionUnsupportedError extends Error {
@@ -20,7 +22,7 @@ export class AthenaTransactionUnsupportedError extends Error {
 
 /** Kysely queries run as Athena query executions through the engine (one "connection": the engine). */
 export class AthenaDriver implements Driver {
-  constructor(private readonly engine: AthenaEngine) {}
+  constructor(private readonly engine: AthenaStatementRunner) {}
 
   async init(): Promise<void> {}
 
@@ -46,7 +48,7 @@ export class AthenaDriver implements Driver {
 }
 
 class AthenaConnection implements DatabaseConnection {
-  constructor(private readonly engine: AthenaEngine) {}
+  constructor(private readonly engine: AthenaStatementRunner) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<KyselyQueryResult<R>> {
     const result = await this.engine.execute(compiled.sql, {

@@ -9,23 +9,25 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import type { Dialect } from 'kysely';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { EngineConfig } from '#src/engines/engine-config.ts';
 import type { EngineStatements } from '#src/engines/engine-statements.ts';
 import { quoteString } from '#src/engines/engine-statements.ts';
 import type {
+  EngineCapabilities,
   ExecuteOptions,
   QueryEngine,
   QueryParameter,
   QueryResult,
   Row,
+  TableMaintenanceResult,
 } from '#src/engines/query-engine.ts';
 import { AthenaDialect } from './athena-dialect.ts';
-import { athenaStatements } from './athena-statements.ts';
+import { athenaStatements, icebergMaintenanceProperties } from './athena-statements.ts';
 import { AthenaTableTagger, type AthenaTableTagging } from './athena-table-tagger.ts';
 import { AthenaTableVersions, writeTargetOf } from './athena-table-versions.ts';
 import { substituteParameters, tokenize } from './sql-tokens.ts';
 
-export type AthenaEngineConfig = Extract<WarehouseConfig['engine'], { kind: 'athena' }>;
+export type AthenaEngineConfig = Extract<EngineConfig, { kind: 'athena' }>;
 
 /** Athena ran the query and reported FAILED. */
 export class AthenaQueryFailedError extends Error {
@@ -151,8 +153,11 @@ async function sleepUnlessAborted(
  * the result location, encryption and the bytes-scanned cutoff). Polls with exponential back-off,
  * pages the results, and stops the execution when the caller aborts.
  */
+const PLAIN_TABLE_NAME = /^[a-z][a-z0-9_]*$/;
+
 export class AthenaEngine implements QueryEngine {
   readonly dialect = 'athena' as const;
+  readonly capabilities: EngineCapabilities;
   readonly statements: EngineStatements;
   readonly client: AthenaClient;
   private readonly initialPollMs: number;
@@ -177,6 +182,11 @@ export class AthenaEngine implements QueryEngine {
       versions: this.versions,
       snapshotMaxAgeSeconds: options.snapshotMaxAgeSeconds,
     });
+    this.capabilities = {
+      defaultSchema: options.database,
+      writesLocalFiles: false,
+      snapshotMaxAgeSeconds: options.snapshotMaxAgeSeconds,
+    };
     this.initialPollMs = options.initialPollMs ?? 100;
     this.maxPollMs = options.maxPollMs ?? 1_000;
     this.pollMultiplier = options.pollMultiplier ?? 1.5;
@@ -354,6 +364,43 @@ export class AthenaEngine implements QueryEngine {
         r.type === 'VIEW' && this.versions.currentOf(r.name) === undefined ? 'view' : 'table',
       ]),
     );
+  }
+
+  /**
+   * OPTIMIZE then VACUUM on each table (Iceberg is merge-on-read: the rows a DELETE removed stay in
+   * the data files until rewritten; see src/governance/retention/maintain-tables.ts). With
+   * `snapshotMaxAgeSeconds`, `ALTER TABLE … SET TBLPROPERTIES` first, so tables created before
+   * those properties were part of every CTAS keep the same guarantee.
+   */
+  async maintainTables(
+    tables: readonly string[],
+    options: { readonly snapshotMaxAgeSeconds?: number } = {},
+  ): Promise<TableMaintenanceResult> {
+    const properties =
+      options.snapshotMaxAgeSeconds === undefined
+        ? undefined
+        : Object.entries(icebergMaintenanceProperties(options.snapshotMaxAgeSeconds))
+            .map(([k, v]) => `'${k}' = '${v}'`)
+            .join(', ');
+    const done: string[] = [];
+    let statements = 0;
+    for (const table of [...new Set(tables)].sort()) {
+      // Unquoted: VACUUM takes backticks, not double quotes, and our table names need neither.
+      if (!PLAIN_TABLE_NAME.test(table)) throw new Error(`maintenance: not a plain table name: ${table}`);
+      if (properties) {
+        await this.execute(`ALTER TABLE ${table} SET TBLPROPERTIES (${properties})`);
+        statements++;
+      }
+      await this.execute(`OPTIMIZE ${table} REWRITE DATA USING BIN_PACK`);
+      await this.execute(`VACUUM ${table}`);
+      statements += 2;
+      done.push(table);
+    }
+    return {
+      tables: done,
+      statements,
+      ...(done.length > 0 ? { summary: `OPTIMIZE + VACUUM on ${done.length} tables` } : {}),
+    };
   }
 
   kyselyDialect(): Dialect {

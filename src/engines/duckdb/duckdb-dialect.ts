@@ -1,16 +1,15 @@
 import type { DatabaseIntrospector, Dialect, DialectAdapter, Driver, Kysely, QueryCompiler } from 'kysely';
 import { InformationSchemaIntrospector } from '#src/engines/information-schema-introspector.ts';
 import { DuckDbAdapter } from './duckdb-adapter.ts';
-import { DuckDbDriver } from './duckdb-driver.ts';
-import type { DuckDbEngine } from './duckdb-engine.ts';
+import { DuckDbDriver, type DuckDbSessions } from './duckdb-driver.ts';
 import { DuckDbQueryCompiler } from './duckdb-query-compiler.ts';
 
 /** Kysely over the local DuckDB engine: `new Kysely<DB>({ dialect: new DuckDbDialect(engine) })`. */
 export class DuckDbDialect implements Dialect {
-  constructor(private readonly engine: DuckDbEngine) {}
+  constructor(private readonly sessions: DuckDbSessions) {}
 
   createDriver(): Driver {
-    return new DuckDbDriver(this.engine);
+    return new DuckDbDriver(this.sessions);
   }
 
   createQueryCompiler(): QueryCompiler {

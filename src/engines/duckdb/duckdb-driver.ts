@@ -7,8 +7,16 @@ import {
   SelectQueryNode,
   type TransactionSettings,
 } from 'kysely';
-import { DuckDbEngine } from './duckdb-engine.ts';
 import { readRows } from './duckdb-values.ts';
+
+/**
+ * Where the driver gets its connections (the engine: `DuckDbEngine.openSession`). Declared here so
+ * the driver depends on what it needs, not on the engine that happens to provide it.
+ */
+export interface DuckDbSessions {
+  /** A new connection, its session already set up as the engine's own (UTC, Trino's integer division). */
+  openSession(): Promise<DuckDBConnection>;
+}
 
 /** Kysely connections on the engine's DuckDB instance: each has its own session (UTC) and transaction. */
 export class DuckDbDriver implements Driver {
@@ -16,14 +24,14 @@ export class DuckDbDriver implements Driver {
   /** Released connections wait here for the next query: opening one costs three SET statements. */
   private readonly idle: DuckDbConnection[] = [];
 
-  constructor(private readonly engine: DuckDbEngine) {}
+  constructor(private readonly sessions: DuckDbSessions) {}
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const reused = this.idle.pop();
     if (reused) return reused;
-    const connection = await DuckDbEngine.connect(this.engine.instance);
+    const connection = await this.sessions.openSession();
     this.open.add(connection);
     return new DuckDbConnection(connection);
   }

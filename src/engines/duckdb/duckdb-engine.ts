@@ -3,13 +3,20 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { Dialect } from 'kysely';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
-import type { ExecuteOptions, QueryEngine, QueryParameter, QueryResult } from '#src/engines/query-engine.ts';
+import type { EngineConfig } from '#src/engines/engine-config.ts';
+import type {
+  EngineCapabilities,
+  ExecuteOptions,
+  QueryEngine,
+  QueryParameter,
+  QueryResult,
+  TableMaintenanceResult,
+} from '#src/engines/query-engine.ts';
 import { DuckDbDialect } from './duckdb-dialect.ts';
 import { duckDbStatements } from './duckdb-statements.ts';
 import { readRows } from './duckdb-values.ts';
 
-export type DuckDbEngineConfig = Extract<WarehouseConfig['engine'], { kind: 'duckdb' }>;
+export type DuckDbEngineConfig = Extract<EngineConfig, { kind: 'duckdb' }>;
 
 /** A statement DuckDB refused; carries the statement so the caller can say which model failed. */
 export class DuckDbQueryError extends Error {
@@ -57,6 +64,7 @@ export function duckDbMacroStatements(): string[] {
  */
 export class DuckDbEngine implements QueryEngine {
   readonly dialect = 'duckdb' as const;
+  readonly capabilities: EngineCapabilities = { defaultSchema: 'main', writesLocalFiles: true };
   readonly statements = duckDbStatements;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -88,6 +96,11 @@ export class DuckDbEngine implements QueryEngine {
     // Trino divides integers by truncating (7 / 2 = 3); DuckDB would return 3.5 by default.
     await connection.run('SET integer_division = true');
     return connection;
+  }
+
+  /** A new session on this engine's instance (what the Kysely driver connects with). */
+  openSession(): Promise<DuckDBConnection> {
+    return DuckDbEngine.connect(this.instance);
   }
 
   execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
@@ -144,6 +157,12 @@ export class DuckDbEngine implements QueryEngine {
 
   kyselyDialect(): Dialect {
     return new DuckDbDialect(this);
+  }
+
+  /** One CHECKPOINT writes the deletes into the database file (DuckDB keeps no snapshots). */
+  async maintainTables(): Promise<TableMaintenanceResult> {
+    await this.execute('CHECKPOINT');
+    return { tables: [], statements: 1, summary: 'DuckDB CHECKPOINT' };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,5 @@
 import { type LandingStream, landingStreams, landingTableName } from '#src/landing/landing-schemas.ts';
-import { MODEL_CHANGES_TABLE } from '#src/models/model-changes.ts';
-import { runMetadataTables } from '#src/models/run-metadata.ts';
+import { RUNNER_TABLES } from '#src/shared/runner-tables.ts';
 import type { Role } from './role.ts';
 
 /**
@@ -112,7 +111,7 @@ export const factTables: readonly string[] = [
  * `run_relation_fingerprints`) and the transform's change log (`run_model_changes`). Manifests,
  * data-test reports and the audit log are files in the lake and the state folder, not tables.
  */
-export const operationalTables: readonly string[] = [...runMetadataTables, MODEL_CHANGES_TABLE];
+export const operationalTables: readonly string[] = RUNNER_TABLES;
 const operationalPattern = /^(_|ops_|run_|wh_)/;
 
 /** Landing streams holding personal data or message text; a curated table named after one is restricted. */

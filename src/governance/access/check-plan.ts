@@ -1,4 +1,3 @@
-import type { SandboxRelation, StatementAnalysis } from '#src/governance/query/duckdb-role-sandbox.ts';
 import {
   type ColumnClass,
   classifyTable,
@@ -10,6 +9,31 @@ import {
 } from './access-policy.ts';
 import { AccessDeniedError } from './check-statement.ts';
 import type { Role } from './role.ts';
+
+/** What DuckDB says a statement reads, from its own parser and its own plan. */
+export interface StatementAnalysis {
+  /** Relations named in the statement (DuckDB's parse tree, CTE names removed). */
+  readonly named: readonly { readonly catalog: string; readonly schema: string; readonly name: string }[];
+  /** Table functions named in the statement (`read_text`, `range`, …), lower case. */
+  readonly tableFunctions: readonly string[];
+  /** Views reached from the named relations, each with the chain that reached it. */
+  readonly views: ReadonlyMap<string, string>;
+  /** Relations (views and tables) reached through views, with the chain that reached them. */
+  readonly throughViews: ReadonlyMap<string, string>;
+  /** Tables the physical plan scans, with the columns each scan reads. */
+  readonly scans: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Catalog/schema-qualified tables in the plan outside the warehouse (never allowed). */
+  readonly foreignScans: readonly string[];
+  /** Function scans in the plan (READ_JSON of a landing view, RANGE, …), upper case. */
+  readonly functionScans: readonly string[];
+}
+
+export interface SandboxRelation {
+  readonly name: string;
+  readonly kind: 'table' | 'view';
+  readonly columns: readonly string[];
+  readonly viewSql?: string;
+}
 
 /** Table functions that read no data of anyone: generated rows and list expansion. */
 const HARMLESS_TABLE_FUNCTIONS = new Set(['range', 'generate_series', 'unnest']);

@@ -19,7 +19,7 @@ export interface CatalogRelation {
 export type RelationCatalog = ReadonlyMap<string, CatalogRelation>;
 
 export interface LoadCatalogOptions {
-  /** Schema (DuckDB: `main`) or Athena database holding the warehouse tables. */
+  /** Schema (DuckDB: `main`) or Athena database holding the warehouse tables; default: the engine's. */
   readonly schema?: string;
   /** Folder of the SQL models, whose view files are preferred over the engine's rendering. */
   readonly sqlDir?: string;
@@ -34,7 +34,7 @@ export async function loadRelationCatalog(
   engine: QueryEngine,
   options: LoadCatalogOptions = {},
 ): Promise<RelationCatalog> {
-  const schema = (options.schema ?? (engine.dialect === 'duckdb' ? 'main' : 'default')).replaceAll("'", "''");
+  const schema = (options.schema ?? engine.capabilities.defaultSchema).replaceAll("'", "''");
   const columns = await engine.execute(
     `select table_name, column_name, data_type from information_schema.columns where table_schema = '${schema}' order by table_name, ordinal_position`,
   );

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { GovernanceConfig } from '#src/governance/governance-config.ts';
+import type { PrivacyConfig } from '#src/privacy/privacy-config.ts';
 import { resolveHmacKey } from '#src/privacy/resolve-hmac-key.ts';
+import type { LakeConfig } from '#src/stores/store-config.ts';
 import { FileAuditAnchor } from './audit-anchor.ts';
 import { deriveAuditKey } from './audit-entry.ts';
 import { AuditLog, type AuditLogOptions } from './audit-log.ts';
@@ -13,7 +15,15 @@ import { S3AuditSink } from './s3/s3-audit-sink.ts';
  * local lake and `<lake prefix>audit/` in the lake bucket for S3 (production sets the Object Lock
  * audit bucket explicitly).
  */
-export function createAuditLog(config: WarehouseConfig, options: AuditLogOptions = {}): AuditLog {
+/** The sections the audit log reads: where it lives and the key its chain is keyed with. */
+export interface AuditLogConfig {
+  readonly governance: GovernanceConfig;
+  readonly privacy: PrivacyConfig;
+  readonly lake: LakeConfig;
+  readonly stateDir: string;
+}
+
+export function createAuditLog(config: AuditLogConfig, options: AuditLogOptions = {}): AuditLog {
   const anchorFile = config.governance.auditAnchorFile;
   return new AuditLog(createAuditSink(config), {
     key: () => auditKey(config),
@@ -28,7 +38,7 @@ export function createAuditLog(config: WarehouseConfig, options: AuditLogOptions
  * In Lambda a missing variable is an error, never a fresh key that would break the chain.
  */
 export async function auditKey(
-  config: WarehouseConfig,
+  config: AuditLogConfig,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
   const { key } = await resolveHmacKey({
@@ -40,7 +50,7 @@ export async function auditKey(
   return deriveAuditKey(key);
 }
 
-export function createAuditSink(config: WarehouseConfig): AuditSink {
+export function createAuditSink(config: Pick<AuditLogConfig, 'governance' | 'lake' | 'stateDir'>): AuditSink {
   const audit = config.governance.audit;
   if (audit?.kind === 'local') return new LocalAuditSink({ dir: audit.dir });
   if (audit?.kind === 's3')

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { LakeConfig } from '#src/stores/store-config.ts';
 import { sha256Hex } from './audit-entry.ts';
 
 /**
@@ -68,7 +68,10 @@ export class S3StatementArchive implements StatementArchive {
 }
 
 /** The archive beside the configured audit log: `<stateDir>/compliance/statements` or the lake bucket. */
-export function createStatementArchive(config: WarehouseConfig): StatementArchive {
+export function createStatementArchive(config: {
+  readonly lake: LakeConfig;
+  readonly stateDir: string;
+}): StatementArchive {
   if (config.lake.kind === 's3') {
     const prefix = `${config.lake.prefix}${config.lake.prefix && !config.lake.prefix.endsWith('/') ? '/' : ''}compliance/statements/`;
     return new S3StatementArchive(config.lake.bucket, prefix, {

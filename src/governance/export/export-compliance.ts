@@ -133,7 +133,7 @@ export async function exportCompliance(options: ExportComplianceOptions): Promis
       'compliance exports are not allowed for this role',
     );
   }
-  if (engine.dialect !== 'duckdb')
+  if (!engine.capabilities.writesLocalFiles)
     throw new ExportRequestError(
       'Compliance exports are written with DuckDB COPY; on Athena run them from a machine with the local engine over the curated tables.',
     );

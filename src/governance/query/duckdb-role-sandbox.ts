@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, StatementType } from '@duckdb/node-api';
 import { readRows } from '#src/engines/duckdb/duckdb-values.ts';
 import type { Row } from '#src/engines/query-engine.ts';
+import type { SandboxRelation, StatementAnalysis } from '#src/governance/access/check-plan.ts';
 import { stripCreateView } from '#src/governance/access/relation-catalog.ts';
 import type { RoleBudget } from './role-budget.ts';
 
@@ -20,31 +21,6 @@ const DISABLED_OPTIMIZERS = 'filter_pushdown,statistics_propagation,empty_result
 /** A statement DuckDB itself would not take as one plain SELECT; becomes a refusal. */
 export class StatementRejected extends Error {
   override readonly name = 'StatementRejected';
-}
-
-/** What DuckDB says a statement reads, from its own parser and its own plan. */
-export interface StatementAnalysis {
-  /** Relations named in the statement (DuckDB's parse tree, CTE names removed). */
-  readonly named: readonly { readonly catalog: string; readonly schema: string; readonly name: string }[];
-  /** Table functions named in the statement (`read_text`, `range`, …), lower case. */
-  readonly tableFunctions: readonly string[];
-  /** Views reached from the named relations, each with the chain that reached it. */
-  readonly views: ReadonlyMap<string, string>;
-  /** Relations (views and tables) reached through views, with the chain that reached them. */
-  readonly throughViews: ReadonlyMap<string, string>;
-  /** Tables the physical plan scans, with the columns each scan reads. */
-  readonly scans: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Catalog/schema-qualified tables in the plan outside the warehouse (never allowed). */
-  readonly foreignScans: readonly string[];
-  /** Function scans in the plan (READ_JSON of a landing view, RANGE, …), upper case. */
-  readonly functionScans: readonly string[];
-}
-
-export interface SandboxRelation {
-  readonly name: string;
-  readonly kind: 'table' | 'view';
-  readonly columns: readonly string[];
-  readonly viewSql?: string;
 }
 
 export interface SandboxRunResult {

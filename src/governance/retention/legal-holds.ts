@@ -1,6 +1,6 @@
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import type { RelationCatalog } from '#src/governance/access/relation-catalog.ts';
+import type { GovernanceConfig } from '#src/governance/governance-config.ts';
 import { customerKey } from '#src/privacy/customer-key.ts';
 
 /**
@@ -26,7 +26,7 @@ export const emptyHeldSet: HeldSet = {
 
 /** The held set the configured legal holds reach. */
 export async function resolveLegalHolds(options: {
-  readonly config: WarehouseConfig;
+  readonly config: { readonly governance: GovernanceConfig };
   readonly engine: QueryEngine;
   readonly catalog: RelationCatalog;
   readonly hmacKey?: string;

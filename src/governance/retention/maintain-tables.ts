@@ -1,4 +1,3 @@
-import { icebergMaintenanceProperties } from '#src/engines/athena/athena-statements.ts';
 import { publishedNameOf } from '#src/engines/athena/athena-table-versions.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 
@@ -27,8 +26,6 @@ export interface MaintenanceReport {
   readonly statements: number;
 }
 
-const PLAIN_NAME = /^[a-z][a-z0-9_]*$/;
-
 export interface MaintainOptions {
   /**
    * Athena: set the tables' snapshot age and rewrite thresholds first (`ALTER TABLE … SET
@@ -38,40 +35,19 @@ export interface MaintainOptions {
   readonly onProgress?: (line: string) => void;
 }
 
-/** Run OPTIMIZE then VACUUM on each table (Athena), or one CHECKPOINT (DuckDB). */
+/** Run the engine's maintenance: OPTIMIZE then VACUUM on each table (Athena), or one CHECKPOINT (DuckDB). */
 export async function maintainTables(
   engine: QueryEngine,
   tables: readonly string[],
   options: MaintainOptions = {},
 ): Promise<MaintenanceReport> {
-  const onProgress = options.onProgress ?? (() => {});
-  if (engine.dialect === 'duckdb') {
-    await engine.execute('CHECKPOINT');
-    onProgress('  maintenance: DuckDB CHECKPOINT');
-    return { engine: engine.dialect, tables: [], statements: 1 };
-  }
-  const done: string[] = [];
-  let statements = 0;
-  const properties =
-    options.snapshotMaxAgeSeconds === undefined
-      ? undefined
-      : Object.entries(icebergMaintenanceProperties(options.snapshotMaxAgeSeconds))
-          .map(([k, v]) => `'${k}' = '${v}'`)
-          .join(', ');
-  for (const table of [...new Set(tables)].sort()) {
-    // Unquoted: VACUUM takes backticks, not double quotes, and our table names need neither.
-    if (!PLAIN_NAME.test(table)) throw new Error(`maintenance: not a plain table name: ${table}`);
-    if (properties) {
-      await engine.execute(`ALTER TABLE ${table} SET TBLPROPERTIES (${properties})`);
-      statements++;
-    }
-    await engine.execute(`OPTIMIZE ${table} REWRITE DATA USING BIN_PACK`);
-    await engine.execute(`VACUUM ${table}`);
-    statements += 2;
-    done.push(table);
-  }
-  if (done.length > 0) onProgress(`  maintenance: OPTIMIZE + VACUUM on ${done.length} tables`);
-  return { engine: engine.dialect, tables: done, statements };
+  const result = await engine.maintainTables(tables, {
+    ...(options.snapshotMaxAgeSeconds === undefined
+      ? {}
+      : { snapshotMaxAgeSeconds: options.snapshotMaxAgeSeconds }),
+  });
+  if (result.summary) options.onProgress?.(`  maintenance: ${result.summary}`);
+  return { engine: engine.dialect, tables: result.tables, statements: result.statements };
 }
 
 /**
@@ -90,6 +66,8 @@ export async function icebergTables(engine: QueryEngine): Promise<string[]> {
   }
   return [...names].sort();
 }
+
+const PLAIN_NAME = /^[a-z][a-z0-9_]*$/;
 
 export function isIcebergTableName(name: string): boolean {
   return PLAIN_NAME.test(name) && !name.startsWith('landing_') && !/__(tmp|old)$/.test(name);

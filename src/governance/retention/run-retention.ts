@@ -1,4 +1,3 @@
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { classifyTable, kpiMarts } from '#src/governance/access/access-policy.ts';
 import {
@@ -7,7 +6,9 @@ import {
   type RelationCatalog,
 } from '#src/governance/access/relation-catalog.ts';
 import type { AuditLog } from '#src/governance/audit/audit-log.ts';
+import type { GovernanceConfig } from '#src/governance/governance-config.ts';
 import type { LandingStream } from '#src/landing/landing-schemas.ts';
+import { writeRetentionState } from '#src/models/retention-state.ts';
 import { manifestKeys } from '#src/publish/publication-manifest.ts';
 import { readCurrentPointer, readCurrentPublication } from '#src/publish/read-publication.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
@@ -17,11 +18,11 @@ import type { DamagedFile } from './json-lines-file.ts';
 import { type HeldSet, resolveLegalHolds, sqlList } from './legal-holds.ts';
 import { type MaintenanceReport, maintainTables } from './maintain-tables.ts';
 import { asDate } from './record-date.ts';
-import { writeRetentionState } from './retention-state.ts';
 import { monthsBefore, partitionEnd } from './retention-window.ts';
 
 export interface RunRetentionOptions {
-  readonly config: WarehouseConfig;
+  /** The sections retention reads. */
+  readonly config: { readonly governance: GovernanceConfig };
   readonly store: ObjectStore;
   readonly engine: QueryEngine;
   readonly audit?: AuditLog;
@@ -389,8 +390,7 @@ export async function runRetention(options: RunRetentionOptions): Promise<Retent
       ? undefined
       : await maintainTables(engine, touched, {
           onProgress: progress,
-          snapshotMaxAgeSeconds:
-            config.engine.kind === 'athena' ? config.engine.snapshotMaxAgeSeconds : undefined,
+          snapshotMaxAgeSeconds: engine.capabilities.snapshotMaxAgeSeconds,
         });
 
   const state = dryRun

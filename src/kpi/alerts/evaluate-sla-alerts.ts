@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
 import { createKysely } from '#src/engines/create-kysely.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { kpiVersion } from '#src/kpi/catalogue/kpi-version.ts';
+import type { AlertsConfig, DeskConfig, KpisConfig, SlaConfig } from '#src/kpi/kpi-config.ts';
 import type { ColumnType } from '#src/landing/columns.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 import { ConsoleNotifier } from './notifiers/console-notifier.ts';
@@ -53,7 +53,14 @@ const slaAlertsColumns: Record<keyof SlaAlertsTable, ColumnType> = {
 };
 
 export interface EvaluateSlaAlertsOptions {
-  readonly config: WarehouseConfig;
+  /** The sections the alert reads: its own, the catalogue's target and what the KPI version hashes. */
+  readonly config: {
+    readonly alerts: AlertsConfig;
+    readonly kpis: KpisConfig;
+    readonly sla: SlaConfig;
+    readonly desk: DeskConfig;
+    readonly stateDir: string;
+  };
   readonly engine: QueryEngine;
   readonly store?: ObjectStore;
   readonly runId?: string;
@@ -89,7 +96,10 @@ export class SlaTargetMissingError extends Error {
  * The default notifier of a configuration: the console and the alert file locally (inside a Lambda
  * only the console: its file system is read-only), plus SNS when `alerts.snsTopicArn` is set.
  */
-export function createNotifier(config: WarehouseConfig, env: NodeJS.ProcessEnv = process.env): Notifier {
+export function createNotifier(
+  config: { readonly alerts: AlertsConfig; readonly stateDir: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Notifier {
   const file = isAbsolute(config.alerts.file)
     ? config.alerts.file
     : join(config.stateDir, config.alerts.file);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { DeskConfig, KpisConfig, SlaConfig } from '#src/kpi/kpi-config.ts';
 
 const SQL_ROOT = fileURLToPath(new URL('../../../sql/', import.meta.url));
 /** The model folders whose text defines the KPIs (staging only renames and casts). */
@@ -29,7 +29,7 @@ function sqlFiles(dir: string): string[] {
  * Any change to one of them gives a new version; an unchanged setup keeps its version across runs.
  */
 export function kpiVersion(
-  config: Pick<WarehouseConfig, 'kpis' | 'sla' | 'desk'>,
+  config: { readonly kpis: KpisConfig; readonly sla: SlaConfig; readonly desk: DeskConfig },
   sqlRoot = SQL_ROOT,
 ): string {
   const hash = createHash('sha256');

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSimulator } from '#simulator/start-simulator.ts';
 import { parseConfig } from '#src/config/warehouse-config.ts';
 import { snapshotsFromHistory } from '#src/connectors/hubspot/hubspot-records.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
-import type { RunningSimulator } from '#src/simulator/start-simulator.ts';
 import {
   extractionConfig,
   freshLake,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSimulator } from '#simulator/start-simulator.ts';
 import { runExtraction } from '#src/extract/run-extraction.ts';
-import type { RunningSimulator } from '#src/simulator/start-simulator.ts';
 import {
   extractionConfig,
   freshLake,

@@ -61,7 +61,6 @@ export async function createKpiWorld(configInput: Record<string, unknown> = {}):
     async transform(now, options = {}) {
       runCounter++;
       return runTransform({
-        config,
         engine,
         store,
         runId: `transform-${runCounter}`,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseConfig } from '#src/config/warehouse-config.ts';
-import { type RunningPublicationServer, servePublication } from '#src/dashboard/serve-publication.ts';
 import type { QueryEngine } from '#src/engines/query-engine.ts';
 import { publish } from '#src/publish/publish.ts';
+import { type RunningPublicationServer, servePublication } from '#src/publish/serve-publication.ts';
 import { LocalObjectStore } from '#src/stores/local/local-object-store.ts';
 import { openFixtureWarehouse } from '#tests/publish/fixture-warehouse.ts';
 

@@ -43,7 +43,7 @@ export function createWorld(options: SimulatorOptions | SimulatorConfig = {}): {
   const parsed = simulatorConfigSchema.safeParse(options);
   if (!parsed.success) {
     throw new SimulatorOptionsError(
-      `Invalid simulator options: ${z.prettifyError(parsed.error)}\nFix these options (see src/simulator/simulator-config.ts) and start again.`,
+      `Invalid simulator options: ${z.prettifyError(parsed.error)}\nFix these options (see simulator/simulator-config.ts) and start again.`,
     );
   }
   const config = parsed.data;

@@ -2,7 +2,7 @@ import type {
   SentimentAnalyser,
   SentimentDocument,
   SentimentResult,
-} from '#src/kpi/sentiment/sentiment-analyser.ts';
+} from '#src/enrichment/sentiment/sentiment-analyser.ts';
 import { detectLanguage, type LexiconLanguage } from './detect-language.ts';
 import { type Lexicon, lexicons } from './lexicons.ts';
 

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { BatchDetectSentimentCommand, ComprehendClient } from '@aws-sdk/client-comprehend';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComprehendAnalyser } from '#src/kpi/sentiment/comprehend/comprehend-analyser.ts';
-import { LocalLexiconAnalyser } from '#src/kpi/sentiment/local/local-lexicon-analyser.ts';
-import { runSentimentStage } from '#src/kpi/sentiment/run-sentiment-stage.ts';
-import { sentimentLabel } from '#src/kpi/sentiment/sentiment-analyser.ts';
-import { customerPhrases } from '#src/simulator/phrase-banks.ts';
+import { customerPhrases } from '#simulator/phrase-banks.ts';
+import { ComprehendAnalyser } from '#src/enrichment/sentiment/comprehend/comprehend-analyser.ts';
+import { LocalLexiconAnalyser } from '#src/enrichment/sentiment/local/local-lexicon-analyser.ts';
+import { runSentimentStage } from '#src/enrichment/sentiment/run-sentiment-stage.ts';
+import { sentimentLabel } from '#src/enrichment/sentiment/sentiment-analyser.ts';
 import { createKpiWorld, type KpiWorld } from '#tests/kpi/helpers/kpi-world.ts';
 import { commentRow, groupRows, ticketRow, userRow } from '#tests/kpi/helpers/landing-rows.ts';
 
@@ -46,7 +46,9 @@ describe('LocalLexiconAnalyser', () => {
     const report = [...table].map(
       ([k, v]) => `${k} ${((100 * v.right) / v.total).toFixed(1)} % of ${v.total}`,
     );
-    console.log(`sentiment accuracy on tests/kpi/fixtures/sentiment-sample.json: ${report.join(', ')}`);
+    console.log(
+      `sentiment accuracy on tests/enrichment/fixtures/sentiment-sample.json: ${report.join(', ')}`,
+    );
     expect(table.get('all')!.total).toBeGreaterThanOrEqual(100);
     expect(table.get('all')!.right / table.get('all')!.total).toBeGreaterThanOrEqual(0.8);
     for (const language of ['en', 'es', 'ru', 'zh', 'ja', 'ko']) {

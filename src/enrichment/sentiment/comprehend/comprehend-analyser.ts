@@ -3,12 +3,12 @@ import {
   type ComprehendClient,
   type LanguageCode,
 } from '@aws-sdk/client-comprehend';
-import { detectLanguage } from '#src/kpi/sentiment/local/detect-language.ts';
+import { detectLanguage } from '#src/enrichment/sentiment/local/detect-language.ts';
 import type {
   SentimentAnalyser,
   SentimentDocument,
   SentimentResult,
-} from '#src/kpi/sentiment/sentiment-analyser.ts';
+} from '#src/enrichment/sentiment/sentiment-analyser.ts';
 
 /** Comprehend's BatchDetectSentiment takes at most 25 documents of one language per call. */
 export const COMPREHEND_BATCH = 25;

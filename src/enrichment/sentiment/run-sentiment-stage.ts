@@ -1,13 +1,18 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { ComprehendClient } from '@aws-sdk/client-comprehend';
-import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
-import { landingKey } from '#src/extract/page-writer.ts';
+import type { DeskConfig, SentimentConfig } from '#src/kpi/kpi-config.ts';
+import { landingKey } from '#src/landing/landing-keys.ts';
 import { landingPrefix, landingRowSchema, landingStreams } from '#src/landing/landing-schemas.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
 import { ComprehendAnalyser } from './comprehend/comprehend-analyser.ts';
 import { LocalLexiconAnalyser } from './local/local-lexicon-analyser.ts';
 import type { SentimentAnalyser, SentimentDocument } from './sentiment-analyser.ts';
+
+export interface SentimentStageConfig {
+  readonly sentiment: SentimentConfig;
+  readonly desk: Pick<DeskConfig, 'botUserIds'>;
+}
 
 const gunzipAsync = promisify(gunzip);
 const gzipAsync = promisify(gzip);
@@ -17,7 +22,8 @@ export const SENTIMENT_CHECKPOINT_KEY = 'state/nlp/comment_sentiment/analysed-fi
 const CHUNK = 500;
 
 export interface SentimentStageOptions {
-  readonly config: WarehouseConfig;
+  /** The sections the stage reads: its own and the desk's bot users. */
+  readonly config: SentimentStageConfig;
   readonly store: ObjectStore;
   readonly runId: string;
   /** Default: the configured analyser (local lexicon, or Comprehend with the lexicon as fallback). */
@@ -36,7 +42,7 @@ export interface SentimentStageResult {
 }
 
 /** The analyser the configuration asks for. */
-export function createSentimentAnalyser(config: WarehouseConfig): SentimentAnalyser {
+export function createSentimentAnalyser(config: Pick<SentimentStageConfig, 'sentiment'>): SentimentAnalyser {
   const local = new LocalLexiconAnalyser();
   if (config.sentiment.analyser === 'local') return local;
   return new ComprehendAnalyser(
@@ -67,7 +73,10 @@ async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
 }
 
 /** Users who are not customers: agents, admins and bots (flagged by the source or configured). */
-async function staffIds(store: ObjectStore, config: WarehouseConfig): Promise<Set<number>> {
+async function staffIds(
+  store: ObjectStore,
+  config: Pick<SentimentStageConfig, 'desk'>,
+): Promise<Set<number>> {
   const latest = new Map<number, Record<string, unknown>>();
   for (const key of await listKeys(store, landingPrefix(landingStreams.users))) {
     for (const row of await readJsonLines(store, key)) {
