@@ -185,61 +185,61 @@ async function prunedReads(
     union(
       source,
       await list(
-        `SELECT DISTINCT created_month AS m FROM int_ticket_status_months WHERE status_month IN ${inList(source)}`,
+        `SELECT DISTINCT created_month AS m FROM chg_ticket_status_months WHERE status_month IN ${inList(source)}`,
       ),
     );
   const written = (model: string) => new Set(result.models.find((m) => m.model === model)?.partitions ?? []);
 
-  const affectedMonths = await list('SELECT period_month AS m FROM int_affected_months');
-  const backlogMonths = await list('SELECT period_month AS m FROM int_backlog_months');
-  const affectedCreated = await list('SELECT DISTINCT created_month AS m FROM int_affected_tickets');
+  const affectedMonths = await list('SELECT period_month AS m FROM chg_affected_months');
+  const backlogMonths = await list('SELECT period_month AS m FROM chg_backlog_months');
+  const affectedCreated = await list('SELECT DISTINCT created_month AS m FROM chg_affected_tickets');
   // Ratings by their ticket's created month, plus those that landed before their ticket.
   const ratingMonths = union(affectedCreated, new Set(['0000-00']));
-  const eventMonths = await list('SELECT event_month AS m FROM int_affected_event_months');
-  // int_affected_tickets: the new, deleted or re-assigned tickets of known customers (their windows).
-  const contacts = `SELECT i.created_s FROM int_changed_tickets AS c
+  const eventMonths = await list('SELECT event_month AS m FROM chg_affected_event_months');
+  // chg_affected_tickets: the new, deleted or re-assigned tickets of known customers (their windows).
+  const contacts = `SELECT i.created_s FROM chg_changed_tickets AS c
       INNER JOIN int_ticket_index AS i ON i.ticket_id = c.ticket_id
       INNER JOIN int_user_kinds AS u ON u.user_id = i.requester_id
       WHERE c.moves_neighbours AND u.customer_key IS NOT NULL`;
   const monthOf = (expr: string) => `substr(CAST(to_timestamp(${expr}) AS VARCHAR), 1, 7)`;
-  const fcrMonths = await list(`SELECT event_month AS m FROM int_event_months WHERE event_month >= (
+  const fcrMonths = await list(`SELECT event_month AS m FROM chg_event_months WHERE event_month >= (
       SELECT ${monthOf('min(created_s) - 8 * 86400')} FROM (${contacts}))`);
   // Index months by id range: the months whose [min, max] id holds a ticket of a set.
   const rangeMonths = (ids: string) =>
-    list(`SELECT DISTINCT m.created_month_utc AS m FROM int_ticket_months AS m
+    list(`SELECT DISTINCT m.created_month_utc AS m FROM chg_ticket_months AS m
       INNER JOIN (${ids}) AS t ON t.ticket_id BETWEEN m.min_ticket_id AND m.max_ticket_id`);
   const openMonths = await list(
-    'SELECT created_month_utc AS m FROM int_ticket_months WHERE open_tickets > 0',
+    'SELECT created_month_utc AS m FROM chg_ticket_months WHERE open_tickets > 0',
   );
   const affectedIndexMonths = union(
-    await rangeMonths('SELECT ticket_id FROM int_changed_tickets WHERE moves_neighbours'),
-    await list(`SELECT created_month_utc AS m FROM int_ticket_months
+    await rangeMonths('SELECT ticket_id FROM chg_changed_tickets WHERE moves_neighbours'),
+    await list(`SELECT created_month_utc AS m FROM chg_ticket_months
       WHERE created_month_utc BETWEEN (SELECT ${monthOf('min(created_s) - 8 * 86400')} FROM (${contacts}))
         AND (SELECT ${monthOf('max(created_s) + 8 * 86400')} FROM (${contacts}))`),
     await rangeMonths(`SELECT s.ticket_id FROM int_status_changes AS s WHERE s.changed_s BETWEEN
       (SELECT min(created_s) - 8 * 86400 FROM (${contacts})) AND (SELECT max(created_s) + 86400 FROM (${contacts}))`),
     openMonths,
-    await rangeMonths('SELECT ticket_id FROM int_affected_tickets'),
+    await rangeMonths('SELECT ticket_id FROM chg_affected_tickets'),
   );
   const crmIndexMonths =
-    await list(`SELECT created_month_utc AS m FROM int_ticket_months WHERE created_month_utc >= (
+    await list(`SELECT created_month_utc AS m FROM chg_ticket_months WHERE created_month_utc >= (
       SELECT ${monthOf('min(to_unixtime(valid_from)) - 1')} FROM stg_hubspot__contact_snapshots WHERE customer_key IS NOT NULL)`);
   const fctIndexMonths =
-    await list(`SELECT created_month_utc AS m FROM int_ticket_months WHERE created_month_utc >= (
-      SELECT ${monthOf('min(created_s) - 8 * 86400')} FROM int_affected_tickets)`);
+    await list(`SELECT created_month_utc AS m FROM chg_ticket_months WHERE created_month_utc >= (
+      SELECT ${monthOf('min(created_s) - 8 * 86400')} FROM chg_affected_tickets)`);
   const kvSource = withNext(union(affectedMonths, backlogMonths));
   const apSource = withNext(affectedMonths);
   // contact_reasons: creation months (and their weeks' start months) of tickets whose creation-dated
   // measures can move; ticket_volume_hourly: creation months of tickets created, deleted or restored.
   const createdMonths = await list(`WITH d AS (
       SELECT DISTINCT CAST(to_timestamp(a.created_s + o.offset_s) AS DATE) AS created_date
-      FROM int_affected_tickets AS a
+      FROM chg_affected_tickets AS a
       INNER JOIN cfg_reporting_offsets AS o ON a.created_s >= o.valid_from_s AND a.created_s < o.valid_to_s
       WHERE a.moves_created)
     SELECT substr(CAST(created_date AS VARCHAR), 1, 7) AS m FROM d
     UNION SELECT substr(CAST(CAST(date_trunc('week', created_date) AS DATE) AS VARCHAR), 1, 7) FROM d`);
-  const volumeMonths = await list(`SELECT DISTINCT a.created_month AS m FROM int_affected_tickets AS a
-    INNER JOIN int_changed_tickets AS c ON c.ticket_id = a.ticket_id WHERE c.moves_neighbours`);
+  const volumeMonths = await list(`SELECT DISTINCT a.created_month AS m FROM chg_affected_tickets AS a
+    INNER JOIN chg_changed_tickets AS c ON c.ticket_id = a.ticket_id WHERE c.moves_neighbours`);
   const scorecardMonths = shifted(union(affectedMonths, backlogMonths), [0, 1, 2, 3]);
   // backlog_daily: tickets open at some instant of the days it measures, by created month.
   const backlogRelevantSql = (column: string) => `
@@ -250,7 +250,7 @@ async function prunedReads(
       FROM int_status_changes),
     days AS (
       SELECT least(CAST(d.day_end_s AS DOUBLE), r.now_s) AS measured_s FROM cfg_reporting_days AS d CROSS JOIN run AS r
-      WHERE d.day_start_s <= r.now_s AND substr(d.day_date, 1, 7) IN (SELECT period_month FROM int_backlog_months)),
+      WHERE d.day_start_s <= r.now_s AND substr(d.day_date, 1, 7) IN (SELECT period_month FROM chg_backlog_months)),
     bounds AS (SELECT min(measured_s) AS first_s, max(measured_s) AS last_s FROM days),
     relevant AS (
       SELECT l.ticket_id FROM logged AS l CROSS JOIN bounds AS b
@@ -267,7 +267,7 @@ async function prunedReads(
     WITH run AS (SELECT now_s FROM cfg_run),
     days AS (
       SELECT least(CAST(d.day_end_s AS DOUBLE), r.now_s) AS measured_s FROM cfg_reporting_days AS d CROSS JOIN run AS r
-      WHERE d.day_start_s <= r.now_s AND substr(d.day_date, 1, 7) IN (SELECT period_month FROM int_backlog_months)),
+      WHERE d.day_start_s <= r.now_s AND substr(d.day_date, 1, 7) IN (SELECT period_month FROM chg_backlog_months)),
     candidates AS (
       SELECT ticket_id FROM int_status_changes
       WHERE event_month >= (SELECT substr(CAST(to_timestamp(min(measured_s) - 86400) AS VARCHAR), 1, 7) FROM days)
@@ -296,12 +296,12 @@ async function prunedReads(
         ['int_satisfaction_ratings', ratingMonths],
       ]),
     ],
-    ['int_rating_months', new Map([['fct_satisfaction_ratings', affectedCreated]])],
+    ['chg_rating_months', new Map([['fct_satisfaction_ratings', affectedCreated]])],
     [
-      'int_affected_months',
+      'chg_affected_months',
       new Map([
         ['int_status_changes', eventMonths],
-        ['int_rating_dates', ratingMonths],
+        ['chg_rating_dates', ratingMonths],
         [
           'int_customer_trades',
           await list(`SELECT DISTINCT substr(CAST(last_trade_at AS VARCHAR), 1, 7) AS m FROM stg_hubspot__contact_snapshots
@@ -309,25 +309,25 @@ async function prunedReads(
         ],
       ]),
     ],
-    ['int_ticket_status_months', new Map([['int_status_changes', eventMonths]])],
+    ['chg_ticket_status_months', new Map([['int_status_changes', eventMonths]])],
     [
-      'int_affected_tickets',
+      'chg_affected_tickets',
       new Map([
         ['int_status_changes', fcrMonths],
         ['int_ticket_index', affectedIndexMonths],
       ]),
     ],
-    ['int_ticket_months', new Map([['int_ticket_index', written('int_ticket_index')]])],
+    ['chg_ticket_months', new Map([['int_ticket_index', written('int_ticket_index')]])],
     [
-      'int_log_open_months',
+      'chg_log_open_months',
       new Map([
         [
           'int_ticket_log_status',
-          await list('SELECT DISTINCT created_month_utc AS m FROM int_affected_tickets'),
+          await list('SELECT DISTINCT created_month_utc AS m FROM chg_affected_tickets'),
         ],
       ]),
     ],
-    ['int_changed_tickets', new Map([['int_ticket_index', crmIndexMonths]])],
+    ['chg_changed_tickets', new Map([['int_ticket_index', crmIndexMonths]])],
     [
       'kpi_values',
       new Map([
@@ -337,7 +337,7 @@ async function prunedReads(
         [
           'fct_satisfaction_ratings',
           await list(
-            `SELECT DISTINCT created_month AS m FROM int_rating_months WHERE rating_month IN ${inList(kvSource)}`,
+            `SELECT DISTINCT created_month AS m FROM chg_rating_months WHERE rating_month IN ${inList(kvSource)}`,
           ),
         ],
       ]),
@@ -349,7 +349,7 @@ async function prunedReads(
         [
           'fct_satisfaction_ratings',
           await list(
-            `SELECT DISTINCT created_month AS m FROM int_rating_months WHERE rating_month IN ${inList(apSource)}`,
+            `SELECT DISTINCT created_month AS m FROM chg_rating_months WHERE rating_month IN ${inList(apSource)}`,
           ),
         ],
       ]),
@@ -365,7 +365,7 @@ async function prunedReads(
         ['int_ticket_index', backlogIndexMonths],
         [
           'int_ticket_log_status',
-          await list('SELECT created_month_utc AS m FROM int_log_open_months WHERE open_tickets > 0'),
+          await list('SELECT created_month_utc AS m FROM chg_log_open_months WHERE open_tickets > 0'),
         ],
       ]),
     ],
@@ -551,9 +551,9 @@ async function main(): Promise<void> {
 
     if (process.env.BENCH_DEBUG) {
       for (const sql of [
-        "SELECT 'changed' AS what, count(*) AS n, min(t.created_at) AS oldest FROM int_changed_tickets c JOIN int_tickets t USING (ticket_id)",
+        "SELECT 'changed' AS what, count(*) AS n, min(t.created_at) AS oldest FROM chg_changed_tickets c JOIN int_tickets t USING (ticket_id)",
         "SELECT 'unsolved' AS what, count(*) AS n, min(created_at) AS oldest FROM int_tickets WHERE status NOT IN ('solved', 'closed') AND NOT is_deleted",
-        "SELECT 'affected' AS what, count(*) AS n, min(t.created_at) AS oldest FROM int_affected_tickets a JOIN int_tickets t USING (ticket_id)",
+        "SELECT 'affected' AS what, count(*) AS n, min(t.created_at) AS oldest FROM chg_affected_tickets a JOIN int_tickets t USING (ticket_id)",
         "SELECT 'stg tickets' AS what, count(*) AS n, min(created_at) AS oldest FROM stg_zendesk__tickets",
         "SELECT 'stg events' AS what, count(DISTINCT ticket_id) AS n, min(created_at) AS oldest FROM stg_zendesk__ticket_events",
         "SELECT 'stg comments' AS what, count(DISTINCT ticket_id) AS n FROM stg_zendesk__comments",

@@ -74,6 +74,9 @@ const tableColumns: Record<keyof RunMetadataDatabase, Record<string, ColumnType>
   },
 };
 
+/** The runner's own tables: no model reads them (the runner seeds what SQL must know, `cfg_refresh`). */
+export const RUN_METADATA_TABLES: readonly string[] = Object.keys(tableColumns);
+
 /** Run bookkeeping in the engine itself (DuckDB tables / Iceberg tables), read and written with Kysely. */
 export class RunMetadata {
   readonly db: Kysely<RunMetadataDatabase>;
@@ -171,6 +174,23 @@ export class RunMetadata {
       .insertInto('run_relation_fingerprints')
       .values(names.map((name) => ({ name, fingerprint: fingerprints.get(name) as string, run_id: runId })))
       .execute();
+  }
+
+  /**
+   * When the last succeeded transform of every model started (epoch seconds), null before the
+   * first: the models' "previous run", seeded as `cfg_refresh.previous_run_s`. A running or
+   * failed run, or one of a selection, never counts.
+   */
+  async previousFullRunStart(): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('warehouse_runs')
+      .select((eb) => eb.fn.max('started_at').as('started_at'))
+      .where('kind', '=', 'transform')
+      .where('status', '=', 'succeeded')
+      .where('selection', 'is', null)
+      .executeTakeFirst();
+    const startedAt = row?.started_at;
+    return startedAt ? Date.parse(startedAt) / 1000 : null;
   }
 
   async lastRun(kind = 'transform'): Promise<WarehouseRunsTable | undefined> {

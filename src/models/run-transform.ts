@@ -614,12 +614,13 @@ async function defineSources(
     }
   }
 
-  // The runner's own seed: whether this run rebuilds everything, for models whose incremental
-  // shortcut must not narrow a full refresh (cfg_refresh).
+  // The runner's own seed, all SQL knows of runs (no model reads the runner's tables): whether this
+  // run rebuilds everything, for models whose incremental shortcut must not narrow a full refresh,
+  // and when the previous run of every model started (null before the first).
   const refresh: Seed = {
     name: 'refresh',
-    columns: { full_refresh: 'boolean' },
-    rows: [{ full_refresh: full }],
+    columns: { full_refresh: 'boolean', previous_run_s: 'double' },
+    rows: [{ full_refresh: full, previous_run_s: await metadata.previousFullRunStart() }],
   };
   for (const seed of [...(options.seeds ?? []), refresh]) {
     const table = `cfg_${seed.name}`;

@@ -5,19 +5,14 @@
 -- description: Tickets created per reporting day and hour of day (reporting zone), overall and by channel; the creation months of the tickets this run created, deleted or restored are recomputed whole
 -- test: unique(created_date, created_hour, channel)
 -- test: freshness(created_date, 2d, fct_ticket_events.created_at)
--- Volume moves only when a ticket is created, deleted or restored (its creation and channel never
--- change): the creation months of such tickets are recomputed (every month on a full refresh).
-with months as (
-  select a.created_month
-  from int_affected_tickets as a
-  inner join int_changed_tickets as c on c.ticket_id = a.ticket_id
-  where c.moves_neighbours
-),
-
-tickets as (
+-- Volume moves only when a ticket is created, deleted or restored: the creation months to recompute
+-- are chg_months_to_recompute's.
+with tickets as (
   select created_date, created_hour, channel, created_month
   from fct_tickets
-  where not is_deleted and created_month in (select created_month from months)
+  where not is_deleted and created_month in (
+    select partition_month from chg_months_to_recompute where mart = 'ticket_volume_hourly' and month_kind = 'recompute'
+  )
 )
 
 select created_date, created_hour, 'all' as channel, count(*) as ticket_count, max(r.kpi_version) as kpi_version,
