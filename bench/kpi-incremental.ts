@@ -191,6 +191,9 @@ async function main(): Promise<void> {
     });
     const seconds = (performance.now() - started) / 1000;
     const ran = [...statements];
+    console.log(
+      `  ${runId}: extracted in ${extractSeconds.toFixed(1)} s, built in ${seconds.toFixed(1)} s, ${ran.length} statements`,
+    );
     const failed = ran.filter((s) => s.state !== 'SUCCEEDED');
     if (failed.length > 0)
       throw new Error(`${runId}: ${failed.length} statements failed; first: ${failed[0]?.error}`);
@@ -202,7 +205,6 @@ async function main(): Promise<void> {
       `simulating ${months} months × ${ticketsPerDay} tickets/day (${days} days) up to ${historyEnd.toISOString()}; local Athena`,
     );
     const full = await run('bench-full', true);
-    console.log(`  extracted the history in ${full.extractSeconds.toFixed(1)} s`);
     const dayRuns: Awaited<ReturnType<typeof run>>[] = [];
     for (let n = 1; n <= incrementalDays; n++) {
       sim.clock.advance(DAY_MS);

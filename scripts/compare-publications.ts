@@ -3,11 +3,12 @@
  * every KPI value as it was (e.g. this branch's `npm start` against the base commit's).
  *
  *   npx tsx scripts/compare-publications.ts <lake-a> <lake-b> [--tables kpi_values,kpi_scorecard]
- *     [--ignore kpi_version]
+ *     [--ignore kpi_version,customer_key]
  *
  * Each lake is a local lake root (`var/lake`); its current publication (published/CURRENT.json) is
- * read from its Parquet files with DuckDB. Columns named in --ignore are left out (the KPI version
- * hashes the definitions' text, so a refactoring may change it while no value moves). Doubles are
+ * read from its Parquet files with DuckDB. Columns named in --ignore are left out: the KPI version
+ * (it hashes the definitions' text, so a refactoring may change it while no value moves) and
+ * `customer_key` (a pseudonym keyed by each installation's own HMAC secret, so two lakes never agree). Doubles are
  * compared to 12 significant digits (an engine may sum in another order). Exits 1 naming each
  * table that differs, with up to five rows only one side holds.
  */
@@ -25,7 +26,7 @@ const { values: args, positionals } = parseArgs({
       default:
         'kpi_values,kpi_scorecard,agent_performance,backlog_daily,contact_reasons,ticket_volume_hourly,fct_tickets,fct_satisfaction_ratings',
     },
-    ignore: { type: 'string', default: 'kpi_version' },
+    ignore: { type: 'string', default: 'kpi_version,customer_key' },
   },
 });
 if (positionals.length !== 2) {
