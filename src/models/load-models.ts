@@ -6,9 +6,27 @@ import { type ModelHeader, parseModelHeader } from './model-header.ts';
 /** The repository's `sql/` folder. */
 export const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
 
-/** Folders under `sql/` that hold models, in build-layer order. */
-export const MODEL_LAYERS = ['staging', 'intermediate', 'marts'] as const;
+/**
+ * Folders under `sql/` that hold models, in build-layer order. `changes` holds the change-tracking
+ * models (`chg_*`): which tickets and months a run recomputes, nothing a KPI is made of.
+ */
+export const MODEL_LAYERS = ['staging', 'intermediate', 'changes', 'marts'] as const;
 export type ModelLayer = (typeof MODEL_LAYERS)[number] | 'other';
+
+/**
+ * Which layers a model of each layer may read (besides landing sources and `cfg_*` seeds). Layers
+ * point down; the change layer is the one side layer: every incremental model, intermediate or
+ * mart, reads it to learn what to recompute, and it reads staging and intermediate history to decide.
+ * Cycles between single models are refused by the model graph. No layer reads the runner's own
+ * tables (`warehouse_runs`, …): the runner seeds what SQL needs to know of earlier runs (`cfg_refresh`).
+ */
+export const LAYER_READS: Readonly<Record<ModelLayer, readonly ModelLayer[]>> = {
+  staging: ['staging'],
+  intermediate: ['staging', 'intermediate', 'changes'],
+  changes: ['staging', 'intermediate', 'changes'],
+  marts: ['staging', 'intermediate', 'changes', 'marts'],
+  other: [],
+};
 
 export interface Model {
   /** The file name without `.sql`: the relation the model builds. */
@@ -41,7 +59,7 @@ function sqlFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** Read and validate every model under `dir` (staging, intermediate, marts; `functions/` is not models). */
+/** Read and validate every model under `dir` (staging, intermediate, changes, marts; `functions/` is not models). */
 export function loadModels(dir: string = DEFAULT_MODELS_DIR): Model[] {
   const models: Model[] = [];
   const byName = new Map<string, string>();

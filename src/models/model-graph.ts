@@ -1,5 +1,5 @@
 import { landingStreams, landingTableName } from '#src/landing/landing-schemas.ts';
-import type { Model } from './load-models.ts';
+import { LAYER_READS, MODEL_LAYERS, type Model, type ModelLayer } from './load-models.ts';
 import { type TablesRead, tablesReadBy } from './model-dependencies.ts';
 
 export class ModelCycleError extends Error {
@@ -44,7 +44,7 @@ export function landingSourceNames(): Set<string> {
   return names;
 }
 
-const OUR_PREFIXES = /^(stg_|int_|fct_|dim_|kpi_|landing_|cfg_)/;
+const OUR_PREFIXES = /^(stg_|int_|chg_|fct_|dim_|kpi_|landing_|cfg_)/;
 
 export interface ModelGraph {
   /** Every model in build order (dependencies first). */
@@ -85,7 +85,7 @@ export function buildModelGraph(models: readonly Model[]): ModelGraph {
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const order: Model[] = [];
-  const layerRank = (m: Model) => ['staging', 'intermediate', 'marts', 'other'].indexOf(m.layer);
+  const layerRank = (m: Model) => [...MODEL_LAYERS, 'other'].indexOf(m.layer);
   const sorted = [...models].sort((a, b) => layerRank(a) - layerRank(b) || a.name.localeCompare(b.name));
   const visit = (name: string) => {
     const s = state.get(name);
@@ -129,4 +129,36 @@ export function selectModels(graph: ModelGraph, selectors: readonly string[]): M
     if (selector.startsWith('+')) walk(name, graph.upstream);
   }
   return graph.order.filter((m) => chosen.has(m.name));
+}
+
+/** A model reading what its layer may not read: a higher layer, or the runner's own tables. */
+export interface LayerViolation {
+  readonly model: string;
+  readonly file: string;
+  readonly layer: ModelLayer;
+  readonly reads: string;
+  /** The layer of the relation read, or `runner` for the runner's bookkeeping tables. */
+  readonly readsLayer: ModelLayer | 'runner';
+}
+
+/**
+ * Every read that breaks the layer rules (`LAYER_READS`): a model reads only its own or lower layers
+ * (the change layer beside intermediate and marts), landing sources and seeds, and never one of
+ * `runnerTables` (the runner's own bookkeeping). Read with the same parser as the graph, so a name
+ * the parser sees is a name the rules see.
+ */
+export function layerViolations(models: readonly Model[], runnerTables: readonly string[]): LayerViolation[] {
+  const layerOf = new Map(models.map((m) => [m.name, m.layer]));
+  const runner = new Set(runnerTables.map((t) => t.toLowerCase()));
+  const known = new Set([...layerOf.keys(), ...landingSourceNames(), ...runner]);
+  const violations: LayerViolation[] = [];
+  for (const model of models) {
+    for (const table of tablesReadBy(model.sql, known).tables) {
+      const readsLayer = runner.has(table) ? 'runner' : layerOf.get(table);
+      if (readsLayer === undefined) continue;
+      if (readsLayer !== 'runner' && LAYER_READS[model.layer].includes(readsLayer)) continue;
+      violations.push({ model: model.name, file: model.file, layer: model.layer, reads: table, readsLayer });
+    }
+  }
+  return violations;
 }

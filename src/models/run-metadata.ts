@@ -177,6 +177,23 @@ export class RunMetadata {
       .execute();
   }
 
+  /**
+   * When the last succeeded transform of every model started (epoch seconds), null before the
+   * first: the models' "previous run", seeded as `cfg_refresh.previous_run_s`. A running or
+   * failed run, or one of a selection, never counts.
+   */
+  async previousFullRunStart(): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('warehouse_runs')
+      .select((eb) => eb.fn.max('started_at').as('started_at'))
+      .where('kind', '=', 'transform')
+      .where('status', '=', 'succeeded')
+      .where('selection', 'is', null)
+      .executeTakeFirst();
+    const startedAt = row?.started_at;
+    return startedAt ? Date.parse(startedAt) / 1000 : null;
+  }
+
   async lastRun(kind = 'transform'): Promise<WarehouseRunsTable | undefined> {
     return this.db
       .selectFrom('warehouse_runs')

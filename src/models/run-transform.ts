@@ -620,12 +620,13 @@ async function defineSources(
     }
   }
 
-  // The runner's own seed: whether this run rebuilds everything, for models whose incremental
-  // shortcut must not narrow a full refresh (cfg_refresh).
+  // The runner's own seed, all SQL knows of runs (no model reads the runner's tables): whether this
+  // run rebuilds everything, for models whose incremental shortcut must not narrow a full refresh,
+  // and when the previous run of every model started (null before the first).
   const refresh: Seed = {
     name: 'refresh',
-    columns: { full_refresh: 'boolean' },
-    rows: [{ full_refresh: full }],
+    columns: { full_refresh: 'boolean', previous_run_s: 'double' },
+    rows: [{ full_refresh: full, previous_run_s: await metadata.previousFullRunStart() }],
   };
   for (const seed of [...(options.seeds ?? []), refresh]) {
     const table = `cfg_${seed.name}`;
@@ -700,30 +701,24 @@ function changedPartitions(result: Omit<ModelRunResult, 'seconds'>): ModelChange
   return result.rows === 0 ? [] : 'all';
 }
 
-async function buildModel(
-  engine: QueryEngine,
-  model: Model,
-  context: {
-    full: boolean;
-    runId: string;
-    signal?: AbortSignal;
-    existing: 'table' | 'view' | undefined;
-    /** What the catalog holds (for leaving out statements that change nothing). */
-    relations: ReadonlyMap<string, 'table' | 'view'>;
-    /** `YYYY-MM`: a partition-replacing model leaves the months before it as they are (retention). */
-    frozenBefore?: string;
-  },
-): Promise<Omit<ModelRunResult, 'seconds'>> {
-  const { header, name } = model;
-  const { runId, signal, existing, relations } = context;
-  const statements = engine.statements;
-  const base = { model: name, materialized: header.materialized };
+/** What a model's build needs to know beyond the model. */
+interface BuildContext {
+  readonly full: boolean;
+  readonly runId: string;
+  readonly signal?: AbortSignal;
+  readonly existing: 'table' | 'view' | undefined;
+  /** What the catalog holds (for leaving out statements that change nothing). */
+  readonly relations: ReadonlyMap<string, 'table' | 'view'>;
+  /** `YYYY-MM`: a partition-replacing model leaves the months before it as they are (retention). */
+  readonly frozenBefore?: string;
+}
 
-  if (header.materialized === 'view') {
-    const list = statements.createView({ name, sql: asSubquery(model), existing });
-    const ran = await runAll(engine, list, signal, relations);
-    return { ...base, action: 'view', rows: null, statements: ran.statements, bytesScanned: ran.bytes };
-  }
+type BuildResult = Omit<ModelRunResult, 'seconds'>;
+
+/** Build one model by its materialisation: a view, a rebuilt table, or an incremental merge. */
+async function buildModel(engine: QueryEngine, model: Model, context: BuildContext): Promise<BuildResult> {
+  const { header } = model;
+  if (header.materialized === 'view') return buildView(engine, model, context);
 
   // A partition-replacing model keeps, on a full refresh, the partitions the refresh no longer
   // produces: KPI aggregates of periods whose source rows retention has deleted are kept (with the
@@ -731,49 +726,88 @@ async function buildModel(
   const keepsHistory =
     header.materialized === 'incremental' &&
     header.incrementalStrategy === 'replace_partitions' &&
-    existing === 'table';
-  const rebuild = async (): Promise<Omit<ModelRunResult, 'seconds'>> => {
-    // The partitions the rebuild writes, so an engine with a per-statement limit can batch them.
-    const found = header.partitionBy
-      ? await engine.execute(
-          `SELECT DISTINCT CAST(${q(header.partitionBy)} AS VARCHAR) AS p FROM (${asSubquery(model)}) AS ${q(`${name}__partitions`)} WHERE ${q(header.partitionBy)} IS NOT NULL ORDER BY 1`,
-          { signal },
-        )
-      : undefined;
-    const list = statements.replaceTable({
-      name,
-      sql: asSubquery(model),
-      partitionBy: header.partitionBy,
-      partitions: found?.rows.map((r) => String(r.p)),
-      runId,
-      existing,
-    });
-    const ran = await runAll(engine, list, signal, relations);
-    return {
-      ...base,
-      action: 'rebuild',
-      // The CTAS (and the INSERTs of further partition batches) say how many rows they wrote; a
-      // count only where the engine did not say.
-      rows: ran.written ?? (await countRows(engine, name, signal)),
-      statements: ran.statements + (found ? 1 : 0),
-      bytesScanned: (found?.bytesScanned ?? 0) + ran.bytes,
-    };
-  };
-  if (header.materialized === 'table' || existing !== 'table' || (context.full && !keepsHistory))
-    return rebuild();
+    context.existing === 'table';
+  if (header.materialized === 'table' || context.existing !== 'table' || (context.full && !keepsHistory))
+    return rebuildTable(engine, model, context);
+  return mergeIncremental(engine, model, context);
+}
 
-  // Incremental: materialise what this run changed, then MERGE it, partition batch by partition batch.
+async function buildView(engine: QueryEngine, model: Model, context: BuildContext): Promise<BuildResult> {
+  const { name, header } = model;
+  const list = engine.statements.createView({ name, sql: asSubquery(model), existing: context.existing });
+  const ran = await runAll(engine, list, context.signal, context.relations);
+  return {
+    model: name,
+    materialized: header.materialized,
+    action: 'view',
+    rows: null,
+    statements: ran.statements,
+    bytesScanned: ran.bytes,
+  };
+}
+
+/** Build the whole table afresh and swap it in (partition batches where the engine limits them). */
+async function rebuildTable(engine: QueryEngine, model: Model, context: BuildContext): Promise<BuildResult> {
+  const { name, header } = model;
+  const { signal } = context;
+  // The partitions the rebuild writes, so an engine with a per-statement limit can batch them.
+  const found = header.partitionBy
+    ? await engine.execute(
+        `SELECT DISTINCT CAST(${q(header.partitionBy)} AS VARCHAR) AS p FROM (${asSubquery(model)}) AS ${q(`${name}__partitions`)} WHERE ${q(header.partitionBy)} IS NOT NULL ORDER BY 1`,
+        { signal },
+      )
+    : undefined;
+  const list = engine.statements.replaceTable({
+    name,
+    sql: asSubquery(model),
+    partitionBy: header.partitionBy,
+    partitions: found?.rows.map((r) => String(r.p)),
+    runId: context.runId,
+    existing: context.existing,
+  });
+  const ran = await runAll(engine, list, signal, context.relations);
+  return {
+    model: name,
+    materialized: header.materialized,
+    action: 'rebuild',
+    // The CTAS (and the INSERTs of further partition batches) say how many rows they wrote; a
+    // count only where the engine did not say.
+    rows: ran.written ?? (await countRows(engine, name, signal)),
+    statements: ran.statements + (found ? 1 : 0),
+    bytesScanned: (found?.bytesScanned ?? 0) + ran.bytes,
+  };
+}
+
+/** Statements and bytes an incremental build has spent so far. */
+interface Spent {
+  statements: number;
+  bytes: number;
+}
+
+/**
+ * Incremental: materialise what this run changed (the delta), check it, then MERGE it partition
+ * batch by partition batch. On a full refresh of a model that keeps its history, a change of
+ * columns rebuilds instead.
+ */
+async function mergeIncremental(
+  engine: QueryEngine,
+  model: Model,
+  context: BuildContext,
+): Promise<BuildResult> {
+  const { name, header } = model;
+  const { signal } = context;
+  const statements = engine.statements;
+  const base = { model: name, materialized: header.materialized };
   const deltaName = `${name}__delta`;
   const list = statements.createDelta({
     name,
     deltaName,
     sql: asSubquery(model),
     partitionBy: header.partitionBy,
-    runId,
+    runId: context.runId,
   });
-  const created = await runAll(engine, list, signal, relations);
-  let bytes = created.bytes;
-  let count = created.statements;
+  const created = await runAll(engine, list, signal, context.relations);
+  const spent: Spent = { statements: created.statements, bytes: created.bytes };
   const partitioned = header.partitionBy !== undefined;
   try {
     const rows = created.written ?? (await countRows(engine, deltaName, signal));
@@ -784,8 +818,8 @@ async function buildModel(
         action: 'merge',
         rows,
         partitions: partitioned ? [] : undefined,
-        statements: count,
-        bytesScanned: bytes,
+        statements: spent.statements,
+        bytesScanned: spent.bytes,
       };
     const keyList = header.uniqueKey.map(q).join(', ');
     const duplicates = await engine.execute(
@@ -794,86 +828,121 @@ async function buildModel(
     );
     if (duplicates.rows.length > 0) throw new IncrementalKeyError(name, header.uniqueKey, duplicates.rows);
     const described = await engine.execute(`SELECT * FROM ${q(deltaName)} LIMIT 0`, { signal });
-    count += 2;
+    spent.statements += 2;
     if (context.full) {
       const current = await engine.execute(`SELECT * FROM ${q(name)} LIMIT 0`, { signal });
-      count++;
+      spent.statements++;
       const same =
         current.columns.length === described.columns.length &&
         current.columns.every((column, i) => column === described.columns[i]);
-      if (!same) return await rebuild();
+      if (!same) return await rebuildTable(engine, model, context);
     }
-    let partitions: string[] | undefined;
-    if (header.partitionBy) {
-      // One pass over the delta: its partitions, rows without one, rows without a whole key.
-      const p = q(header.partitionBy);
-      const nullKey = header.uniqueKey.map((k) => `${q(k)} IS NULL`).join(' OR ');
-      const found = await engine.execute(
-        `SELECT CAST(${p} AS VARCHAR) AS p, count(*) AS n, sum(CASE WHEN ${nullKey} THEN 1 ELSE 0 END) AS null_keys ` +
-          `FROM ${q(deltaName)} GROUP BY 1 ORDER BY 1`,
-        { signal },
-      );
-      count++;
-      if (found.rows.some((r) => r.p === null || r.p === undefined)) {
-        throw new Error(
-          `partition column ${header.partitionBy} is NULL in some rows; every row needs a partition`,
-        );
-      }
-      // A NULL key never matches, so an old row could not be marked for deletion: refuse it.
-      if (
-        header.incrementalStrategy === 'replace_partitions' &&
-        found.rows.some((r) => Number(r.null_keys ?? 0) > 0)
-      ) {
-        throw new Error(
-          `unique key (${header.uniqueKey.join(', ')}) is NULL in some rows; replace_partitions needs a key in every row`,
-        );
-      }
-      partitions = found.rows.map((r) => String(r.p));
-      // Months whose facts retention deleted keep the aggregates computed when the facts were there.
-      if (header.incrementalStrategy === 'replace_partitions')
-        partitions = partitions.filter((p) => !isFrozenPartition(p, context.frozenBefore));
-    } else if (header.incrementalStrategy === 'replace_partitions') {
-      const nullKeys = await engine.execute(
-        `SELECT count(*) AS n FROM ${q(deltaName)} WHERE ${header.uniqueKey.map((k) => `${q(k)} IS NULL`).join(' OR ')}`,
-        { signal },
-      );
-      count++;
-      if (Number(nullKeys.rows[0]?.n ?? 0) > 0) {
-        throw new Error(
-          `unique key (${header.uniqueKey.join(', ')}) is NULL in some rows; replace_partitions needs a key in every row`,
-        );
-      }
-    }
-    if (rows > 0) {
-      const batches: (string[] | undefined)[] = [];
-      if (partitions) {
-        for (let i = 0; i < partitions.length; i += MAX_PARTITIONS_PER_STATEMENT) {
-          batches.push(partitions.slice(i, i + MAX_PARTITIONS_PER_STATEMENT));
-        }
-      } else {
-        batches.push(undefined);
-      }
-      for (const batch of batches) {
-        const input = {
-          target: name,
-          deltaName,
-          columns: described.columns,
-          uniqueKey: header.uniqueKey,
-          partitionBy: header.partitionBy,
-          partitions: batch,
-          versionColumn: header.versionColumn,
-        };
-        const merge =
-          header.incrementalStrategy === 'replace_partitions' && header.partitionBy && batch
-            ? statements.replacePartitions({ ...input, partitionBy: header.partitionBy, partitions: batch })
-            : statements.merge(input);
-        const result = await engine.execute(merge, { signal });
-        bytes += result.bytesScanned ?? 0;
-        count++;
-      }
-    }
-    return { ...base, action: 'merge', rows, partitions, statements: count, bytesScanned: bytes };
+    const partitions = await deltaPartitions(engine, model, deltaName, context, spent);
+    if (rows > 0) await mergeDelta(engine, model, deltaName, described.columns, partitions, context, spent);
+    return {
+      ...base,
+      action: 'merge',
+      rows,
+      partitions,
+      statements: spent.statements,
+      bytesScanned: spent.bytes,
+    };
   } finally {
     await engine.execute(statements.dropTable(deltaName)).catch(() => undefined);
+  }
+}
+
+/**
+ * The delta's partitions (those a MERGE may touch; frozen months left out of a partition
+ * replacement), refusing rows without a partition and, for `replace_partitions`, rows without a
+ * whole key. Undefined for an unpartitioned model.
+ */
+async function deltaPartitions(
+  engine: QueryEngine,
+  model: Model,
+  deltaName: string,
+  context: BuildContext,
+  spent: Spent,
+): Promise<string[] | undefined> {
+  const { header } = model;
+  const { signal } = context;
+  const nullKey = header.uniqueKey.map((k) => `${q(k)} IS NULL`).join(' OR ');
+  const replaces = header.incrementalStrategy === 'replace_partitions';
+  const nullKeyError = () =>
+    new Error(
+      `unique key (${header.uniqueKey.join(', ')}) is NULL in some rows; replace_partitions needs a key in every row`,
+    );
+  if (!header.partitionBy) {
+    if (replaces) {
+      const nullKeys = await engine.execute(`SELECT count(*) AS n FROM ${q(deltaName)} WHERE ${nullKey}`, {
+        signal,
+      });
+      spent.statements++;
+      if (Number(nullKeys.rows[0]?.n ?? 0) > 0) throw nullKeyError();
+    }
+    return undefined;
+  }
+  // One pass over the delta: its partitions, rows without one, rows without a whole key.
+  const p = q(header.partitionBy);
+  const found = await engine.execute(
+    `SELECT CAST(${p} AS VARCHAR) AS p, count(*) AS n, sum(CASE WHEN ${nullKey} THEN 1 ELSE 0 END) AS null_keys ` +
+      `FROM ${q(deltaName)} GROUP BY 1 ORDER BY 1`,
+    { signal },
+  );
+  spent.statements++;
+  if (found.rows.some((r) => r.p === null || r.p === undefined)) {
+    throw new Error(
+      `partition column ${header.partitionBy} is NULL in some rows; every row needs a partition`,
+    );
+  }
+  // A NULL key never matches, so an old row could not be marked for deletion: refuse it.
+  if (replaces && found.rows.some((r) => Number(r.null_keys ?? 0) > 0)) throw nullKeyError();
+  const partitions = found.rows.map((r) => String(r.p));
+  // Months whose facts retention deleted keep the aggregates computed when the facts were there.
+  return replaces
+    ? partitions.filter((month) => !isFrozenPartition(month, context.frozenBefore))
+    : partitions;
+}
+
+/** MERGE (or replace the partitions of) the delta into the model, at most 100 partitions a statement. */
+async function mergeDelta(
+  engine: QueryEngine,
+  model: Model,
+  deltaName: string,
+  columns: readonly string[],
+  partitions: readonly string[] | undefined,
+  context: BuildContext,
+  spent: Spent,
+): Promise<void> {
+  const { name, header } = model;
+  const batches: (string[] | undefined)[] = [];
+  if (partitions) {
+    for (let i = 0; i < partitions.length; i += MAX_PARTITIONS_PER_STATEMENT) {
+      batches.push(partitions.slice(i, i + MAX_PARTITIONS_PER_STATEMENT));
+    }
+  } else {
+    batches.push(undefined);
+  }
+  for (const batch of batches) {
+    const input = {
+      target: name,
+      deltaName,
+      columns,
+      uniqueKey: header.uniqueKey,
+      partitionBy: header.partitionBy,
+      partitions: batch,
+      versionColumn: header.versionColumn,
+    };
+    const merge =
+      header.incrementalStrategy === 'replace_partitions' && header.partitionBy && batch
+        ? engine.statements.replacePartitions({
+            ...input,
+            partitionBy: header.partitionBy,
+            partitions: batch,
+          })
+        : engine.statements.merge(input);
+    const result = await engine.execute(merge, { signal: context.signal });
+    spent.bytes += result.bytesScanned ?? 0;
+    spent.statements++;
   }
 }

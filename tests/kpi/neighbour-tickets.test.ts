@@ -25,7 +25,7 @@ const AGENT = 201;
 
 interface RunOutcome {
   readonly result: TransformResult;
-  /** int_affected_tickets right after the incremental run: id → whether its creation-dated KPIs can move. */
+  /** chg_affected_tickets right after the incremental run: id → whether its creation-dated KPIs can move. */
   readonly affected: Map<number, boolean>;
   readonly incremental: Map<string, string[]>;
   readonly rebuilt: Map<string, string[]>;
@@ -40,7 +40,7 @@ const snapshot = (table: string) => tableSnapshot(world, table);
 
 async function runAndRebuild(now: string): Promise<RunOutcome> {
   const result = await world.transform(now);
-  const rows = await world.query('select ticket_id, moves_created from int_affected_tickets');
+  const rows = await world.query('select ticket_id, moves_created from chg_affected_tickets');
   const affected = new Map(rows.map((r) => [Number(r.ticket_id), Boolean(r.moves_created)]));
   const incremental = new Map<string, string[]>();
   for (const table of MARTS) incremental.set(table, await snapshot(table));

@@ -4,7 +4,7 @@ import { groupRows, ratingRow, solvedTicketRows, userRow } from '#tests/kpi/help
 
 /*
  * A recomputed month reads the facts of the tickets solved in it, wherever they were created:
- * int_ticket_status_months pairs each creation month with the months its tickets were solved in.
+ * chg_ticket_status_months pairs each creation month with the months its tickets were solved in.
  * Ticket 1 is created in January and solved on 3 February (run 1). Run 2 brings only a February
  * ticket of another customer, so February is recomputed and January is not; February's resolution
  * KPIs must still count ticket 1, and the agent's February CSAT its rating (given on 4 February).
@@ -63,7 +63,7 @@ beforeAll(async () => {
   );
   const result = await world.transform('2026-02-20T00:00:00Z');
   recomputed = result.models.find((m) => m.model === 'kpi_values')?.partitions ?? [];
-  pairs = (await world.query('select created_month, status_month from int_ticket_status_months')).map(
+  pairs = (await world.query('select created_month, status_month from chg_ticket_status_months')).map(
     (r) => `${r.created_month}→${r.status_month}`,
   );
   const [solves] = await world.query(

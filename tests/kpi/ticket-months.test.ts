@@ -3,7 +3,7 @@ import { createKpiWorld, type KpiWorld, tableSnapshot } from '#tests/kpi/helpers
 import { commentRow, groupRows, solvedTicketRows, userRow } from '#tests/kpi/helpers/landing-rows.ts';
 
 /*
- * Runs find tickets by id through int_ticket_months (each creation month's id range) instead of
+ * Runs find tickets by id through chg_ticket_months (each creation month's id range) instead of
  * reading the whole ticket index. Desk ids grow with creation, but an imported ticket carries an old
  * creation with a new id: ticket 30 is created in January after ticket 20 of February. A late agent
  * reply to it must still reach its January row, and every mart equal a full rebuild.
@@ -81,7 +81,7 @@ describe('a late reply to a ticket imported with an older creation than its id',
   it('keeps each creation month’s id range, the imported ticket widening January', async () => {
     // Assess
     const rows = await world.query(
-      'select created_month_utc, min_ticket_id, max_ticket_id, open_tickets from int_ticket_months order by 1',
+      'select created_month_utc, min_ticket_id, max_ticket_id, open_tickets from chg_ticket_months order by 1',
     );
     expect(rows.map((r) => [r.created_month_utc, Number(r.min_ticket_id), Number(r.max_ticket_id)])).toEqual([
       ['2026-01', 10, 30],

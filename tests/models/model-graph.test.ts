@@ -1,16 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import type { Model } from '#src/models/load-models.ts';
+import { loadModels, type Model } from '#src/models/load-models.ts';
 import { tablesReadBy } from '#src/models/model-dependencies.ts';
 import {
   buildModelGraph,
+  layerViolations,
   ModelCycleError,
   selectModels,
   UnknownRelationError,
   UnknownSelectorError,
 } from '#src/models/model-graph.ts';
+import { RUNNER_TABLES } from '#src/shared/runner-tables.ts';
 
 function model(name: string, sql: string, materialized: 'view' | 'table' | 'incremental' = 'view'): Model {
-  const layer = name.startsWith('stg_') ? 'staging' : name.startsWith('int_') ? 'intermediate' : 'marts';
+  const layer = name.startsWith('stg_')
+    ? 'staging'
+    : name.startsWith('int_')
+      ? 'intermediate'
+      : name.startsWith('chg_')
+        ? 'changes'
+        : 'marts';
   return {
     name,
     file: `${layer}/${name}.sql`,
@@ -122,5 +130,83 @@ describe('selectModels', () => {
 
   it('refuses an unknown model name', () => {
     expect(() => selectModels(graph, ['fct_nope+'])).toThrow(UnknownSelectorError);
+  });
+});
+
+describe('layerViolations', () => {
+  const runnerTables = RUNNER_TABLES;
+
+  it("finds no model of the repository reading a higher layer or the runner's tables", () => {
+    // Prepare
+    const repository = loadModels();
+
+    // Act
+    const violations = layerViolations(repository, runnerTables);
+
+    // Assess
+    expect(repository.filter((m) => m.layer === 'changes').length).toBeGreaterThan(5);
+    expect(repository.every((m) => m.layer !== 'changes' || m.name.startsWith('chg_'))).toBe(true);
+    expect(violations).toEqual([]);
+  });
+
+  it('finds an intermediate model reading a mart, and a change model reading a mart', () => {
+    // Prepare
+    const layered = [
+      ...models,
+      model('int_from_mart', 'select * from fct_tickets'),
+      model('chg_from_mart', 'select created_month from fct_tickets'),
+    ];
+
+    // Act
+    const violations = layerViolations(layered, runnerTables);
+
+    // Assess
+    expect(violations.map((v) => [v.model, v.reads, v.readsLayer])).toEqual([
+      ['int_from_mart', 'fct_tickets', 'marts'],
+      ['chg_from_mart', 'fct_tickets', 'marts'],
+    ]);
+  });
+
+  it("finds any model reading the runner's run table, even through Trino the parser refuses", () => {
+    // Prepare
+    const layered = [
+      ...models,
+      model('chg_previous_run', 'select max(started_at) from warehouse_runs'),
+      model(
+        'int_parsed_by_tokens',
+        "select count(*) filter (where kind = 'transform') from warehouse_runs, int_users",
+      ),
+    ];
+
+    // Act
+    const violations = layerViolations(layered, runnerTables);
+
+    // Assess
+    expect(violations.map((v) => [v.model, v.reads, v.readsLayer])).toEqual([
+      ['chg_previous_run', 'warehouse_runs', 'runner'],
+      ['int_parsed_by_tokens', 'warehouse_runs', 'runner'],
+    ]);
+  });
+
+  it('lets intermediate and mart models read the change layer, and change models read intermediate', () => {
+    // Prepare
+    const layered = [
+      ...models,
+      model('chg_changed', 'select ticket_id from int_tickets'),
+      model(
+        'int_metrics',
+        'select * from int_tickets where ticket_id in (select ticket_id from chg_changed)',
+      ),
+      model(
+        'fct_counts',
+        'select count(*) from int_metrics where ticket_id in (select ticket_id from chg_changed)',
+      ),
+    ];
+
+    // Act
+    const violations = layerViolations(layered, runnerTables);
+
+    // Assess
+    expect(violations).toEqual([]);
   });
 });

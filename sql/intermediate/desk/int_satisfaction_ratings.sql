@@ -14,4 +14,4 @@ select
   r.updated_at,
   coalesce(a.created_month, '0000-00') as created_month
 from stg_zendesk__satisfaction_ratings as r
-left join int_affected_tickets as a on a.ticket_id = r.ticket_id
+left join chg_affected_tickets as a on a.ticket_id = r.ticket_id

@@ -11,9 +11,9 @@ with comments as (
     coalesce(k.user_kind, 'end_user') as author_kind,
     row_number() over (partition by c.ticket_id order by c.created_at, c.comment_id) as seq
   from int_comments as c
-  inner join int_affected_tickets as a on a.ticket_id = c.ticket_id
+  inner join chg_affected_tickets as a on a.ticket_id = c.ticket_id
   left join int_user_kinds as k on k.user_id = c.author_id
-  where c.event_month in (select event_month from int_affected_event_months)
+  where c.event_month in (select event_month from chg_affected_event_months)
 ),
 
 -- The opening comment of a ticket an agent (or bot) created is the request, not a reply to it:

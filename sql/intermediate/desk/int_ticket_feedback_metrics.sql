@@ -13,8 +13,8 @@ with ratings as (
     end as csat_value,
     row_number() over (partition by r.ticket_id order by r.updated_at desc, r.rating_id desc) as recency
   from int_satisfaction_ratings as r
-  inner join int_affected_tickets as a on a.ticket_id = r.ticket_id
-  where r.created_month in (select created_month from int_affected_tickets union select '0000-00')
+  inner join chg_affected_tickets as a on a.ticket_id = r.ticket_id
+  where r.created_month in (select created_month from chg_affected_tickets union select '0000-00')
 ),
 
 csat as (
@@ -33,10 +33,10 @@ messages as (
     to_unixtime(c.created_at) as created_s,
     c.comment_id
   from int_comment_sentiment as s
-  inner join int_affected_tickets as a on a.ticket_id = s.ticket_id
+  inner join chg_affected_tickets as a on a.ticket_id = s.ticket_id
   inner join int_comments as c on c.comment_id = s.comment_id
   left join int_user_kinds as k on k.user_id = c.author_id
-  where c.event_month in (select event_month from int_affected_event_months)
+  where c.event_month in (select event_month from chg_affected_event_months)
     and c.is_public and coalesce(k.user_kind, 'end_user') = 'end_user'
 ),
 
@@ -56,6 +56,6 @@ select
   coalesce(c.is_csat_offered, false) as is_csat_offered,
   s.sentiment_score,
   s.sentiment_shift
-from int_affected_tickets as a
+from chg_affected_tickets as a
 left join csat as c on c.ticket_id = a.ticket_id
 left join sentiment as s on s.ticket_id = a.ticket_id

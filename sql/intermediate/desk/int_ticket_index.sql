@@ -2,7 +2,7 @@
 -- unique_key: ticket_id
 -- version_column: generated_timestamp
 -- partition_by: created_month_utc
--- description: A narrow line per ticket (requester, creation, created months, open or not), by the UTC month it was created in; readers find the months holding the tickets they look for in int_ticket_months
+-- description: A narrow line per ticket (requester, creation, created months, open or not), by the UTC month it was created in; readers find the months holding the tickets they look for in chg_ticket_months
 select
   t.ticket_id,
   t.requester_id,

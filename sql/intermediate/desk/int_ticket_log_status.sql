@@ -1,7 +1,7 @@
 -- materialized: incremental
 -- unique_key: ticket_id
 -- partition_by: created_month_utc
--- description: Each ticket's latest logged status and when it was set (its open-ended status interval), from the affected tickets' status changes, by the ticket's UTC creation month; lets backlog_daily find the tickets left open before the days it measures without reading every status change (int_log_open_months says which months hold any)
+-- description: Each ticket's latest logged status and when it was set (its open-ended status interval), from the affected tickets' status changes, by the ticket's UTC creation month; lets backlog_daily find the tickets left open before the days it measures without reading every status change (chg_log_open_months says which months hold any)
 with ranked as (
   select
     s.ticket_id,
@@ -12,8 +12,8 @@ with ranked as (
       partition by s.ticket_id order by s.changed_s desc, s.event_order desc, s.event_id desc
     ) as recency
   from int_status_changes as s
-  inner join int_affected_tickets as a on a.ticket_id = s.ticket_id
-  where s.event_month in (select event_month from int_affected_event_months)
+  inner join chg_affected_tickets as a on a.ticket_id = s.ticket_id
+  where s.event_month in (select event_month from chg_affected_event_months)
 )
 
 select ticket_id, status as last_status, changed_s as last_changed_s, created_month_utc

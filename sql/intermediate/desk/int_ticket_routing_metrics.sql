@@ -3,8 +3,8 @@
 with tickets as (
   select t.ticket_id, t.group_id, t.assignee_id, t.created_at
   from int_tickets as t
-  inner join int_affected_tickets as a on a.ticket_id = t.ticket_id
-  where t.created_month in (select created_month from int_affected_tickets)
+  inner join chg_affected_tickets as a on a.ticket_id = t.ticket_id
+  where t.created_month in (select created_month from chg_affected_tickets)
 ),
 
 logged as (
@@ -19,7 +19,7 @@ logged as (
     e.value_id
   from int_routing_changes as e
   inner join tickets as t on t.ticket_id = e.ticket_id
-  where e.event_month in (select event_month from int_affected_event_months)
+  where e.event_month in (select event_month from chg_affected_event_months)
 ),
 
 -- Without a logged history, the current group / assignee is taken as set at creation.

@@ -3,8 +3,8 @@
 with tickets as (
   select t.ticket_id, t.status, t.created_at, t.is_deleted, to_unixtime(t.updated_at) as updated_s
   from int_tickets as t
-  inner join int_affected_tickets as a on a.ticket_id = t.ticket_id
-  where t.created_month in (select created_month from int_affected_tickets)
+  inner join chg_affected_tickets as a on a.ticket_id = t.ticket_id
+  where t.created_month in (select created_month from chg_affected_tickets)
 ),
 
 logged as (
@@ -16,7 +16,7 @@ logged as (
     e.status
   from int_status_changes as e
   inner join tickets as t on t.ticket_id = e.ticket_id
-  where e.event_month in (select event_month from int_affected_event_months)
+  where e.event_month in (select event_month from chg_affected_event_months)
 ),
 
 -- A ticket whose status history is missing is taken to have held its current status since creation.

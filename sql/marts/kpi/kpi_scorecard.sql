@@ -30,36 +30,22 @@ with run as (
   select kpi_version from cfg_run
 ),
 
--- The months whose KPI values this run recomputed, and the three after each: a period's previous
--- actual and moving base look up to three periods back (three months for a monthly row).
-changed_months as (
-  select period_month from int_affected_months
-  union
-  select period_month from int_backlog_months
-),
-
-months as (
-  select substr(cast(date_add('month', k.n, cast(c.period_month || '-01' as date)) as varchar), 1, 7) as period_month
-  from changed_months as c
-  cross join (values (0), (1), (2), (3)) as k (n)
-),
-
--- What those rows read: their own months and the three before each.
-read_months as (
-  select substr(cast(date_add('month', -k.n, cast(m.period_month || '-01' as date)) as varchar), 1, 7) as period_month
-  from months as m
-  cross join (values (0), (1), (2), (3)) as k (n)
-),
-
+-- The months recomputed (those whose KPI values changed and the three after each) and the KPI
+-- value months their rows read: chg_months_to_recompute.
 values_read as (
-  select * from kpi_values where period_month in (select period_month from read_months)
+  select * from kpi_values
+  where period_month in (
+    select partition_month from chg_months_to_recompute where mart = 'kpi_scorecard' and month_kind = 'period_read'
+  )
 ),
 
 periods as (
   select distinct period_grain, period_start
   from values_read
   where kpi = 'ticket_volume' and breakdown = 'overall'
-    and period_month in (select period_month from months)
+    and period_month in (
+      select partition_month from chg_months_to_recompute where mart = 'kpi_scorecard' and month_kind = 'recompute'
+    )
 ),
 
 targeted as (

@@ -22,50 +22,14 @@ with run as (
   select now_s, kpi_version from cfg_run
 ),
 
--- The months recomputed this run (whole: a row of a period starting in them), and the months whose
--- dates they read (a week starting in a month runs up to six days into the next).
-months as (
-  select period_month from int_affected_months
-  union
-  select period_month from int_backlog_months
-),
-
-source_months as (
-  select period_month from months
-  union
-  select substr(cast(date_add('month', 1, cast(period_month || '-01' as date)) as varchar), 1, 7) from months
-),
-
--- Tickets created in those months, and tickets created earlier that were solved in them: listed as
--- created months, so the fact's partitions are pruned.
-ticket_months as (
-  select period_month as created_month from source_months
-  union
-  select d.created_month
-  from int_ticket_status_months as d
-  inner join source_months as s on s.period_month = d.status_month
-),
-
--- Ratings offered or rated in those months, listed as their tickets' created months.
-rating_months as (
-  select d.created_month
-  from int_rating_months as d
-  inner join source_months as s on s.period_month = d.rating_month
-),
-
--- Trades that can retain a customer whose ticket was solved in those months: up to 30 days (and
--- a reporting offset) after the solve, so from the month before to two months after.
-trade_months as (
-  select substr(cast(date_add('month', k.n, cast(s.period_month || '-01' as date)) as varchar), 1, 7)
-    as trade_month
-  from source_months as s
-  cross join (values (-1), (0), (1), (2)) as k (n)
-),
-
+-- Which months this run recomputes, and which partitions their rows read, is chg_months_to_recompute's
+-- answer: every read below is pruned to it.
 trades as (
   select customer_key, last_trade_at
   from int_customer_trades
-  where trade_month in (select trade_month from trade_months)
+  where trade_month in (
+    select partition_month from chg_months_to_recompute where mart = 'kpi_values' and month_kind = 'trade_read'
+  )
 ),
 
 facts as (
@@ -75,7 +39,9 @@ facts as (
     coalesce(c.is_wallet, false) as is_wallet_category
   from fct_tickets as f
   left join cfg_categories as c on c.category = f.category
-  where not f.is_deleted and f.created_month in (select created_month from ticket_months)
+  where not f.is_deleted and f.created_month in (
+    select partition_month from chg_months_to_recompute where mart = 'kpi_values' and month_kind = 'ticket_read'
+  )
 ),
 
 breakdowns as (
@@ -242,7 +208,9 @@ rating_cells as (
   from fct_satisfaction_ratings as r
   cross join (values ('csat_rate'), ('csat_response_rate')) as k (kpi)
   cross join breakdowns as b
-  where r.created_month in (select created_month from rating_months)
+  where r.created_month in (
+    select partition_month from chg_months_to_recompute where mart = 'kpi_values' and month_kind = 'rating_read'
+  )
     and not r.is_ticket_deleted
     and r.channel is not null
     and ((k.kpi = 'csat_rate' and r.is_rated) or (k.kpi = 'csat_response_rate' and r.is_offered))
@@ -458,7 +426,9 @@ backlog as (
     b.backlog_age_p90_s
   from backlog_daily as b
   cross join grains as g
-  where b.period_month in (select period_month from source_months)
+  where b.period_month in (
+    select partition_month from chg_months_to_recompute where mart = 'kpi_values' and month_kind = 'period_read'
+  )
 ),
 
 backlog_last_day as (
@@ -512,4 +482,6 @@ select
   substr(cast(f.period_start as varchar), 1, 7) as period_month
 from final as f
 cross join run as r
-where substr(cast(f.period_start as varchar), 1, 7) in (select period_month from months)
+where substr(cast(f.period_start as varchar), 1, 7) in (
+  select partition_month from chg_months_to_recompute where mart = 'kpi_values' and month_kind = 'recompute'
+)

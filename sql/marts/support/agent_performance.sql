@@ -18,40 +18,16 @@
 -- column: escalations_made: Escalating changes the agent made in the period
 -- column: kpi_version: KPI definitions version (kpi-<12 hex>): hash of the catalogue, SLA policies, desk setup and model SQL that produced the row
 -- column: period_month: Partition key: month of period_start, YYYY-MM (reporting zone)
-with months as (
-  select period_month from int_affected_months
-),
-
--- A week starting in a recomputed month runs up to six days into the next.
-source_months as (
-  select period_month from months
-  union
-  select substr(cast(date_add('month', 1, cast(period_month || '-01' as date)) as varchar), 1, 7) from months
-),
-
--- Tickets created in those months and tickets created earlier that were solved in them (as created
--- months, so the fact's partitions are pruned).
-ticket_months as (
-  select period_month as created_month from source_months
-  union
-  select d.created_month
-  from int_ticket_status_months as d
-  inner join source_months as s on s.period_month = d.status_month
-),
-
--- Ratings given in those months, listed as their tickets' created months.
-rating_months as (
-  select d.created_month
-  from int_rating_months as d
-  inner join source_months as s on s.period_month = d.rating_month
-),
-
-agents as (
+-- The months recomputed and the partitions their rows read: chg_months_to_recompute.
+with agents as (
   select user_id from int_user_kinds where user_kind = 'agent'
 ),
 
 facts as (
-  select * from fct_tickets where not is_deleted and created_month in (select created_month from ticket_months)
+  select * from fct_tickets
+  where not is_deleted and created_month in (
+    select partition_month from chg_months_to_recompute where mart = 'agent_performance' and month_kind = 'ticket_read'
+  )
 ),
 
 observations as (
@@ -74,7 +50,9 @@ observations as (
   union all
   select assignee_id, rated_date, 'csat', case when csat_score >= 4 then 1e0 else 0e0 end, 1e0, null
   from fct_satisfaction_ratings
-  where is_rated and not is_ticket_deleted and created_month in (select created_month from rating_months)
+  where is_rated and not is_ticket_deleted and created_month in (
+    select partition_month from chg_months_to_recompute where mart = 'agent_performance' and month_kind = 'rating_read'
+  )
 ),
 
 periods as (
@@ -106,5 +84,7 @@ select
   substr(cast(p.period_start as varchar), 1, 7) as period_month
 from periods as p
 cross join cfg_run as r
-where substr(cast(p.period_start as varchar), 1, 7) in (select period_month from months)
+where substr(cast(p.period_start as varchar), 1, 7) in (
+  select partition_month from chg_months_to_recompute where mart = 'agent_performance' and month_kind = 'recompute'
+)
 group by p.agent_id, p.period_grain, p.period_start

@@ -26,8 +26,10 @@ days as (
   from cfg_reporting_days as d
   cross join run as r
   where d.day_start_s <= r.now_s
-    and d.day_end_s > (select min(first_created_s) from int_ticket_months)
-    and substr(d.day_date, 1, 7) in (select period_month from int_backlog_months)
+    and d.day_end_s > (select min(first_created_s) from chg_ticket_months)
+    and substr(d.day_date, 1, 7) in (
+      select partition_month from chg_months_to_recompute where mart = 'backlog_daily' and month_kind = 'recompute'
+    )
 ),
 
 bounds as (
@@ -38,7 +40,7 @@ bounds as (
 open_tickets as (
   select ticket_id, created_s
   from int_ticket_index
-  where is_open and created_month_utc in (select created_month_utc from int_ticket_months where open_tickets > 0)
+  where is_open and created_month_utc in (select created_month_utc from chg_ticket_months where open_tickets > 0)
 ),
 
 -- A status interval reaching past the first day measured ends at a change from that day's UTC month
@@ -53,7 +55,7 @@ candidates as (
   select ticket_id
   from int_ticket_log_status
   where last_status not in ('solved', 'closed', 'deleted')
-    and created_month_utc in (select created_month_utc from int_log_open_months where open_tickets > 0)
+    and created_month_utc in (select created_month_utc from chg_log_open_months where open_tickets > 0)
   union
   select ticket_id from open_tickets
 ),
@@ -70,7 +72,7 @@ logged as (
   from int_status_changes as e
   where e.event_month >= (
       select min(m.created_month_utc)
-      from int_ticket_months as m
+      from chg_ticket_months as m
       inner join candidates as c on c.ticket_id between m.min_ticket_id and m.max_ticket_id
     )
     and e.ticket_id in (select ticket_id from candidates)
@@ -97,7 +99,7 @@ relevant_months as (
   inner join relevant as r on r.ticket_id = i.ticket_id
   where i.created_month_utc in (
     select m.created_month_utc
-    from int_ticket_months as m
+    from chg_ticket_months as m
     inner join relevant as r on r.ticket_id between m.min_ticket_id and m.max_ticket_id
   )
 ),

@@ -20,31 +20,13 @@
 -- column: avg_sentiment: Mean sentiment_score of those tickets in [-1, 1]; null when no text
 -- column: kpi_version: KPI definitions version (kpi-<12 hex>): hash of the catalogue, SLA policies, desk setup and model SQL that produced the row
 -- column: period_month: Partition key: month of period_start, YYYY-MM (reporting zone)
--- Every measure counts on the creation date, so only the creation months (and the month each
--- creation's week starts in) of tickets whose creation-dated measures can move are recomputed.
-with created_dates as (
-  select distinct cast(from_unixtime(a.created_s + o.offset_s) as date) as created_date
-  from int_affected_tickets as a
-  inner join cfg_reporting_offsets as o on a.created_s >= o.valid_from_s and a.created_s < o.valid_to_s
-  where a.moves_created
-),
-
-months as (
-  select substr(cast(created_date as varchar), 1, 7) as period_month from created_dates
-  union
-  select substr(cast(cast(date_trunc('week', created_date) as date) as varchar), 1, 7) from created_dates
-),
-
--- A week starting in a recomputed month runs up to six days into the next.
-source_months as (
-  select period_month from months
-  union
-  select substr(cast(date_add('month', 1, cast(period_month || '-01' as date)) as varchar), 1, 7) from months
-),
-
-facts as (
+-- Every measure counts on the creation date: the months recomputed and the created months their
+-- rows read are chg_months_to_recompute's.
+with facts as (
   select * from fct_tickets
-  where not is_deleted and created_month in (select period_month from source_months)
+  where not is_deleted and created_month in (
+    select partition_month from chg_months_to_recompute where mart = 'contact_reasons' and month_kind = 'ticket_read'
+  )
 ),
 
 periods as (
@@ -94,4 +76,6 @@ select
 from by_reason as b
 cross join cfg_run as r
 left join cfg_categories as c on c.category = b.category
-where substr(cast(b.period_start as varchar), 1, 7) in (select period_month from months)
+where substr(cast(b.period_start as varchar), 1, 7) in (
+  select partition_month from chg_months_to_recompute where mart = 'contact_reasons' and month_kind = 'recompute'
+)

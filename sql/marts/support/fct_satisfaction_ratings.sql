@@ -50,13 +50,13 @@ with ratings as (
       partition by r.rating_id order by r.updated_at desc, r.created_month desc
     ) as recency
   from int_satisfaction_ratings as r
-  inner join int_affected_tickets as a on a.ticket_id = r.ticket_id
-  where r.created_month in (select created_month from int_affected_tickets union select '0000-00')
+  inner join chg_affected_tickets as a on a.ticket_id = r.ticket_id
+  where r.created_month in (select created_month from chg_affected_tickets union select '0000-00')
 ),
 
 -- The rated tickets' fact rows, read from their created months only.
 ticket_months as (
-  select distinct created_month from int_affected_tickets
+  select distinct created_month from chg_affected_tickets
 ),
 
 tickets as (

@@ -101,9 +101,9 @@ tickets as (
     to_unixtime(t.created_at) as created_s,
     u.customer_key
   from int_tickets as t
-  inner join int_affected_tickets as a on a.ticket_id = t.ticket_id
+  inner join chg_affected_tickets as a on a.ticket_id = t.ticket_id
   left join int_user_kinds as u on u.user_id = t.requester_id
-  where t.created_month in (select created_month from int_affected_tickets)
+  where t.created_month in (select created_month from chg_affected_tickets)
 ),
 
 normalised as (
@@ -196,7 +196,7 @@ customer_tickets as (
   where not i.is_deleted
     and u.customer_key is not null
     and i.created_month_utc >= (
-      select substr(cast(from_unixtime(min(created_s) - 8 * 86400) as varchar), 1, 7) from int_affected_tickets
+      select substr(cast(from_unixtime(min(created_s) - 8 * 86400) as varchar), 1, 7) from chg_affected_tickets
     )
 ),
 

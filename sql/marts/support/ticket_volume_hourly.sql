@@ -11,19 +11,14 @@
 -- column: ticket_count: Non-deleted tickets created in that hour
 -- column: kpi_version: KPI definitions version (kpi-<12 hex>): hash of the catalogue, SLA policies, desk setup and model SQL that produced the row
 -- column: created_month: Partition key: month of created_date, YYYY-MM
--- Volume moves only when a ticket is created, deleted or restored (its creation and channel never
--- change): the creation months of such tickets are recomputed (every month on a full refresh).
-with months as (
-  select a.created_month
-  from int_affected_tickets as a
-  inner join int_changed_tickets as c on c.ticket_id = a.ticket_id
-  where c.moves_neighbours
-),
-
-tickets as (
+-- Volume moves only when a ticket is created, deleted or restored: the creation months to recompute
+-- are chg_months_to_recompute's.
+with tickets as (
   select created_date, created_hour, channel, created_month
   from fct_tickets
-  where not is_deleted and created_month in (select created_month from months)
+  where not is_deleted and created_month in (
+    select partition_month from chg_months_to_recompute where mart = 'ticket_volume_hourly' and month_kind = 'recompute'
+  )
 )
 
 select created_date, created_hour, 'all' as channel, count(*) as ticket_count, max(r.kpi_version) as kpi_version,

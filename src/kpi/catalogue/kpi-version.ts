@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tokenize } from '#src/engines/athena/sql-tokens.ts';
 import type { DeskConfig, KpisConfig, SlaConfig } from '#src/kpi/kpi-config.ts';
 
 const SQL_ROOT = fileURLToPath(new URL('../../../sql/', import.meta.url));
-/** The model folders whose text defines the KPIs (staging only renames and casts). */
-const DEFINING_FOLDERS = ['intermediate', 'marts'];
 
 function sqlFiles(dir: string): string[] {
   let entries: import('node:fs').Dirent[];
@@ -23,10 +22,30 @@ function sqlFiles(dir: string): string[] {
 }
 
 /**
+ * The model layers whose SQL defines the KPIs: intermediate (what a ticket's metrics are) and marts
+ * (how they aggregate). Staging only renames and casts; the change layer (`chg_*`) only chooses
+ * what a run recomputes, which an incremental-equals-full run proves cannot move a number.
+ */
+const DEFINING_FOLDERS = ['intermediate', 'marts'];
+
+/**
+ * A model's SQL as the engine reads it: its tokens, comments (the header and column docs included)
+ * and whitespace dropped, keywords and unquoted identifiers upper-cased (SQL does not tell their
+ * case apart), quoted identifiers and string literals as they are.
+ */
+export function definitionTokens(sql: string): string {
+  return tokenize(sql)
+    .map((token) => (token.kind === 'word' ? token.value : token.text))
+    .join(' ');
+}
+
+/**
  * The version of the KPI definitions: a content hash of everything that decides a published
  * number — the catalogue (formulas, targets, weights), the SLA policies and schedules, the desk
- * (bots, tiers, categories, reporting zone) and the SQL of the intermediate and mart models.
- * Any change to one of them gives a new version; an unchanged setup keeps its version across runs.
+ * (bots, tiers, categories, reporting zone) and the tokens of the intermediate and mart models.
+ * A real change to one of them gives a new version; a comment, a re-indentation or a change in the
+ * change-tracking plumbing keeps it (and so neither is audited as a definition change nor forces a
+ * full rebuild).
  */
 export function kpiVersion(
   config: { readonly kpis: KpisConfig; readonly sla: SlaConfig; readonly desk: DeskConfig },
@@ -34,11 +53,13 @@ export function kpiVersion(
 ): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ catalogue: config.kpis.catalogue, sla: config.sla, desk: config.desk }));
-  const files = DEFINING_FOLDERS.flatMap((folder) => sqlFiles(join(sqlRoot, folder))).sort();
-  for (const file of files) {
-    hash.update(`\0${relative(sqlRoot, file)}\0`);
-    // Column docs (`-- column:` header lines) describe, they do not define: masked.
-    hash.update(readFileSync(file, 'utf8').replace(/^--\s*column\s*:.*\n/gim, ''));
+  // By model name (a model's folder is where it lives, not what it means), in name order.
+  const files = DEFINING_FOLDERS.flatMap((folder) => sqlFiles(join(sqlRoot, folder)))
+    .map((file) => ({ name: basename(file, '.sql'), file }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  for (const { name, file } of files) {
+    hash.update(`\0${name}\0`);
+    hash.update(definitionTokens(readFileSync(file, 'utf8')));
   }
   return `kpi-${hash.digest('hex').slice(0, 12)}`;
 }

@@ -15,4 +15,4 @@ select distinct
   coalesce(a.created_month, '0000-00') as created_month
 from ratings as r
 inner join cfg_reporting_offsets as o on r.at_s >= o.valid_from_s and r.at_s < o.valid_to_s
-left join int_affected_tickets as a on a.ticket_id = r.ticket_id
+left join chg_affected_tickets as a on a.ticket_id = r.ticket_id

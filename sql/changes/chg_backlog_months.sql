@@ -4,17 +4,15 @@ with run as (
   select now_s from cfg_run
 ),
 
--- The previous run that built every model measured the days up to its own now.
+-- The previous run that built every model (seeded by the runner) measured the days up to its own now.
 previous_run as (
-  select max(to_unixtime(from_iso8601_timestamp(started_at))) as from_s
-  from warehouse_runs
-  where kind = 'transform' and status = 'succeeded' and selection is null
+  select previous_run_s as from_s from cfg_refresh
 ),
 
 starts as (
   select min(a.created_s) as from_s
-  from int_affected_tickets as a
-  inner join int_changed_tickets as c on c.ticket_id = a.ticket_id
+  from chg_affected_tickets as a
+  inner join chg_changed_tickets as c on c.ticket_id = a.ticket_id
   where c.moves_kpis
   union all
   select from_s from previous_run

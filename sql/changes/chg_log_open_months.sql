@@ -5,5 +5,5 @@ select
   created_month_utc,
   count_if(last_status not in ('solved', 'closed', 'deleted')) as open_tickets
 from int_ticket_log_status
-where created_month_utc in (select created_month_utc from int_affected_tickets)
+where created_month_utc in (select created_month_utc from chg_affected_tickets)
 group by created_month_utc

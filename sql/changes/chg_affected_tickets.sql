@@ -1,14 +1,14 @@
 -- materialized: table
 -- description: Tickets whose fct_tickets row must be recomputed this run, with their creation and created months (so per-run readers need not read the ticket index): changed ones, the same customer's tickets within the 7-day windows around the new, deleted or re-assigned ones (repeat contacts look 7 days back from creation, FCR 7 days past the last solve), and every unsolved ticket (durations and SLA statuses run against now); moves_kpis is false for a ticket only recomputed for a change that moves no KPI (solved → closed), moves_created false for one whose only possible change is its FCR (a KPI of its solve date, not of its creation)
 with changed as (
-  select ticket_id, moves_kpis, moves_neighbours from int_changed_tickets
+  select ticket_id, moves_kpis, moves_neighbours from chg_changed_tickets
 ),
 
 -- The index months (UTC creation) whose id range holds a ticket of a set: the index is read by
 -- those partitions, never whole.
 changed_months as (
   select distinct m.created_month_utc
-  from int_ticket_months as m
+  from chg_ticket_months as m
   inner join changed as c on c.ticket_id between m.min_ticket_id and m.max_ticket_id
   where c.moves_neighbours
 ),
@@ -51,14 +51,14 @@ changed_nearby as (
   cross join window_bounds as b
   where s.changed_s between b.from_s and b.to_s - 7 * 86400
     and s.event_month in (
-      select event_month from int_event_months
+      select event_month from chg_event_months
       where event_month >= (select substr(cast(from_unixtime(from_s) as varchar), 1, 7) from window_bounds)
     )
 ),
 
 changed_nearby_months as (
   select distinct m.created_month_utc
-  from int_ticket_months as m
+  from chg_ticket_months as m
   inner join changed_nearby as s on s.ticket_id between m.min_ticket_id and m.max_ticket_id
 ),
 
@@ -75,7 +75,7 @@ fcr_nearby as (
 unsolved as (
   select ticket_id
   from int_ticket_index
-  where is_open and created_month_utc in (select created_month_utc from int_ticket_months where open_tickets > 0)
+  where is_open and created_month_utc in (select created_month_utc from chg_ticket_months where open_tickets > 0)
 ),
 
 affected as (
@@ -96,7 +96,7 @@ merged as (
 
 merged_months as (
   select distinct m.created_month_utc
-  from int_ticket_months as m
+  from chg_ticket_months as m
   inner join merged as a on a.ticket_id between m.min_ticket_id and m.max_ticket_id
 )
 

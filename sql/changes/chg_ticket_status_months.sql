@@ -8,14 +8,14 @@ with changes as (
     s.status,
     lag(s.status) over (partition by s.ticket_id order by s.changed_s, s.event_order, s.event_id) as previous_status
   from int_status_changes as s
-  inner join int_affected_tickets as a on a.ticket_id = s.ticket_id
-  where s.event_month in (select event_month from int_affected_event_months)
+  inner join chg_affected_tickets as a on a.ticket_id = s.ticket_id
+  where s.event_month in (select event_month from chg_affected_event_months)
 )
 
 select distinct
   a.created_month,
   substr(cast(cast(from_unixtime(c.changed_s + o.offset_s) as date) as varchar), 1, 7) as status_month
 from changes as c
-inner join int_affected_tickets as a on a.ticket_id = c.ticket_id
+inner join chg_affected_tickets as a on a.ticket_id = c.ticket_id
 inner join cfg_reporting_offsets as o on c.changed_s >= o.valid_from_s and c.changed_s < o.valid_to_s
 where c.status in ('solved', 'closed') and coalesce(c.previous_status, 'none') not in ('solved', 'closed')

@@ -1,5 +1,5 @@
 -- materialized: table
--- description: Tickets touched by the rows that arrived in this run (ticket, event, comment, rating, sentiment), or whose VIP tier at creation a new CRM version of their customer can change (built each run from the new staging rows; a new trade changes no ticket row, only the retention of the months it looks back on: see int_affected_months), whether the change can move a KPI (moves_kpis false for a ticket whose only news is solved → closed), and whether it can move other tickets' rows (moves_neighbours: only a new, deleted or restored ticket, or one handed to another requester)
+-- description: Tickets touched by the rows that arrived in this run (ticket, event, comment, rating, sentiment), or whose VIP tier at creation a new CRM version of their customer can change (built each run from the new staging rows; a new trade changes no ticket row, only the retention of the months it looks back on: see chg_affected_months), whether the change can move a KPI (moves_kpis false for a ticket whose only news is solved → closed), and whether it can move other tickets' rows (moves_neighbours: only a new, deleted or restored ticket, or one handed to another requester)
 with changed as (
   select ticket_id from stg_zendesk__tickets
   union
@@ -62,14 +62,12 @@ all_changed as (
 -- Other tickets read of a ticket only its creation, requester and deletion (repeat contacts and FCR
 -- look for the same customer's tickets created around them). A status, reply, rating or VIP tier
 -- moves none of these, so only a ticket that is new, deleted, restored or handed to another
--- requester marks neighbours (int_affected_tickets). New means its Create event arrived, or its row
+-- requester marks neighbours (chg_affected_tickets). New means its Create event arrived, or its row
 -- did with a creation after the previous full run's now less a day (an export may deliver a
 -- ticket's row and its Create event in different runs); on a full refresh or with no previous run,
 -- every row is new.
 previous_run as (
-  select max(to_unixtime(from_iso8601_timestamp(started_at))) as from_s
-  from warehouse_runs
-  where kind = 'transform' and status = 'succeeded' and selection is null
+  select previous_run_s as from_s from cfg_refresh
 ),
 
 identity_changed as (

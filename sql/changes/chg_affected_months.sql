@@ -13,19 +13,19 @@ fcr_only_changes as (
     max(case when s.status not in ('solved', 'closed') then s.changed_s end) over (partition by s.ticket_id)
       as last_unsolved_s
   from int_status_changes as s
-  inner join int_affected_tickets as a on a.ticket_id = s.ticket_id
-  where a.moves_kpis and not a.moves_created and s.event_month in (select event_month from int_affected_event_months)
+  inner join chg_affected_tickets as a on a.ticket_id = s.ticket_id
+  where a.moves_kpis and not a.moves_created and s.event_month in (select event_month from chg_affected_event_months)
 ),
 
 instants as (
   select a.created_s as at_s
-  from int_affected_tickets as a
+  from chg_affected_tickets as a
   where a.moves_created
   union
   select s.changed_s
   from int_status_changes as s
-  inner join int_affected_tickets as a on a.ticket_id = s.ticket_id
-  where a.moves_kpis and a.moves_created and s.event_month in (select event_month from int_affected_event_months)
+  inner join chg_affected_tickets as a on a.ticket_id = s.ticket_id
+  where a.moves_kpis and a.moves_created and s.event_month in (select event_month from chg_affected_event_months)
   union
   select changed_s
   from fcr_only_changes
@@ -58,10 +58,10 @@ affected_dates as (
   inner join offsets as o on i.at_s >= o.valid_from_s and i.at_s < o.valid_to_s
   union
   select r.rating_date
-  from int_rating_dates as r
-  inner join int_affected_tickets as a on a.ticket_id = r.ticket_id
+  from chg_rating_dates as r
+  inner join chg_affected_tickets as a on a.ticket_id = r.ticket_id
   where a.moves_created
-    and r.created_month in (select created_month from int_affected_tickets union select '0000-00')
+    and r.created_month in (select created_month from chg_affected_tickets union select '0000-00')
   union
   select cast(d.day_date as date)
   from cfg_reporting_days as d
