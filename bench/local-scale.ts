@@ -22,7 +22,7 @@
  * (`--keep` keeps it). Wall time depends on what else the machine runs: the CPU figures do not.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -70,51 +70,51 @@ interface TreeSample {
   readonly cpuSeconds: number;
 }
 
-async function procStat(pid: number): Promise<{ ppid: number; cpu: number; rss: number } | undefined> {
+function procStat(pid: number): { cpu: number; rss: number } | undefined {
   try {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: the fields start after the last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
     return {
-      ppid: Number(fields[1]),
       cpu: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
       rss: Number(fields[21]) * PAGE_BYTES,
     };
   } catch {
-    return undefined; // gone between the listing and the read
+    return undefined; // gone meanwhile
   }
 }
 
-async function sampleTree(root: number): Promise<TreeSample> {
-  const stats = new Map<number, { ppid: number; cpu: number; rss: number }>();
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await procStat(Number(name));
-    if (stat) stats.set(Number(name), stat);
+/** The live children of a process, from /proc/<pid>/task/<tid>/children (no scan of all of /proc). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (text) for (const child of text.split(' ')) out.push(Number(child));
+    }
+  } catch {
+    // gone meanwhile
   }
-  const inTree = new Set([root]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, stat] of stats)
-      if (!inTree.has(pid) && inTree.has(stat.ppid)) {
-        inTree.add(pid);
-        grew = true;
-      }
-  }
+  return out;
+}
+
+/** RSS and CPU of a process and its live descendants (a few small reads: cheap enough at 2 Hz). */
+function sampleTree(root: number): TreeSample {
   let rssBytes = 0;
   let cpuSeconds = 0;
-  for (const pid of inTree) {
-    const stat = stats.get(pid);
-    if (stat) {
-      rssBytes += stat.rss;
-      cpuSeconds += stat.cpu;
-    }
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.pop()!;
+    const stat = procStat(pid);
+    if (!stat) continue;
+    rssBytes += stat.rss;
+    cpuSeconds += stat.cpu;
+    queue.push(...childrenOf(pid));
   }
   return { rssBytes, cpuSeconds };
 }
 
-/** Polls the tree's RSS (every 250 ms) and keeps the peak per named phase. */
+/** Polls the tree's RSS (every 500 ms) and keeps the peak per named phase. */
 class TreeWatcher {
   readonly peaks = new Map<string, number>();
   phase = 'start';
@@ -126,13 +126,13 @@ class TreeWatcher {
   start(): void {
     const poll = async () => {
       await this.sample();
-      this.timer = setTimeout(poll, 250);
+      this.timer = setTimeout(poll, 500);
     };
     void poll();
   }
 
   async sample(): Promise<TreeSample> {
-    const now = await sampleTree(this.root);
+    const now = sampleTree(this.root);
     if (now.rssBytes > 0) this.last = now; // after the root exits the tree is empty
     this.peaks.set(this.phase, Math.max(this.peaks.get(this.phase) ?? 0, now.rssBytes));
     return this.last;
