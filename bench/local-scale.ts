@@ -610,4 +610,10 @@ async function main(): Promise<void> {
   summarise(results);
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // One line, not a stack: a wrong --worlds, a failed run (its last lines are printed above).
+  console.error(`bench:local-scale: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
