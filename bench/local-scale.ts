@@ -501,6 +501,10 @@ function summarise(results: readonly Result[]): void {
       `  full build ≥ 3× faster than pandas in wall time at ~80 k: pandas ÷ transform = ${x(mid.pandas.run.wallSeconds / mid.warehouse.transform.wallSeconds)} at ${mid.warehouse.tickets} tickets — ${mid.pandas.run.wallSeconds / mid.warehouse.transform.wallSeconds >= 3 ? 'met' : 'MISSED'}`,
     );
   const last = results.at(-1)!.warehouse;
+  if (results.length < 2) {
+    console.log('  time growing no faster than tickets: needs two worlds or more');
+    return;
+  }
   const growth = per(last.whole.cpuSeconds, last.tickets) / per(first.whole.cpuSeconds, first.tickets);
   console.log(
     `  time growing no faster than tickets: CPU per 1,000 tickets of the largest world ÷ the smallest's = ${growth.toFixed(2)} — ${growth <= 1.1 ? 'met' : 'MISSED'} (wall: ${(per(last.whole.wallSeconds, last.tickets) / per(first.whole.wallSeconds, first.tickets)).toFixed(2)})`,
