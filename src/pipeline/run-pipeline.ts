@@ -19,6 +19,7 @@ import { startEmbeddedSimulator } from '#src/pipeline/embedded-simulator.ts';
 import { localStages, type StageName } from '#src/pipeline/pipeline-stages.ts';
 import { IncompleteRunError, notifyRunFailure } from '#src/pipeline/run-failure.ts';
 import { newRunId } from '#src/pipeline/run-id.ts';
+import { landedBytes, transformMemoryWarning } from '#src/pipeline/transform-memory.ts';
 import { type PublicationResult, publish } from '#src/publish/publish.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 import type { ObjectStore } from '#src/stores/object-store.ts';
@@ -119,6 +120,16 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const audit = createAuditLog(config, { actor: 'pipeline', clock: () => new Date() });
   const version = kpiVersion(config);
   let engine: QueryEngine | undefined;
+  // Before anything runs, and again before the transform with what this run landed: a memory
+  // limit too low for the landed data is a warning line, not a failure (DuckDB may still fit).
+  let memoryWarned = false;
+  const warnAboutMemory = async () => {
+    if (memoryWarned || config.engine.kind !== 'duckdb') return;
+    const warning = transformMemoryWarning(config, await landedBytes(store));
+    if (warning) log(warning);
+    memoryWarned = warning !== undefined;
+  };
+  await warnAboutMemory();
 
   const stage = <T>(
     name: string,
@@ -199,6 +210,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
             );
           },
           transform: async () => {
+            await warnAboutMemory();
             const runEngine = await openEngine();
             transform = await stage(
               'transform',

@@ -1,0 +1,68 @@
+import type { WarehouseConfig } from '#src/config/warehouse-config.ts';
+import type { ObjectStore } from '#src/stores/object-store.ts';
+
+/**
+ * What DuckDB memory limit a full rebuild of the landed data needs, calibrated by
+ * `bench/transform-memory.ts` (the smallest limit under which a full transform of each bench world
+ * finished, against its landing bytes; README, "Memory a desk needs"). An incremental day needs
+ * less, but a KPI definition change rebuilds everything, so the warning is about the rebuild.
+ */
+export const TRANSFORM_MEMORY_CALIBRATION = {
+  /** Needed whatever the data: DuckDB's own buffers, the macros, the small tables. */
+  baseBytes: 96 * 1024 * 1024,
+  /** Memory limit needed per byte of gzip landing JSON. */
+  perLandingByte: 1.0,
+} as const;
+
+const UNITS: Record<string, number> = {
+  b: 1,
+  bytes: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+};
+
+/** Bytes of a DuckDB memory amount (`4GB` = 4·10⁹ bytes as DuckDB reads it, `4GiB` = 4·2³⁰). */
+export function memoryAmountBytes(amount: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(amount);
+  const unit = UNITS[match?.[2]?.toLowerCase() ?? ''];
+  if (!match || unit === undefined) throw new Error(`not an amount of memory: "${amount}"`);
+  return Number(match[1]) * unit;
+}
+
+/** The DuckDB memory limit a full rebuild of `landingBytes` of landing data needs (estimate). */
+export function transformMemoryNeeded(landingBytes: number): number {
+  const { baseBytes, perLandingByte } = TRANSFORM_MEMORY_CALIBRATION;
+  return baseBytes + perLandingByte * landingBytes;
+}
+
+/** Bytes of every landing file in the lake (gzip JSON lines, as extraction wrote them). */
+export async function landedBytes(store: ObjectStore): Promise<number> {
+  let total = 0;
+  for await (const object of store.list('landing/')) total += object.size;
+  return total;
+}
+
+const formatBytes = (bytes: number) =>
+  bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${Math.ceil(bytes / 1024 ** 2)} MiB`;
+
+/**
+ * The warning line when DuckDB's configured memory limit is below what a full rebuild of the
+ * landed data needs; undefined when it is enough (or the engine is not DuckDB).
+ */
+export function transformMemoryWarning(config: WarehouseConfig, landingBytes: number): string | undefined {
+  if (config.engine.kind !== 'duckdb') return undefined;
+  const limit = memoryAmountBytes(config.engine.memoryLimit);
+  const needed = transformMemoryNeeded(landingBytes);
+  if (limit >= needed) return undefined;
+  return (
+    `transform: ⚠ engine.memoryLimit ${config.engine.memoryLimit} is below the ~${formatBytes(needed)} ` +
+    `a full rebuild of the ${formatBytes(landingBytes)} of landed data needs; a big model may run out of ` +
+    `memory. Raise engine.memoryLimit (README, "Memory a desk needs").`
+  );
+}
