@@ -8,10 +8,17 @@ import type { ObjectStore } from '#src/stores/object-store.ts';
  * less, but a KPI definition change rebuilds everything, so the warning is about the rebuild.
  */
 export const TRANSFORM_MEMORY_CALIBRATION = {
-  /** Needed whatever the data: DuckDB's own buffers, the macros, the small tables. */
-  baseBytes: 96 * 1024 * 1024,
-  /** Memory limit needed per byte of gzip landing JSON. */
-  perLandingByte: 1.0,
+  /**
+   * Needed whatever the data: DuckDB's own buffers and a JSON read buffer of 32 MiB (a 21k world
+   * failed at 64 MB in its first landing read, then at 128 MB in a small model).
+   */
+  baseBytes: 128 * 1024 * 1024,
+  /**
+   * Memory limit per byte of gzip landing JSON: a 21,643-ticket world (31 MiB landed) failed at
+   * 256 MB in `kpi_values` and finished at 512 MB; 12 puts it at ~500 MiB. Linear, because
+   * `kpi_values` keeps every percentile value of a full rebuild in memory at once.
+   */
+  perLandingByte: 12,
 } as const;
 
 const UNITS: Record<string, number> = {
