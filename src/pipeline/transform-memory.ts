@@ -15,10 +15,10 @@ export const TRANSFORM_MEMORY_CALIBRATION = {
   baseBytes: 128 * 1024 * 1024,
   /**
    * Memory limit per byte of gzip landing JSON: a 21,643-ticket world (31 MiB landed) failed at
-   * 256 MB in `kpi_values` and finished at 512 MB; 12 puts it at ~500 MiB. Linear, because
+   * 256 MB in `kpi_values` and finished at 384 MB; 8 puts it at ~376 MiB. Linear, because
    * `kpi_values` keeps every percentile value of a full rebuild in memory at once.
    */
-  perLandingByte: 12,
+  perLandingByte: 8,
 } as const;
 
 const UNITS: Record<string, number> = {
