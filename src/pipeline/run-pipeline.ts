@@ -129,7 +129,6 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     if (warning) log(warning);
     memoryWarned = warning !== undefined;
   };
-  await warnAboutMemory();
 
   const stage = <T>(
     name: string,
@@ -142,6 +141,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     return await audit.record(
       { role: 'pipeline', action: 'pipeline.run', target: runId, details: { kpi_version: version } },
       async () => {
+        await warnAboutMemory();
         const previousVersion = await builtKpiVersion(store);
         const definitionsChanged = previousVersion !== version;
         // Numbers already published were computed with the old definitions: recompute all of them.
