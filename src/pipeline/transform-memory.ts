@@ -8,17 +8,16 @@ import type { ObjectStore } from '#src/stores/object-store.ts';
  * less, but a KPI definition change rebuilds everything, so the warning is about the rebuild.
  */
 export const TRANSFORM_MEMORY_CALIBRATION = {
+  /** Needed whatever the desk: DuckDB's own buffers, a JSON read buffer, the CRM and small tables. */
+  baseBytes: 32 * 1024 * 1024,
   /**
-   * Needed whatever the data: DuckDB's own buffers and a JSON read buffer of 32 MiB (a 21k world
-   * failed at 64 MB in its first landing read, then at 128 MB in a small model).
+   * Memory limit per byte of the ticket desk's gzip landing JSON (the CRM's hardly grows with the
+   * tickets). Measured full rebuilds: 10,506 tickets (8.6 MiB of desk landing) finished at 160 MB;
+   * 21,643 tickets (14.4 MiB) failed at 256 MB in `kpi_values` and finished at 384 MB. 24 puts
+   * them at ~238 MiB and ~378 MiB. Linear, because `kpi_values` keeps every percentile value of a
+   * full rebuild in memory at once.
    */
-  baseBytes: 128 * 1024 * 1024,
-  /**
-   * Memory limit per byte of gzip landing JSON: a 21,643-ticket world (31 MiB landed) failed at
-   * 256 MB in `kpi_values` and finished at 384 MB; 8 puts it at ~376 MiB. Linear, because
-   * `kpi_values` keeps every percentile value of a full rebuild in memory at once.
-   */
-  perLandingByte: 8,
+  perLandingByte: 24,
 } as const;
 
 const UNITS: Record<string, number> = {
@@ -42,16 +41,16 @@ export function memoryAmountBytes(amount: string): number {
   return Number(match[1]) * unit;
 }
 
-/** The DuckDB memory limit a full rebuild of `landingBytes` of landing data needs (estimate). */
+/** The DuckDB memory limit a full rebuild of `landingBytes` of desk landing data needs (estimate). */
 export function transformMemoryNeeded(landingBytes: number): number {
   const { baseBytes, perLandingByte } = TRANSFORM_MEMORY_CALIBRATION;
   return baseBytes + perLandingByte * landingBytes;
 }
 
-/** Bytes of every landing file in the lake (gzip JSON lines, as extraction wrote them). */
+/** Bytes of the ticket desk's landing files (gzip JSON lines, as extraction wrote them). */
 export async function landedBytes(store: ObjectStore): Promise<number> {
   let total = 0;
-  for await (const object of store.list('landing/')) total += object.size;
+  for await (const object of store.list('landing/zendesk/')) total += object.size;
   return total;
 }
 
@@ -69,7 +68,7 @@ export function transformMemoryWarning(config: WarehouseConfig, landingBytes: nu
   if (limit >= needed) return undefined;
   return (
     `transform: ⚠ engine.memoryLimit ${config.engine.memoryLimit} is below the ~${formatBytes(needed)} ` +
-    `a full rebuild of the ${formatBytes(landingBytes)} of landed data needs; a big model may run out of ` +
+    `a full rebuild of the ${formatBytes(landingBytes)} of landed desk data needs; a big model may run out of ` +
     `memory. Raise engine.memoryLimit (README, "Memory a desk needs").`
   );
 }

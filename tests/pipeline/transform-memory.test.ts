@@ -30,18 +30,19 @@ const configWith = (memoryLimit: string) =>
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'transform-memory-'));
   store = new LocalObjectStore(join(dir, 'lake'));
-  // Prepare: landed data of two streams (their bytes are what counts), and raw pages that do not.
+  // Prepare: landed desk data of two streams (their bytes count); the CRM's and raw pages do not.
   await store.put(
     'landing/zendesk/ticket_events/dt=2026-08-01/run-000001.jsonl.gz',
     new Uint8Array(LANDED / 2),
   );
   await store.put('landing/zendesk/tickets/dt=2026-08-01/run-000001.jsonl.gz', new Uint8Array(LANDED / 2));
   await store.put('raw/zendesk/tickets/dt=2026-08-01/run-000001.json.gz', new Uint8Array(LANDED));
+  await store.put('landing/hubspot/contacts/dt=2026-08-01/run-000001.jsonl.gz', new Uint8Array(LANDED));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the memory a transform of the landed data needs', () => {
-  it('counts the landing files only', async () => {
+  it('counts the desk’s landing files only', async () => {
     expect(await landedBytes(store)).toBe(LANDED);
   });
 
@@ -60,7 +61,9 @@ describe('the memory a transform of the landed data needs', () => {
     const low = transformMemoryWarning(configWith(limitTimes(0.5)), LANDED);
     const enough = transformMemoryWarning(configWith(limitTimes(1.1)), LANDED);
     // Assess
-    expect(low).toMatch(/engine\.memoryLimit \d+MB is below the ~\d+ MiB a full rebuild of the 6 MiB/);
+    expect(low).toMatch(
+      /engine\.memoryLimit \d+MB is below the ~\d+ MiB a full rebuild of the 6 MiB of landed desk data/,
+    );
     expect(enough).toBeUndefined();
   });
 });
