@@ -13,8 +13,9 @@ export const TRANSFORM_MEMORY_CALIBRATION = {
   /**
    * Memory limit per byte of the ticket desk's gzip landing JSON (the CRM's hardly grows with the
    * tickets). Measured full rebuilds: 10,506 tickets (8.6 MiB of desk landing) finished at 160 MB;
-   * 21,643 tickets (14.4 MiB) failed at 256 MB in `kpi_values` and finished at 384 MB. 24 puts
-   * them at ~238 MiB and ~378 MiB. Linear, because `kpi_values` keeps every percentile value of a
+   * 21,643 tickets (14.4 MiB) failed at 256 MB in `kpi_values` and finished at 384 MB; 82,547
+   * tickets (48.9 MiB) failed at 1 GB in `kpi_values` and finished at 1.5 GB. 24 puts them at
+   * ~238 MiB, ~378 MiB and ~1,206 MiB. Linear, because `kpi_values` keeps every percentile value of a
    * full rebuild in memory at once.
    */
   perLandingByte: 24,
