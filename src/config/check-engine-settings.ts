@@ -44,6 +44,13 @@ export async function checkEngineSettings(config: WarehouseConfig, origin = 'con
         String(config.engine.threads),
         `SET threads = ${config.engine.threads}`,
       );
+      const spillCap = config.engine.maxTempDirectorySize;
+      if (spillCap)
+        await attempt(
+          'engine.maxTempDirectorySize',
+          spillCap,
+          `SET max_temp_directory_size = '${spillCap.replaceAll("'", "''")}'`,
+        );
       const zones: [string, string][] = [
         ['desk.reportingTimeZone', config.desk.reportingTimeZone],
         ...Object.entries(config.sla.schedules).map(

@@ -9,6 +9,10 @@ export const engineConfigSchema = z.discriminatedUnion('kind', [
     database: z.string().min(1).default('var/warehouse.duckdb'),
     memoryLimit: memoryLimitSchema.default('4GB'),
     threads: z.number().int().positive().max(1024).default(2),
+    /** Where DuckDB spills what does not fit in `memoryLimit`; default: `<database>.tmp`. */
+    tempDirectory: z.string().min(1).optional(),
+    /** The most DuckDB may spill (e.g. `50GB`); default: DuckDB's, 90 % of the free disk. */
+    maxTempDirectorySize: memoryLimitSchema.optional(),
   }),
   z.strictObject({
     kind: z.literal('athena'),

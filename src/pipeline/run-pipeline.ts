@@ -21,6 +21,7 @@ import { runTransform, type TransformResult } from '#src/models/run-transform.ts
 import { startEmbeddedSimulator } from '#src/pipeline/embedded-simulator.ts';
 import { localStages, type StageName } from '#src/pipeline/pipeline-stages.ts';
 import { IncompleteRunError, notifyRunFailure } from '#src/pipeline/run-failure.ts';
+import { landedBytes, transformMemoryWarning } from '#src/pipeline/transform-memory.ts';
 import { type PublicationResult, publish } from '#src/publish/publish.ts';
 import { newRunId } from '#src/shared/run-id.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
@@ -122,6 +123,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const audit = createAuditLog(config, { actor: 'pipeline', clock: () => new Date() });
   const version = kpiVersion(config);
   let engine: QueryEngine | undefined;
+  // Before anything runs, and again before the transform with what this run landed: a memory
+  // limit too low for the landed data is a warning line, not a failure (DuckDB may still fit).
+  let memoryWarned = false;
+  const warnAboutMemory = async () => {
+    if (memoryWarned || config.engine.kind !== 'duckdb') return;
+    const warning = transformMemoryWarning(config, await landedBytes(store));
+    if (warning) log(warning);
+    memoryWarned = warning !== undefined;
+  };
 
   const stage = <T>(
     name: string,
@@ -134,6 +144,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     return await audit.record(
       { role: 'pipeline', action: 'pipeline.run', target: runId, details: { kpi_version: version } },
       async () => {
+        await warnAboutMemory();
         const previousVersion = await builtKpiVersion(store);
         const definitionsChanged = previousVersion !== version;
         // Numbers already published were computed with the old definitions: recompute all of them.
@@ -202,6 +213,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
             );
           },
           transform: async () => {
+            await warnAboutMemory();
             const runEngine = await openEngine();
             transform = await stage(
               'transform',

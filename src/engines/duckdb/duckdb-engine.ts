@@ -41,6 +41,30 @@ export class QueryAbortedError extends Error {
   }
 }
 
+/**
+ * The instance settings of the warehouse's DuckDB: the memory limit and threads of the
+ * configuration, and what lets a big desk's transform hold within that limit (docs/DECISIONS.md,
+ * 2026-12-07, the transform within a memory limit):
+ * - `preserve_insertion_order = false`: a CREATE TABLE AS / INSERT of a big result need not keep
+ *   the rows of every thread in their order, so it streams instead of buffering them; no model
+ *   relies on row order (every window, `max_by` and published read orders explicitly);
+ * - a temp directory beside the database (DuckDB's own default for a file) or where configured,
+ *   where joins, aggregates and sorts spill what does not fit, capped by `maxTempDirectorySize`
+ *   (DuckDB's default cap is 90 % of the free disk).
+ */
+export function duckDbInstanceOptions(
+  config: Pick<DuckDbEngineConfig, 'memoryLimit' | 'threads'> &
+    Partial<Pick<DuckDbEngineConfig, 'tempDirectory' | 'maxTempDirectorySize'>>,
+): Record<string, string> {
+  return {
+    memory_limit: config.memoryLimit,
+    threads: String(config.threads),
+    preserve_insertion_order: 'false',
+    ...(config.tempDirectory ? { temp_directory: config.tempDirectory } : {}),
+    ...(config.maxTempDirectorySize ? { max_temp_directory_size: config.maxTempDirectorySize } : {}),
+  };
+}
+
 const MACROS_FILE = new URL('../../../sql/functions/duckdb-macros.sql', import.meta.url);
 
 /** The compatibility macros, one statement per block (blocks are separated by a line holding `;`). */
@@ -75,13 +99,11 @@ export class DuckDbEngine implements QueryEngine {
 
   /** Open (or create) the database, force UTC, apply limits, load the Trino compatibility macros. */
   static async open(
-    config: Pick<DuckDbEngineConfig, 'database' | 'memoryLimit' | 'threads'>,
+    config: Pick<DuckDbEngineConfig, 'database' | 'memoryLimit' | 'threads'> &
+      Partial<Pick<DuckDbEngineConfig, 'tempDirectory' | 'maxTempDirectorySize'>>,
   ): Promise<DuckDbEngine> {
     if (config.database !== ':memory:') await mkdir(dirname(config.database), { recursive: true });
-    const instance = await DuckDBInstance.create(config.database, {
-      memory_limit: config.memoryLimit,
-      threads: String(config.threads),
-    });
+    const instance = await DuckDBInstance.create(config.database, duckDbInstanceOptions(config));
     const connection = await DuckDbEngine.connect(instance);
     for (const statement of duckDbMacroStatements()) await connection.run(statement);
     return new DuckDbEngine(instance, connection);

@@ -155,3 +155,31 @@ describe('a DuckDB database file', () => {
     expect(rows).toEqual([{ x: 7, d: 7 }]);
   });
 });
+
+describe('a statement bigger than the memory limit', () => {
+  it('finishes by spilling to the configured temp folder, within the configured cap', async () => {
+    // Prepare: a sort of ~60 MB of rows under a 24 MB limit can only finish by spilling.
+    const dir = mkdtempSync(join(tmpdir(), 'duckdb-spill-'));
+    const engine = await DuckDbEngine.open({
+      database: join(dir, 'w.duckdb'),
+      memoryLimit: '24MB',
+      threads: 1,
+      tempDirectory: join(dir, 'spill'),
+      maxTempDirectorySize: '1GB',
+    });
+    try {
+      // Act
+      await engine.execute(
+        'CREATE TABLE sorted AS SELECT i, md5(i::varchar) AS s FROM range(800000) t(i) ORDER BY s',
+      );
+      const { rows } = await engine.execute(
+        "SELECT count(*) AS n, current_setting('temp_directory') AS temp, current_setting('max_temp_directory_size') AS cap, current_setting('preserve_insertion_order') AS ordered FROM sorted",
+      );
+      // Assess
+      expect(rows).toEqual([{ n: 800_000, temp: join(dir, 'spill'), cap: '953.6 MiB', ordered: false }]);
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
