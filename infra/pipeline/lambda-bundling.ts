@@ -17,9 +17,12 @@ export const lambdaBundling = {
    * Measured exceptions, each with its reason. transform: the model graph parses every model's SQL
    * with node-sql-parser's Athena grammar (188 KiB minified) to order the models; with the SDK
    * bundled it is 1.09 MiB. Dropping the parser from the Lambda (dependencies computed at build
-   * time) would bring it under 1 MiB.
+   * time) would bring it under 1 MiB. publish: it renders the data dictionary, whose lineage comes
+   * from the same model graph and parser; 1.14 MiB measured.
    */
-  budgetExceptions: { transform: 1.15 * 1024 * 1024 } as Readonly<Record<string, number>>,
+  budgetExceptions: { transform: 1.15 * 1024 * 1024, publish: 1.2 * 1024 * 1024 } as Readonly<
+    Record<string, number>
+  >,
 } as const;
 
 /** The budget of one handler's bundle. */

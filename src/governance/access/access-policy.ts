@@ -229,7 +229,8 @@ export function classifyTable(name: string, columns: readonly string[] = []): Ta
     return make('operational', 'operational metadata');
   if (factTables.includes(table) || /^(fct|dim)_/.test(table))
     return make('fact', 'curated fact or dimension');
-  if (/^(stg|int)_/.test(table)) return make('model', 'staging or intermediate model (not exposed)');
+  if (/^(stg|int|chg)_/.test(table))
+    return make('model', 'staging, intermediate or change-layer model (not exposed)');
   return make('unclassified', 'not declared in the access policy');
 }
 
