@@ -39,6 +39,7 @@ import {
 import { createAuditLog } from '#src/governance/audit/create-audit-log.ts';
 import { runPipeline } from '#src/pipeline/run-pipeline.ts';
 import { type RunningS3Server, startS3Server } from '#tests/stores/start-s3-server.ts';
+import { localAthenaSections } from './local-athena-sections.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -93,17 +94,7 @@ const emptyFigures = (): StageFigures => ({
 
 function config(s3: RunningS3Server, athena: LocalAthena, dir: string, ticketsPerDay: number, days: number) {
   return parseConfig({
-    lake: { kind: 's3', bucket: s3.bucket, endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1' },
-    engine: {
-      kind: 'athena',
-      workgroup: 'bench',
-      database: 'support_kpi',
-      endpoint: athena.endpoint,
-      region: 'us-east-1',
-      curatedLocation: `s3://${s3.bucket}/curated/`,
-      initialPollMs: 1,
-      maxPollMs: 20,
-    },
+    ...localAthenaSections(s3, athena.endpoint),
     stateDir: join(dir, 'state'),
     simulator: { seed, startDate: '2026-08-01', days, ticketsPerDay, customersPerDailyTicket },
   });

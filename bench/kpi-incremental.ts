@@ -34,6 +34,7 @@ import { buildSeeds } from '#src/kpi/build-seeds.ts';
 import { runTransform, type TransformResult } from '#src/models/run-transform.ts';
 import { createObjectStore } from '#src/stores/create-object-store.ts';
 import { startS3Server } from '#tests/stores/start-s3-server.ts';
+import { localAthenaSections } from './local-athena-sections.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -123,17 +124,7 @@ async function main(): Promise<void> {
   // The fast simulator has no rate limits: pacing off, as `warehouse run` does for it.
   const unpaced = { startDate, requestsPerMinute: 1e6, apiRequestsPerMinute: 1e6 };
   const config = parseConfig({
-    lake: { kind: 's3', bucket: s3.bucket, endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1' },
-    engine: {
-      kind: 'athena',
-      workgroup: 'bench',
-      database: 'support_kpi',
-      endpoint: athena.endpoint,
-      region: 'us-east-1',
-      curatedLocation: `s3://${s3.bucket}/curated/`,
-      initialPollMs: 1,
-      maxPollMs: 20,
-    },
+    ...localAthenaSections(s3, athena.endpoint),
     stateDir: join(root, 'state'),
     sources: {
       zendesk: unpaced,
